@@ -1,0 +1,141 @@
+package dev.parley.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker + controller) running inside this JVM, so it can
+ * never outlive the process that started it.
+ *
+ * <p>{@link #ephemeral()} gives a throw-away broker on random ports for tests; {@link #persistent(Path, int)}
+ * keeps its log under a data directory, so a restart on the same directory keeps every record.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final int START_ATTEMPTS = 3;
+
+    private final KafkaNode node;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final Thread cleanupHook;
+
+    private EmbeddedKafka(KafkaNode node, Path dataDir, boolean deleteOnClose) {
+        this.node = node;
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        // Ephemeral data must not pile up in /tmp when a test JVM exits without closing us.
+        this.cleanupHook = deleteOnClose ? new Thread(() -> KafkaNode.deleteRecursively(dataDir), "embedded-kafka-cleanup") : null;
+        if (cleanupHook != null) {
+            Runtime.getRuntime().addShutdownHook(cleanupHook);
+        }
+    }
+
+    /** Starts a broker on random free ports with its data in a temporary directory deleted on close. */
+    public static EmbeddedKafka ephemeral() {
+        return builder().start();
+    }
+
+    /** Starts (or restarts) a broker that keeps its log under {@code dataDir} and listens on {@code port}. */
+    public static EmbeddedKafka persistent(Path dataDir, int port) {
+        return builder().dataDir(dataDir).port(port).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:43521}. */
+    public String bootstrapServers() {
+        return node.bootstrapServers();
+    }
+
+    public int port() {
+        return node.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        if (deleteOnClose) {
+            KafkaNode.deleteRecursively(dataDir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanupHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running or the JVM is exiting: nothing left to unregister
+            }
+        }
+    }
+
+    /** Options for a single-node broker; every unset option has a sensible default. */
+    public static final class Builder {
+        private Path dataDir;
+        private int port;
+        private int controllerPort;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        /** Keeps the log under this directory (formatted on first use). Default: a temp dir deleted on close. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** The client port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The KRaft controller port; 0 (the default) picks a free one at every start. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = controllerPort;
+            return this;
+        }
+
+        /** Any broker setting, applied after Parley's one-node defaults. */
+        public Builder brokerProperty(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        public EmbeddedKafka start() {
+            boolean ephemeral = dataDir == null;
+            Path dir;
+            try {
+                dir = ephemeral ? Files.createTempDirectory("parley-kafka-") : Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the Kafka data directory", e);
+            }
+            RuntimeException last = null;
+            // A free port found by probing can be taken by someone else before the broker binds it: retry.
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                int clientPort = port != 0 ? port : KafkaNode.freePort();
+                int quorumPort = controllerPort != 0 ? controllerPort : KafkaNode.freePort();
+                try {
+                    KafkaNode node = KafkaNode.combined(dir, clientPort, quorumPort, overrides);
+                    return new EmbeddedKafka(node, dir, ephemeral);
+                } catch (RuntimeException e) {
+                    last = e;
+                    log.warn("Kafka start attempt {} on ports {}/{} failed: {}", attempt, clientPort, quorumPort, e.toString());
+                    if (port != 0 && controllerPort != 0) {
+                        break;
+                    }
+                }
+            }
+            if (ephemeral) {
+                KafkaNode.deleteRecursively(dir);
+            }
+            throw new IllegalStateException("Kafka did not start in " + dir, last);
+        }
+    }
+}
