@@ -1,0 +1,57 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.avro.TokenChunk;
+import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.serde.WireFormat;
+import dev.parley.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StandaloneIT {
+
+    @Test
+    @DisplayName("the standalone run creates every topic and keeps schema ids across a restart")
+    void restartKeepsTopicsAndSchemaIds(@TempDir Path dataDir) throws Exception {
+        StandaloneConfig config = new StandaloneConfig(dataDir, 0, 0);
+        int idBefore;
+        try (Standalone parley = Standalone.start(config)) {
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", parley.bootstrapServers()))) {
+                Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                Set<String> expected = Topics.all().stream().map(t -> t.name()).collect(Collectors.toSet());
+                assertTrue(topics.containsAll(expected), "topics " + topics + " lack some of " + expected);
+            }
+            idBefore = schemaIdOf(parley.registryUrl());
+        }
+        try (Standalone parley = Standalone.start(config)) {
+            assertEquals(idBefore, schemaIdOf(parley.registryUrl()), "the same schema keeps its id after a restart");
+        }
+    }
+
+    @Test
+    @DisplayName("bad settings are all reported at once")
+    void badSettingsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.fromEnvironment(
+            Map.of(StandaloneConfig.KAFKA_PORT, "ninety", StandaloneConfig.REGISTRY_PORT, "70000")));
+        assertTrue(e.getMessage().contains("PARLEY_KAFKA_PORT=ninety"), e.getMessage());
+        assertTrue(e.getMessage().contains("PARLEY_REGISTRY_PORT=70000"), e.getMessage());
+    }
+
+    private static int schemaIdOf(String registryUrl) {
+        try (AvroSerde<TokenChunk> serde = Topics.TOKENS.valueSerde(Map.of("schema.registry.url", registryUrl))) {
+            byte[] bytes = serde.serializer().serialize(Topics.TOKENS.name(),
+                TokenChunk.newBuilder().setSessionId("s").setTurnId("t").setAttempt(1).setSeq(0).setText("x").build());
+            return WireFormat.schemaId(bytes);
+        }
+    }
+}
