@@ -1,6 +1,7 @@
 package dev.parley.schemas;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.CancelRequested;
 import dev.parley.avro.Commitment;
 import dev.parley.avro.CommitmentStatus;
 import dev.parley.avro.DeadLetter;
@@ -9,6 +10,7 @@ import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.SessionCreated;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.TurnSummary;
@@ -58,10 +60,19 @@ public final class SampleRecords {
         return ReplyCancelled.newBuilder().setPartialText("A").setReason(null).build();
     }
 
+    public static SessionCreated sessionCreated() {
+        return SessionCreated.newBuilder().setCreatedBy("curl").build();
+    }
+
+    public static CancelRequested cancelRequested() {
+        return CancelRequested.newBuilder().setRequestedBy(null).setRequestedAt(NOW).build();
+    }
+
     /** A LedgerEvent for each payload type of the union. */
     public static List<LedgerEvent> ledgerEvents() {
         return List.of(ledgerEvent(userTurn(), 0), ledgerEvent(assistantReply(), 1),
-                ledgerEvent(replyFailed(), 2), ledgerEvent(replyCancelled(), 1));
+                ledgerEvent(replyFailed(), 2), ledgerEvent(replyCancelled(), 1),
+                ledgerEvent(sessionCreated(), 0), ledgerEvent(cancelRequested(), 0));
     }
 
     public static TokenChunk tokenChunk(int seq) {

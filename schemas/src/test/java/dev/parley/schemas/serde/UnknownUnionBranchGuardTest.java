@@ -25,7 +25,7 @@ class UnknownUnionBranchGuardTest {
     @Test
     @DisplayName("not for a new reader of an old writer, whose union is a subset")
     void newReaderOldWriter() {
-        Schema oldLedger = SchemaEvolutionTest.ledgerWithoutLastPayload();
+        Schema oldLedger = SchemaEvolutionTest.ledgerBeforeReplyCancelled();
         assertFalse(UnknownUnionBranchGuard.between(oldLedger, LedgerEvent.getClassSchema()).isPresent());
     }
 
@@ -39,7 +39,7 @@ class UnknownUnionBranchGuardTest {
     @Test
     @DisplayName("for an old reader of a writer whose union gained a branch")
     void oldReaderNewWriter() {
-        Schema oldLedger = SchemaEvolutionTest.ledgerWithoutLastPayload();
+        Schema oldLedger = SchemaEvolutionTest.ledgerBeforeReplyCancelled();
         assertTrue(UnknownUnionBranchGuard.between(LedgerEvent.getClassSchema(), oldLedger).isPresent());
     }
 }

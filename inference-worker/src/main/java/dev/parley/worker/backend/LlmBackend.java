@@ -1,0 +1,12 @@
+package dev.parley.worker.backend;
+
+/** A chat-completion backend that streams its reply (OpenAI-compatible, Ollama, Anthropic, the simulator). */
+public interface LlmBackend {
+
+    /**
+     * Starts generating. The listener then gets {@link StreamListener#onToken} calls followed by exactly one
+     * {@link StreamListener#onComplete} or {@link StreamListener#onError} — unless {@link Generation#cancel()}
+     * comes first, after which it gets nothing more. Calls arrive on a Vert.x thread: never block in them.
+     */
+    Generation stream(ChatRequest request, StreamListener listener);
+}

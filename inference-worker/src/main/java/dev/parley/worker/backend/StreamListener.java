@@ -1,0 +1,14 @@
+package dev.parley.worker.backend;
+
+/** Receives one generation's stream; see {@link LlmBackend#stream} for the order of calls. */
+public interface StreamListener {
+
+    /** A piece of text, in order; never empty. */
+    void onToken(String text);
+
+    /** The reply is complete; usage is null when the backend did not report it. */
+    void onComplete(String finishReason, TokenUsage usage);
+
+    /** The generation failed (HTTP error, error event, broken stream, first-token or idle timeout). */
+    void onError(BackendException error);
+}
