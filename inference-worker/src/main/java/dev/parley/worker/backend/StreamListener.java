@@ -6,7 +6,10 @@ public interface StreamListener {
     /** A piece of text, in order; never empty. */
     void onToken(String text);
 
-    /** The reply is complete; usage is null when the backend did not report it. */
+    /**
+     * The reply is complete. finishReason is what the backend reported (stop, length, ...), or stop when it ended
+     * the stream normally without saying; usage is null when the backend did not report it.
+     */
     void onComplete(String finishReason, TokenUsage usage);
 
     /** The generation failed (HTTP error, error event, broken stream, first-token or idle timeout). */

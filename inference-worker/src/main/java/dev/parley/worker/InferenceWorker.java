@@ -1,0 +1,48 @@
+package dev.parley.worker;
+
+import dev.parley.worker.backend.LlmBackend;
+import dev.parley.worker.backend.OpenAiBackend;
+import dev.parley.worker.turns.TurnConsumer;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The inference worker: consumes turns from the ledger and streams each reply from the LLM backend. */
+public final class InferenceWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
+
+    private final TurnConsumer turns;
+
+    private InferenceWorker(TurnConsumer turns) {
+        this.turns = turns;
+    }
+
+    /** Starts with the OpenAI-compatible backend of the config; does not close the given Vert.x. */
+    public static InferenceWorker start(Vertx vertx, WorkerConfig config) {
+        return start(vertx, config, new OpenAiBackend(vertx, config.backend()));
+    }
+
+    public static InferenceWorker start(Vertx vertx, WorkerConfig config, LlmBackend backend) {
+        TurnConsumer turns = new TurnConsumer(config, backend, vertx);
+        turns.start();
+        log.info("Inference worker {} started (group {}, backend {}, model {})", config.workerId(), config.groupId(),
+            config.backend().baseUrl(), config.backend().model());
+        return new InferenceWorker(turns);
+    }
+
+    /** Generations streaming right now. */
+    public int generating() {
+        return turns.generating();
+    }
+
+    /** Stops like a process that died, writing and committing nothing more (for fail-over tests). */
+    public void crash() {
+        turns.crash();
+    }
+
+    @Override
+    public void close() {
+        turns.close();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.parley.worker.simulator;
+
+/**
+ * The {@code #sim:} settings of one request; a null component means "not given, use the simulator's default".
+ *
+ * @param reply   the exact reply text
+ * @param tokens  reply length in tokens when the text is generated
+ * @param ttftMs  time to first token
+ * @param itlMs   inter-token latency
+ * @param fault   the failure to play
+ * @param finish  the finish_reason: stop or length
+ */
+record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish) {
+
+    static final Directives NONE = new Directives(null, null, null, null, null, null);
+
+    Directives withoutFault() {
+        return new Directives(reply, tokens, ttftMs, itlMs, null, finish);
+    }
+}

@@ -1,0 +1,326 @@
+package dev.parley.worker.simulator;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI-compatible LLM server that makes up its replies: for tests, benchmarks and a standalone run without a
+ * model. Every reply says it is a simulator: model {@code parley-simulator}, {@code system_fingerprint:
+ * "parley-simulator"} and the header {@code X-Parley-Simulator: true}.
+ *
+ * <h2>Endpoints</h2>
+ * <ul>
+ *   <li>{@code POST /v1/chat/completions}: with {@code "stream": true}, SSE {@code data:} lines of
+ *       {@code chat.completion.chunk} objects (first delta.role=assistant, then one delta.content per token, then
+ *       finish_reason, then a usage chunk when {@code stream_options.include_usage} is true, then
+ *       {@code data: [DONE]}); otherwise one {@code chat.completion} object, sent after as long as streaming would
+ *       have taken. {@code max_tokens} / {@code max_completion_tokens} cut the reply short with finish_reason
+ *       {@code length}.</li>
+ *   <li>{@code GET /v1/models}: the one model, {@code parley-simulator}.</li>
+ *   <li>{@code GET /health}: {@code {"status":"UP","simulator":true,...}}.</li>
+ * </ul>
+ *
+ * <h2>The reply</h2>
+ * Words from a fixed list, in sentences with punctuation, picked by a PRNG seeded with a SHA-256 of the last user
+ * message (without its directive lines): the same last user message always gets the same reply. Token 0 is a
+ * word, every later token is a space and a word. Usage reports the words of the request's messages (directive
+ * lines left out) as prompt tokens and the tokens sent as completion tokens.
+ *
+ * <h2>Directives</h2>
+ * Any line of the <em>last user message</em> that starts with {@code #sim:} (leading spaces allowed) holds
+ * space-separated {@code key=value} pairs and is not part of the prompt. A value is a bare word or a double-quoted
+ * string with the escapes {@code \"}, {@code \\}, {@code \n}, {@code \r} and {@code \t}. Several directive lines
+ * combine; a later value wins.
+ * <pre>
+ * #sim: reply="Hello, wörld!\nBye."  the reply is exactly this text, split into tokens at spaces; the tokens
+ *                                    concatenate to the very same string (tokens= is then ignored)
+ * #sim: tokens=5                     reply length in tokens (0-100000)
+ * #sim: ttft_ms=500 itl_ms=0         time to first token and between tokens, in ms (0-600000)
+ * #sim: fail_after=3                 3 tokens, then data: {"error":{"message":"simulated failure after 3 tokens",
+ *                                    "type":"server_error",...}} and the end of the response, no [DONE]
+ * #sim: stall_after=3                3 tokens, then nothing, the connection held open until the client leaves
+ * #sim: disconnect_after=3           3 tokens, then the TCP connection is closed mid-response
+ * #sim: status=503                   HTTP 503 with an OpenAI error body, no stream (400-599)
+ * #sim: finish=length                the finish_reason (stop or length)
+ * </pre>
+ * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}); it
+ * replaces the configured default fault. A fault after more tokens than the reply has strikes after the last
+ * token, instead of the finish. A bad directive gets HTTP 400 with an OpenAI error whose {@code param} names the key.
+ * Without {@code stream}, a fail_after gets HTTP 500, a stall no answer, a disconnect a closed connection.
+ *
+ * <h2>Counters</h2>
+ * {@link #activeStreams()} counts requests in progress (a stalled one until its client leaves);
+ * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, so tests can prove
+ * that cancelling a generation stops the upstream request. Every timer of a request stops when its client leaves.
+ */
+public final class LlmSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmSimulator.class);
+
+    public static final String SIMULATOR_HEADER = "X-Parley-Simulator";
+    public static final String MODEL = OpenAiJson.MODEL;
+    private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final SimulatorConfig config;
+    private final StreamCounters counters = new StreamCounters();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile HttpServer server;
+    private volatile boolean closing;
+
+    private LlmSimulator(Vertx vertx, SimulatorConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /**
+     * Starts a simulator and waits until it listens. Call it from a thread that may block (not an event loop);
+     * on an event loop use {@link #listen}.
+     *
+     * @param port 0 for any free port, see {@link #port()}
+     */
+    public static LlmSimulator start(Vertx vertx, int port, SimulatorConfig config) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("LlmSimulator.start blocks; on an event loop use LlmSimulator.listen");
+        }
+        try {
+            return listen(vertx, port, config).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the LLM simulator could not listen on port " + port, e);
+        }
+    }
+
+    /** Starts a simulator without blocking; the future completes once it listens. */
+    public static Future<LlmSimulator> listen(Vertx vertx, int port, SimulatorConfig config) {
+        LlmSimulator simulator = new LlmSimulator(Objects.requireNonNull(vertx, "vertx"),
+            Objects.requireNonNull(config, "config"));
+        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true);
+        return vertx.createHttpServer(options)
+            .requestHandler(simulator.router())
+            .listen(port)
+            .map(server -> {
+                simulator.server = server;
+                LOG.info("LLM simulator listening on http://localhost:{}/v1 (ttft {} ms, itl {} ms, {} tokens{})",
+                    server.actualPort(), config.timeToFirstToken().toMillis(), config.interTokenLatency().toMillis(),
+                    config.replyTokens(), config.defaultFault() == null ? "" : ", fault " + config.defaultFault());
+                return simulator;
+            });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The base URL an OpenAI client needs, e.g. {@code http://localhost:8090/v1}. */
+    public String baseUrl() {
+        return "http://localhost:" + port() + "/v1";
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    /** Chat-completion requests in progress. */
+    public int activeStreams() {
+        return counters.active();
+    }
+
+    /** Chat-completion requests whose client went away before the reply ended. */
+    public long cancelledStreams() {
+        return counters.cancelled();
+    }
+
+    /** Chat-completion requests accepted since the start. */
+    public long totalStreams() {
+        return counters.total();
+    }
+
+    /** Stops listening and drops open connections; waits for that unless called on a Vert.x thread. */
+    @Override
+    public void close() {
+        HttpServer listening = server;
+        if (listening == null || closing) {
+            return;
+        }
+        closing = true;
+        Future<Void> closed = listening.close();
+        if (!Context.isOnVertxThread()) {
+            try {
+                closed.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("the LLM simulator on port {} did not close cleanly", listening.actualPort(), e);
+            }
+        }
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.response().putHeader(SIMULATOR_HEADER, "true");
+            ctx.next();
+        });
+        router.post("/v1/chat/completions")
+            .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+            .handler(this::chatCompletions);
+        router.get("/v1/models").handler(ctx -> json(ctx.response(), 200, OpenAiJson.models()));
+        router.get("/health").handler(ctx -> json(ctx.response(), 200, new JsonObject()
+            .put("status", "UP")
+            .put("simulator", true)
+            .put("model", MODEL)
+            .put("activeStreams", activeStreams())));
+        router.errorHandler(404, ctx -> error(ctx.response(), 404, "invalid_request_error", null,
+            "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> error(ctx.response(), 405, "invalid_request_error", null,
+            "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(413, ctx -> error(ctx.response(), 413, "invalid_request_error", null,
+            "request body larger than " + MAX_BODY_BYTES + " bytes"));
+        router.errorHandler(500, ctx -> {
+            LOG.warn("LLM simulator failed on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+            error(ctx.response(), 500, "server_error", null, "the simulator failed: " + ctx.failure());
+        });
+        return router;
+    }
+
+    private void chatCompletions(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            error(response, 400, "invalid_request_error", null, "the body is not a JSON object");
+            return;
+        }
+        if (body == null || !(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+            error(response, 400, "invalid_request_error", "messages", "messages must be a non-empty array");
+            return;
+        }
+        DirectiveParser.ParsedPrompt prompt;
+        try {
+            prompt = DirectiveParser.parse(lastUserMessage(messages));
+        } catch (DirectiveException e) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)
+                .end(OpenAiJson.error(e.getMessage(), "invalid_request_error", e.key(), "bad_sim_directive").encode());
+            return;
+        }
+        Directives directives = prompt.directives();
+        Fault fault = directives.fault() != null ? directives.fault() : config.defaultFault();
+        if (fault != null && fault.kind() == Fault.Kind.STATUS) {
+            answerStatus(response, fault.value());
+            return;
+        }
+        ReplyPlan plan = plan(body, messages, prompt, fault);
+        String id = "chatcmpl-sim-" + ids.incrementAndGet();
+        new SimulatedReply(vertx, ctx.request(), plan, counters, id, () -> closing).start();
+    }
+
+    private ReplyPlan plan(JsonObject body, JsonArray messages, DirectiveParser.ParsedPrompt prompt, Fault fault) {
+        Directives directives = prompt.directives();
+        List<String> tokens = directives.reply() != null
+            ? ReplyText.split(directives.reply())
+            : ReplyText.generate(prompt.prompt(),
+                directives.tokens() != null ? directives.tokens() : config.replyTokens());
+        String finish = directives.finish() != null ? directives.finish() : "stop";
+        int maxTokens = maxTokens(body);
+        if (maxTokens > 0 && tokens.size() > maxTokens) {
+            tokens = tokens.subList(0, maxTokens);
+            finish = "length";
+        }
+        long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
+        long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
+        JsonObject streamOptions = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
+        return new ReplyPlan(tokens, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
+            Boolean.TRUE.equals(body.getValue("stream")),
+            Boolean.TRUE.equals(streamOptions.getValue("include_usage")));
+    }
+
+    private void answerStatus(HttpServerResponse response, int status) {
+        if (status == 429 || status == 503) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
+        error(response, status, status >= 500 ? "server_error" : "invalid_request_error", null,
+            "simulated HTTP " + status);
+    }
+
+    private static int maxTokens(JsonObject body) {
+        Object value = body.getValue("max_completion_tokens", body.getValue("max_tokens"));
+        return value instanceof Number number ? number.intValue() : 0;
+    }
+
+    /** The text of the last user message; content may be a string or an array of {type:text} parts. */
+    private static String lastUserMessage(JsonArray messages) {
+        int index = lastUserIndex(messages);
+        return index < 0 ? "" : text(messages.getJsonObject(index).getValue("content"));
+    }
+
+    private static int lastUserIndex(JsonArray messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.getValue(i) instanceof JsonObject message && "user".equals(message.getValue("role"))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(Object content) {
+        if (content instanceof String text) {
+            return text;
+        }
+        if (content instanceof JsonArray parts) {
+            StringBuilder text = new StringBuilder();
+            for (Object part : parts) {
+                if (part instanceof JsonObject object && object.getValue("text") instanceof String piece) {
+                    text.append(text.length() == 0 ? "" : "\n").append(piece);
+                }
+            }
+            return text.toString();
+        }
+        return "";
+    }
+
+    /** A stand-in for prompt tokens: the words of every message, directive lines left out. */
+    private static int promptWords(JsonArray messages, String lastUserPrompt) {
+        int lastUser = lastUserIndex(messages);
+        int words = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            if (i == lastUser) {
+                words += words(lastUserPrompt);
+            } else if (messages.getValue(i) instanceof JsonObject message) {
+                words += words(text(message.getValue("content")));
+            }
+        }
+        return words;
+    }
+
+    private static int words(String text) {
+        String stripped = text.strip();
+        return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
+    }
+
+    private static void json(HttpServerResponse response, int status, JsonObject body) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+
+    private static void error(HttpServerResponse response, int status, String type, String param, String message) {
+        if (response.ended()) {
+            return;
+        }
+        response.putHeader(SIMULATOR_HEADER, "true");
+        json(response, status, OpenAiJson.error(message, type, param, null));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.parley.worker.turns;
+
+import dev.parley.avro.TokenChunk;
+import dev.parley.avro.Usage;
+import dev.parley.schemas.topics.Topics;
+import dev.parley.worker.backend.TokenUsage;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes one attempt's chunks to the token topic in order: seq 0, 1, ... then one final marker chunk. With a
+ * coalescing window, text arriving within the window goes out as one chunk (fewer records, same text).
+ * Not thread-safe: its owner ({@link TurnTask}) serializes the calls.
+ */
+final class ChunkStream {
+
+    private final Producer<String, TokenChunk> producer;
+    private final Vertx vertx;
+    private final int partition;
+    private final String sessionId;
+    private final String turnId;
+    private final int attempt;
+    private final Duration coalesce;
+    private final Consumer<Exception> onWriteFailure;
+    private final StringBuilder pending = new StringBuilder();
+    private int seq;
+    private long timerId = -1;
+
+    ChunkStream(Producer<String, TokenChunk> producer, Vertx vertx, int partition, String sessionId, String turnId,
+                int attempt, Duration coalesce, Consumer<Exception> onWriteFailure) {
+        this.producer = producer;
+        this.vertx = vertx;
+        this.partition = partition;
+        this.sessionId = sessionId;
+        this.turnId = turnId;
+        this.attempt = attempt;
+        this.coalesce = coalesce;
+        this.onWriteFailure = onWriteFailure;
+    }
+
+    /** Text for the stream; sent now, or within the coalescing window. */
+    void append(String text, Runnable flushUnderLock) {
+        if (coalesce.isZero()) {
+            send(chunk(text).build());
+            return;
+        }
+        pending.append(text);
+        if (timerId < 0) {
+            timerId = vertx.setTimer(Math.max(1, coalesce.toMillis()), id -> flushUnderLock.run());
+        }
+    }
+
+    /** Sends what the coalescing window holds; called from the timer through the owner's lock. */
+    void flush() {
+        timerId = -1;
+        if (!pending.isEmpty()) {
+            send(chunk(pending.toString()).build());
+            pending.setLength(0);
+        }
+    }
+
+    /** The last chunk of the attempt: a complete reply. */
+    void complete(String finishReason, TokenUsage usage) {
+        end(chunk("").setFinal$(true).setFinishReason(finishReason == null ? "stop" : finishReason)
+            .setUsage(usage == null ? null : new Usage(usage.promptTokens(), usage.completionTokens())));
+    }
+
+    /** The last chunk of an attempt that ended without a reply: finishReason error or cancelled. */
+    void abort(String finishReason, String reason, String partialText) {
+        end(chunk("").setFinal$(true).setFinishReason(finishReason).setReason(reason).setPartialText(partialText));
+    }
+
+    /** Stops without a final chunk: the partition moved to another worker, which will write a new attempt. */
+    void abandon() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+            timerId = -1;
+        }
+    }
+
+    private void end(TokenChunk.Builder last) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        flush();
+        send(last.build());
+    }
+
+    private TokenChunk.Builder chunk(String text) {
+        return TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt).setSeq(seq++)
+            .setText(text);
+    }
+
+    private void send(TokenChunk chunk) {
+        producer.send(new ProducerRecord<>(Topics.TOKENS.name(), partition, sessionId, chunk), (metadata, error) -> {
+            if (error != null) {
+                onWriteFailure.accept(error);
+            }
+        });
+    }
+}

@@ -1,0 +1,473 @@
+package dev.parley.worker.turns;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.CancelRequested;
+import dev.parley.avro.DeadLetter;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.ReplyCancelled;
+import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.TokenChunk;
+import dev.parley.avro.UserTurn;
+import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
+import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.topics.Topics;
+import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.backend.ChatRequest;
+import dev.parley.worker.backend.LlmBackend;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the ledger and turns every UserTurn into exactly one terminal event.
+ *
+ * <p>One thread owns the group consumer and the transactional producer. Turns of different sessions stream
+ * concurrently (an LLM call takes seconds); a session's turns run one after another. A finished turn's terminal
+ * event and the partition's committable offset (the first unfinished turn) go out in one Kafka transaction bound
+ * to the consumer group's generation, so a worker that lost its partitions cannot commit anything any more.
+ * After an assignment the partition is first read up to its end offset: turns a previous owner finished are
+ * skipped, and those it left open are regenerated with the next attempt number.
+ */
+public final class TurnConsumer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TurnConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration OFFSET_ONLY_COMMIT_INTERVAL = Duration.ofSeconds(2);
+    private static final int STARTER_THREADS = 4;
+
+    private final WorkerConfig config;
+    private final LlmBackend backend;
+    private final Vertx vertx;
+    private final String producerName;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> ledgerProducer;
+    private final KafkaProducer<String, TokenChunk> tokenProducer;
+    private final AvroSerde<LedgerEvent> ledgerSerde;
+    private final AvroSerde<TokenChunk> tokenSerde;
+    private final AvroSerde<DeadLetter> deadLetterSerde;
+    private final PartitionScanner scanner;
+    private final ContextBuilder contextBuilder;
+    private final ExecutorService starters;
+    private final Semaphore generationSlots;
+    private final Map<TopicPartition, PartitionTurns> partitions = new HashMap<>();
+    private final SessionLines sessions = new SessionLines(this::startLater);
+    private final ConcurrentLinkedQueue<TurnTask> ended = new ConcurrentLinkedQueue<>();
+    private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
+    private final AtomicInteger generating = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean crashed;
+    private long lastCommitNanos = System.nanoTime();
+
+    public TurnConsumer(WorkerConfig config, LlmBackend backend, Vertx vertx) {
+        this.config = config;
+        this.backend = backend;
+        this.vertx = vertx;
+        this.producerName = "inference-worker/" + config.workerId();
+        this.ledgerSerde = Topics.LEDGER.valueSerde(config.kafka());
+        this.tokenSerde = Topics.TOKENS.valueSerde(config.kafka());
+        this.deadLetterSerde = Topics.DLQ.valueSerde(config.kafka());
+        this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
+        this.ledgerProducer = new KafkaProducer<>(ledgerProducerConfig(config), new StringSerializer(),
+            new ByteArraySerializer());
+        this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
+            tokenSerde.serializer());
+        this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
+        this.contextBuilder = new ContextBuilder(scanner, ledgerSerde.deserializer(), config.contextBudgetChars(),
+            config.systemPrompt());
+        this.starters = Executors.newFixedThreadPool(STARTER_THREADS, runnable -> {
+            Thread t = new Thread(runnable, "parley-turn-starter");
+            t.setDaemon(true);
+            return t;
+        });
+        this.generationSlots = new Semaphore(config.maxConcurrentGenerations());
+        this.thread = new Thread(this::run, "parley-turn-consumer-" + config.workerId());
+    }
+
+    /** Joins the group and starts consuming on its own thread. */
+    public void start() {
+        ledgerProducer.initTransactions();
+        consumer.subscribe(List.of(Topics.LEDGER.name()), new Rebalance());
+        thread.start();
+    }
+
+    /** Generations streaming right now (for tests and metrics). */
+    public int generating() {
+        return generating.get();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    records = ConsumerRecords.empty();
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    handle(record);
+                }
+                finishCatchUps();
+                commitEnded(false);
+            }
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            log.error("Worker {} stops: its transactional producer can no longer write ({})", config.workerId(),
+                e.toString());
+        } catch (RuntimeException e) {
+            if (running) {
+                log.error("Worker {} turn consumer failed", config.workerId(), e);
+            }
+        } finally {
+            abandonAll();
+            if (!crashed) {
+                commitQuietly();
+            }
+            consumer.close(crashed ? Duration.ZERO : Duration.ofSeconds(10));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        PartitionTurns turns = partitions.get(tp);
+        if (turns == null) {
+            return; // revoked in this very poll
+        }
+        LedgerEvent event;
+        try {
+            event = ledgerSerde.deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            if (causedBy(e, SchemaRegistryUnreachableException.class)) {
+                throw e; // a registry outage is not the record's fault: stop rather than dead-letter good data
+            }
+            deadLetter(record, e);
+            turns.seen(record.offset());
+            return;
+        }
+        boolean catchingUp = turns.catchingUp();
+        turns.seen(record.offset());
+        Object payload = event.getPayload();
+        if (payload instanceof UserTurn user) {
+            if (!turns.known(event.getTurnId())) {
+                TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
+                    event.getTurnId(), user.getText(), catchingUp, producerName, ended -> {
+                        this.ended.add(ended);
+                        consumer.wakeup();
+                    });
+                turns.add(task);
+                if (!catchingUp) {
+                    sessions.enqueue(task);
+                }
+            }
+        } else if (payload instanceof AssistantReply || payload instanceof ReplyFailed
+            || payload instanceof ReplyCancelled) {
+            turns.terminalSeen(event.getTurnId());
+        } else if (payload instanceof CancelRequested) {
+            TurnTask task = turns.open(event.getTurnId());
+            if (task != null) {
+                task.cancel("cancelled by request");
+            }
+        }
+    }
+
+    /** Partitions that have been read up to their end offset at assignment schedule their unfinished turns. */
+    private void finishCatchUps() {
+        for (PartitionTurns turns : partitions.values()) {
+            if (!turns.catchingUp()) {
+                List<TurnTask> pending = turns.finishCatchUp();
+                if (!pending.isEmpty()) {
+                    log.info("{}: {} unfinished turn(s) taken over", turns.partition, pending.size());
+                }
+                pending.forEach(sessions::enqueue);
+            }
+        }
+    }
+
+    /** Runs on the consumer thread (via SessionLines): the blocking part of starting goes to a starter thread. */
+    private void startLater(TurnTask task) {
+        starters.execute(() -> {
+            try {
+                generationSlots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            generating.incrementAndGet();
+            task.settled().whenComplete((ignored, error) -> {
+                generating.decrementAndGet();
+                generationSlots.release();
+            });
+            int attempt = task.recovered() ? previousAttempt(task) + 1 : 1;
+            task.start(attempt, this::chunkStream,
+                () -> new ChatRequest(config.backend().model(), contextBuilder.build(task)), backend);
+        });
+    }
+
+    /** The highest attempt already streamed for the turn (0 if none): a previous owner may have started it. */
+    private int previousAttempt(TurnTask task) {
+        int[] max = {0};
+        try {
+            long since = Ids.timestampOf(task.turnId()).orElse(0L);
+            scanner.scan(new TopicPartition(Topics.TOKENS.name(), task.partition()), since, record -> {
+                if (task.sessionId().equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    try {
+                        TokenChunk chunk = tokenSerde.deserializer().deserialize(Topics.TOKENS.name(), record.value());
+                        if (chunk.getTurnId().equals(task.turnId())) {
+                            max[0] = Math.max(max[0], chunk.getAttempt());
+                        }
+                    } catch (RuntimeException undecodable) {
+                        // not a chunk we can read: it cannot be one of this turn's attempts
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not read earlier attempts of turn {}: {}", task.turnId(), e.toString());
+        }
+        return max[0];
+    }
+
+    private ChunkStream chunkStream(TurnTask task) {
+        return new ChunkStream(tokenProducer, vertx, task.partition(), task.sessionId(), task.turnId(),
+            task.attempt(), config.tokenCoalesce(),
+            error -> task.fail("could not write tokens to Kafka: " + error.getMessage()));
+    }
+
+    /**
+     * Writes the terminal events of turns that ended, pending dead letters and the committable offsets in one
+     * transaction, then starts each session's next turn. With nothing ended, offsets alone are committed now
+     * and then, so records that start no turn (sessions, cancels) do not sit uncommitted.
+     */
+    private void commitEnded(boolean force) {
+        List<TurnTask> done = new ArrayList<>();
+        for (TurnTask task; (task = ended.poll()) != null; ) {
+            PartitionTurns turns = partitions.get(new TopicPartition(Topics.LEDGER.name(), task.partition()));
+            if (turns != null && turns.open(task.turnId()) == task) {
+                turns.remove(task);
+                done.add(task);
+            }
+        }
+        boolean offsetsDue = partitions.values().stream().anyMatch(PartitionTurns::needsCommit)
+            && (force || System.nanoTime() - lastCommitNanos > OFFSET_ONLY_COMMIT_INTERVAL.toNanos());
+        if (done.isEmpty() && deadLetters.isEmpty() && !offsetsDue) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        partitions.forEach((tp, turns) -> offsets.put(tp, new OffsetAndMetadata(turns.committable())));
+        try {
+            ledgerProducer.beginTransaction();
+            for (TurnTask task : done) {
+                ledgerProducer.send(new ProducerRecord<>(Topics.LEDGER.name(), task.partition(), task.sessionId(),
+                    ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent())));
+            }
+            deadLetters.forEach(ledgerProducer::send);
+            ledgerProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            ledgerProducer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
+            throw fatal;
+        } catch (KafkaException e) {
+            // Most often the group moved on (a rebalance): those partitions are no longer ours to commit.
+            log.warn("Transaction aborted, {} terminal event(s) not written yet: {}", done.size(), e.toString());
+            ledgerProducer.abortTransaction();
+            for (TurnTask task : done) {
+                PartitionTurns turns = partitions.get(new TopicPartition(Topics.LEDGER.name(), task.partition()));
+                if (turns != null) { // still ours: try again with the next commit
+                    turns.restore(task);
+                    ended.add(task);
+                }
+            }
+            return;
+        }
+        deadLetters.clear();
+        lastCommitNanos = System.nanoTime();
+        offsets.forEach((tp, offset) -> {
+            PartitionTurns turns = partitions.get(tp);
+            if (turns != null) {
+                turns.committed(offset.offset());
+            }
+        });
+        done.forEach(sessions::finished);
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
+        log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), error.getMessage());
+        DeadLetter letter = DeadLetter.newBuilder()
+            .setOriginalTopic(record.topic())
+            .setOriginalPartition(record.partition())
+            .setOriginalOffset(record.offset())
+            .setOriginalKey(record.key() == null ? null
+                : ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setReason(String.valueOf(error.getMessage()))
+            .setExceptionClass(error.getClass().getName())
+            .setConsumer(config.groupId())
+            .setTimestamp(Instant.now())
+            .build();
+        deadLetters.add(new ProducerRecord<>(Topics.DLQ.name(), record.key(),
+            deadLetterSerde.serializer().serialize(Topics.DLQ.name(), letter)));
+    }
+
+    private void abandonAll() {
+        partitions.values().forEach(turns -> turns.openTurns().forEach(TurnTask::abandon));
+        partitions.clear();
+    }
+
+    private void commitQuietly() {
+        try {
+            commitEnded(true);
+        } catch (RuntimeException e) {
+            log.warn("Final commit failed: {}", e.toString());
+        }
+    }
+
+    /** Stops consuming; turns still streaming are abandoned and regenerated by the partition's next owner. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    /** Stops like a process that died: nothing more is written or committed (for fail-over tests). */
+    public void crash() {
+        stop(true);
+    }
+
+    private void stop(boolean crash) {
+        if (!running) {
+            return;
+        }
+        crashed = crash;
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        starters.shutdownNow();
+        Duration wait = crash ? Duration.ZERO : Duration.ofSeconds(10);
+        tokenProducer.close(wait);
+        ledgerProducer.close(wait);
+        scanner.close();
+        ledgerSerde.close();
+        tokenSerde.close();
+        deadLetterSerde.close();
+    }
+
+    /** Commits what has ended before partitions go, and abandons the turns still running on them. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            try {
+                commitEnded(true);
+            } catch (KafkaException e) {
+                log.warn("Commit before revocation failed: {}", e.toString());
+            }
+            drop(revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            drop(lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+            for (TopicPartition tp : assigned) {
+                partitions.put(tp, new PartitionTurns(tp, consumer.position(tp), ends.get(tp)));
+            }
+            log.info("Worker {} assigned {}", config.workerId(), assigned);
+        }
+
+        private void drop(Collection<TopicPartition> gone) {
+            for (TopicPartition tp : gone) {
+                PartitionTurns turns = partitions.remove(tp);
+                if (turns != null) {
+                    for (TurnTask task : turns.openTurns()) {
+                        task.abandon();
+                        sessions.drop(task);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> consumerConfig(WorkerConfig config) {
+        Map<String, Object> c = new HashMap<>(config.kafka());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "parley-worker-" + config.workerId());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
+        // Incremental rebalancing: a worker joining or leaving moves only some partitions, so the generations
+        // streaming on the others go on (an eager rebalance would abandon every one of them).
+        c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        return c;
+    }
+
+    private static Map<String, Object> ledgerProducerConfig(WorkerConfig config) {
+        Map<String, Object> c = new HashMap<>(config.kafka());
+        // A stable id per worker: a restarted worker fences the transactions of its previous incarnation.
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "parley-worker-" + config.workerId());
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, "parley-worker-ledger-" + config.workerId());
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return c;
+    }
+
+    private static Map<String, Object> tokenProducerConfig(WorkerConfig config) {
+        Map<String, Object> c = new HashMap<>(config.kafka());
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, "parley-worker-tokens-" + config.workerId());
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return c;
+    }
+}

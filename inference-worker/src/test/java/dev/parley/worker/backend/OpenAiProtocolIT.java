@@ -1,0 +1,218 @@
+package dev.parley.worker.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** OpenAiBackend against a scripted server, for the protocol corners the simulator does not produce. */
+@ExtendWith(VertxExtension.class)
+class OpenAiProtocolIT {
+
+    private Vertx vertx;
+    private HttpServer server;
+    private volatile Handler<HttpServerRequest> script;
+    private final CompletableFuture<Seen> seen = new CompletableFuture<>();
+    private OpenAiBackend backend;
+
+    /** What the server received. */
+    record Seen(String path, String authorization, JsonObject body) {
+    }
+
+    @BeforeEach
+    void start(Vertx vertx) throws Exception {
+        this.vertx = vertx;
+        server = vertx.createHttpServer()
+            .requestHandler(request -> request.body().onSuccess(body -> {
+                seen.complete(new Seen(request.path(), request.getHeader("Authorization"), body.toJsonObject()));
+                script.handle(request);
+            }))
+            .listen(0)
+            .await(10, TimeUnit.SECONDS);
+        backend = new OpenAiBackend(vertx,
+            BackendConfig.of("http://localhost:" + server.actualPort() + "/v1/", "default-model"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        backend.close();
+        server.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("the request streams, asks for usage, names the default model and sends the API key")
+    void requestShape() throws Exception {
+        script = request -> sse(request.response(), "data: [DONE]\n\n");
+        OpenAiBackend keyed = new OpenAiBackend(vertx, backend.config().withApiKey("sk-test"));
+        try {
+            RecordingListener listener = new RecordingListener();
+            keyed.stream(new ChatRequest(null, List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"))),
+                listener);
+            listener.awaitCompletion();
+            Seen request = seen.get(10, TimeUnit.SECONDS);
+            assertEquals("/v1/chat/completions", request.path());
+            assertEquals("Bearer sk-test", request.authorization());
+            assertEquals(new JsonObject()
+                .put("model", "default-model")
+                .put("messages", new JsonArray()
+                    .add(new JsonObject().put("role", "system").put("content", "Be brief."))
+                    .add(new JsonObject().put("role", "user").put("content", "Hi")))
+                .put("stream", true)
+                .put("stream_options", new JsonObject().put("include_usage", true)), request.body());
+        } finally {
+            keyed.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a model named in the request wins, and no key means no Authorization header")
+    void explicitModel() throws Exception {
+        script = request -> sse(request.response(), "data: [DONE]\n\n");
+        RecordingListener listener = new RecordingListener();
+        backend.stream(new ChatRequest("llama3.2", List.of(ChatMessage.user("Hi"))), listener);
+        listener.awaitCompletion();
+        Seen request = seen.get(10, TimeUnit.SECONDS);
+        assertEquals("llama3.2", request.body().getString("model"));
+        assertEquals(null, request.authorization());
+    }
+
+    @Test
+    @DisplayName("an event stream cut into 3-byte writes with CRLF and comments still gives the exact text")
+    void choppedStream() {
+        String stream = ": hello\r\n\r\n"
+            + chunk("{\"role\":\"assistant\",\"content\":\"\"}", null).replace("\n", "\r\n")
+            + chunk("{\"content\":\"Grüße\"}", null).replace("\n", "\r\n")
+            + ": keep-alive\r\n"
+            + chunk("{\"content\":\" 世界 🎉\"}", null).replace("\n", "\r\n")
+            + chunk("{}", "\"stop\"").replace("\n", "\r\n")
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":2}}\r\n\r\n"
+            + "data: [DONE]\r\n\r\n";
+        script = request -> {
+            HttpServerResponse response = request.response().setChunked(true)
+                .putHeader("Content-Type", "text/event-stream");
+            writeInPieces(response, stream.getBytes(StandardCharsets.UTF_8), 0, 3);
+        };
+        RecordingListener listener = new RecordingListener();
+        backend.stream(request(), listener);
+        RecordingListener.Outcome outcome = listener.awaitCompletion();
+        assertEquals("Grüße 世界 🎉", listener.text());
+        assertEquals(List.of("Grüße", " 世界 🎉"), listener.tokens());
+        assertEquals("stop", outcome.finishReason());
+        assertEquals(new TokenUsage(2, 2), outcome.usage());
+    }
+
+    @Test
+    @DisplayName("a server that ignores stream:true and answers JSON gives its reply as one token")
+    void nonStreamingReply() {
+        script = request -> request.response().putHeader("Content-Type", "application/json; charset=utf-8")
+            .end(new JsonObject()
+                .put("object", "chat.completion")
+                .put("choices", List.of(new JsonObject()
+                    .put("index", 0)
+                    .put("message", new JsonObject().put("role", "assistant").put("content", "Whole reply, ünïcode."))
+                    .put("finish_reason", "stop")))
+                .put("usage", new JsonObject().put("prompt_tokens", 3).put("completion_tokens", 4))
+                .encode());
+        RecordingListener listener = new RecordingListener();
+        backend.stream(request(), listener);
+        RecordingListener.Outcome outcome = listener.awaitCompletion();
+        assertEquals(List.of("Whole reply, ünïcode."), listener.tokens());
+        assertEquals("stop", outcome.finishReason());
+        assertEquals(new TokenUsage(3, 4), outcome.usage());
+    }
+
+    @Test
+    @DisplayName("a finish_reason followed by the end of the response completes even without [DONE]")
+    void finishWithoutDone() {
+        script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null) + chunk("{}", "\"length\""));
+        RecordingListener listener = new RecordingListener();
+        backend.stream(request(), listener);
+        assertEquals("length", listener.awaitCompletion().finishReason());
+        assertEquals("Hi", listener.text());
+    }
+
+    @Test
+    @DisplayName("an Ollama-style error body names the status and the message")
+    void ollamaErrorBody() {
+        script = request -> request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+            .end("{\"error\":\"model 'llama9' not found\"}");
+        BackendException error = streamAndFail();
+        assertTrue(error.getMessage().contains("HTTP 404"), error.getMessage());
+        assertTrue(error.getMessage().contains("model 'llama9' not found"), error.getMessage());
+    }
+
+    @Test
+    @DisplayName("a chunk that is not JSON is an error, not a silent gap in the reply")
+    void malformedChunk() {
+        script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null) + "data: {oops\n\n");
+        BackendException error = streamAndFail();
+        assertTrue(error.getMessage().startsWith("malformed chunk from LLM backend"), error.getMessage());
+    }
+
+    @Test
+    @DisplayName("an error event is an error with its message")
+    void errorEvent() {
+        script = request -> sse(request.response(),
+            chunk("{\"content\":\"Hi\"}", null) + "event: error\ndata: {\"error\":{\"message\":\"overloaded\"}}\n\n");
+        BackendException error = streamAndFail();
+        assertEquals("LLM backend error: overloaded", error.getMessage());
+    }
+
+    @Test
+    @DisplayName("a stream that ends without finish_reason or [DONE] is incomplete")
+    void endsEarly() {
+        script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null));
+        BackendException error = streamAndFail();
+        assertEquals("stream ended before the reply was complete", error.getMessage());
+    }
+
+    private BackendException streamAndFail() {
+        RecordingListener listener = new RecordingListener();
+        backend.stream(request(), listener);
+        BackendException error = listener.awaitError();
+        listener.assertContractKept();
+        return error;
+    }
+
+    private void writeInPieces(HttpServerResponse response, byte[] bytes, int from, int size) {
+        if (from >= bytes.length) {
+            response.end();
+            return;
+        }
+        int to = Math.min(bytes.length, from + size);
+        response.write(Buffer.buffer(Arrays.copyOfRange(bytes, from, to)));
+        // a timer between pieces so they leave as separate TCP segments rather than one coalesced write
+        vertx.setTimer(1, id -> writeInPieces(response, bytes, to, size));
+    }
+
+    private static void sse(HttpServerResponse response, String body) {
+        response.putHeader("Content-Type", "text/event-stream").end(body);
+    }
+
+    private static String chunk(String delta, String finishReason) {
+        return "data: {\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finishReason
+            + "}]}\n\n";
+    }
+
+    private static ChatRequest request() {
+        return new ChatRequest(null, List.of(ChatMessage.user("Hi")));
+    }
+}
