@@ -31,6 +31,11 @@ public final class InferenceWorker implements AutoCloseable {
         return new InferenceWorker(turns);
     }
 
+    /** The ledger partitions this worker owns right now. */
+    public java.util.Set<Integer> assignedPartitions() {
+        return turns.assignedPartitions();
+    }
+
     /** Generations streaming right now. */
     public int generating() {
         return turns.generating();

@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +89,7 @@ public final class TurnConsumer implements AutoCloseable {
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
     private final AtomicInteger generating = new AtomicInteger();
     private final Thread thread;
+    private volatile Set<Integer> assigned = Set.of();
     private volatile boolean running = true;
     private volatile boolean crashed;
     private long lastCommitNanos = System.nanoTime();
@@ -122,6 +124,11 @@ public final class TurnConsumer implements AutoCloseable {
         ledgerProducer.initTransactions();
         consumer.subscribe(List.of(Topics.LEDGER.name()), new Rebalance());
         thread.start();
+    }
+
+    /** The ledger partitions this worker owns right now. */
+    public Set<Integer> assignedPartitions() {
+        return assigned;
     }
 
     /** Generations streaming right now (for tests and metrics). */
@@ -413,9 +420,23 @@ public final class TurnConsumer implements AutoCloseable {
                 partitions.put(tp, new PartitionTurns(tp, consumer.position(tp), ends.get(tp)));
             }
             log.info("Worker {} assigned {}", config.workerId(), assigned);
+            publishAssignment();
+        }
+
+        private void publishAssignment() {
+            TurnConsumer.this.assigned = partitions.keySet().stream().map(TopicPartition::partition)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
 
         private void drop(Collection<TopicPartition> gone) {
+            try {
+                dropAll(gone);
+            } finally {
+                publishAssignment();
+            }
+        }
+
+        private void dropAll(Collection<TopicPartition> gone) {
             for (TopicPartition tp : gone) {
                 PartitionTurns turns = partitions.remove(tp);
                 if (turns != null) {
