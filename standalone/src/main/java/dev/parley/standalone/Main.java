@@ -9,10 +9,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How to run:
  * <ol>
- *   <li>{@code ./mvnw -B install -DskipTests}</li>
- *   <li>{@code java -jar standalone/target/parley-standalone.jar} (settings: PARLEY_DATA_DIR, PARLEY_KAFKA_PORT,
- *       PARLEY_REGISTRY_PORT)</li>
- *   <li>Ctrl-C stops everything; the data directory keeps every record for the next start.</li>
+ *   <li>{@code ./parley start} (it builds the jar when needed and runs this class).</li>
+ *   <li>Open http://localhost:8080, or use the API with curl (README.md).</li>
+ *   <li>Ctrl-C stops everything; the data directory (PARLEY_DATA_DIR, default ./data) keeps every record.</li>
  * </ol>
  */
 public final class Main {

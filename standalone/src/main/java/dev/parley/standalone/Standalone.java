@@ -1,39 +1,85 @@
 package dev.parley.standalone;
 
+import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.IngestService;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
+import dev.parley.schemas.config.Env;
 import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.worker.InferenceWorker;
+import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.simulator.LlmSimulator;
+import dev.parley.worker.simulator.SimulatorConfig;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Everything Parley needs on one machine, in one process: a persistent broker, the registry and the topics. */
+/**
+ * Everything Parley needs on one machine, in one process: a persistent broker, the schema registry, the topics,
+ * the LLM simulator (unless PARLEY_LLM_URL names a real server), the inference worker and the gateway.
+ */
 public final class Standalone implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
-    private final EmbeddedKafka kafka;
-    private final SchemaRegistry registry;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private EmbeddedKafka kafka;
+    private SchemaRegistry registry;
+    private LlmSimulator simulator;
+    private IngestService ingest;
 
-    private Standalone(EmbeddedKafka kafka, SchemaRegistry registry) {
-        this.kafka = kafka;
-        this.registry = registry;
+    private Standalone() {
     }
 
     /** Starts in dependency order; anything started before a failure is stopped again. */
     public static Standalone start(StandaloneConfig config) {
-        EmbeddedKafka kafka = EmbeddedKafka.persistent(config.dataDir().resolve("kafka"), config.kafkaPort());
+        Standalone parley = new Standalone();
         try {
-            TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
-            SchemaRegistry registry = SchemaRegistry.start(kafka.bootstrapServers(), config.registryPort());
-            log.info("Parley standalone: Kafka at {}, schema registry at {}, data in {}",
-                kafka.bootstrapServers(), registry.url(), config.dataDir().toAbsolutePath());
-            return new Standalone(kafka, registry);
+            parley.startAll(config);
+            return parley;
         } catch (RuntimeException e) {
-            kafka.close();
+            parley.close();
             throw e;
         }
+    }
+
+    private void startAll(StandaloneConfig config) {
+        kafka = track(EmbeddedKafka.persistent(config.dataDir().resolve("kafka"), config.kafkaPort()));
+        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
+        registry = track(SchemaRegistry.start(kafka.bootstrapServers(), config.registryPort()));
+        Vertx vertx = Vertx.vertx();
+        track(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
+        Env bootEnv = new Env(config.environment());
+        if (config.useSimulator()) {
+            simulator = track(LlmSimulator.start(vertx, config.simulatorPort(), SimulatorConfig.fromEnvironment(bootEnv)));
+        }
+        Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(),
+            simulator == null ? null : simulator.baseUrl());
+        track(InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(env)));
+        ingest = track(IngestService.start(vertx, IngestConfig.fromEnvironment(env)));
+        log.info("Parley is running: open {} (Kafka {}, schema registry {}, LLM {}, data in {})", url(),
+            kafka.bootstrapServers(), registry.url(),
+            simulator == null ? env.string("PARLEY_LLM_URL", "") : simulator.baseUrl() + " (simulator)",
+            config.dataDir().toAbsolutePath().normalize());
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.push(component);
+        return component;
+    }
+
+    /** The chat page and API, e.g. http://localhost:8080. */
+    public String url() {
+        return "http://localhost:" + ingest.port();
+    }
+
+    /** The simulator's OpenAI-compatible base URL, or null when a real LLM server is configured. */
+    public String simulatorUrl() {
+        return simulator == null ? null : simulator.baseUrl();
     }
 
     public String bootstrapServers() {
@@ -47,7 +93,13 @@ public final class Standalone implements AutoCloseable {
     /** Stops in reverse start order. */
     @Override
     public void close() {
-        registry.close();
-        kafka.close();
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed", component, e);
+            }
+        }
     }
 }

@@ -1,43 +1,63 @@
 package dev.parley.standalone;
 
+import dev.parley.ingest.IngestConfig;
+import dev.parley.schemas.config.Env;
+import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.backend.BackendConfig;
+import dev.parley.worker.simulator.SimulatorConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
-/** The standalone run's settings, read once from the environment and validated as a whole. */
-public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort) {
+/**
+ * The standalone run's own settings, plus the environment every service reads its settings from. All of them
+ * are checked before anything starts, so one message names every bad setting.
+ */
+public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, int simulatorPort, boolean useSimulator,
+                               Map<String, String> environment) {
 
     public static final String DATA_DIR = "PARLEY_DATA_DIR";
     public static final String KAFKA_PORT = "PARLEY_KAFKA_PORT";
     public static final String REGISTRY_PORT = "PARLEY_REGISTRY_PORT";
+    public static final String SIMULATOR_PORT = "PARLEY_SIMULATOR_PORT";
 
-    /** Reads the settings; throws naming every bad one at once, so a user fixes them in one go. */
-    public static StandaloneConfig fromEnvironment(Map<String, String> env) {
-        List<String> errors = new ArrayList<>();
-        Path dataDir = Path.of(env.getOrDefault(DATA_DIR, "./data"));
-        int kafkaPort = port(env, KAFKA_PORT, 9092, errors);
-        int registryPort = port(env, REGISTRY_PORT, 8081, errors);
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", errors));
-        }
-        return new StandaloneConfig(dataDir, kafkaPort, registryPort);
+    public StandaloneConfig {
+        environment = Map.copyOf(environment);
     }
 
-    private static int port(Map<String, String> env, String key, int defaultPort, List<String> errors) {
-        String value = env.get(key);
-        if (value == null || value.isBlank()) {
-            return defaultPort;
+    public static StandaloneConfig fromEnvironment(Map<String, String> environment) {
+        Env env = new Env(environment);
+        Path dataDir = Path.of(env.string(DATA_DIR, "./data"));
+        int kafkaPort = env.port(KAFKA_PORT, 9092);
+        int registryPort = env.port(REGISTRY_PORT, 8081);
+        int simulatorPort = env.port(SIMULATOR_PORT, 8090);
+        boolean useSimulator = env.string(BackendConfig.URL, "").isEmpty();
+        // Read every service's settings now, only to collect their errors with ours.
+        SimulatorConfig.fromEnvironment(env);
+        readQuietly(() -> WorkerConfig.fromEnvironment(env));
+        readQuietly(() -> IngestConfig.fromEnvironment(env));
+        env.validate();
+        return new StandaloneConfig(dataDir, kafkaPort, registryPort, simulatorPort, useSimulator, environment);
+    }
+
+    /** The services' environment with the addresses this run chose (ports may have been 0: picked at start). */
+    Env serviceEnvironment(String bootstrapServers, String registryUrl, String simulatorUrl) {
+        Map<String, String> env = new HashMap<>(environment);
+        env.put(Env.KAFKA_BOOTSTRAP, bootstrapServers);
+        env.put(Env.REGISTRY_URL, registryUrl);
+        if (simulatorUrl != null) {
+            env.put(BackendConfig.URL, simulatorUrl);
         }
+        // A stable worker id: a restarted standalone fences whatever its previous run left in flight.
+        env.putIfAbsent(WorkerConfig.WORKER_ID, "standalone");
+        return new Env(env);
+    }
+
+    private static void readQuietly(Runnable read) {
         try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65_535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            read.run();
+        } catch (IllegalArgumentException reportedBelow) {
+            // the shared Env holds the errors; env.validate() names them all at once
         }
-        errors.add(key + "=" + value + " is not a port (0-65535)");
-        return defaultPort;
     }
 }

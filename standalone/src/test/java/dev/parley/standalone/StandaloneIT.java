@@ -23,7 +23,8 @@ class StandaloneIT {
     @Test
     @DisplayName("the standalone run creates every topic and keeps schema ids across a restart")
     void restartKeepsTopicsAndSchemaIds(@TempDir Path dataDir) throws Exception {
-        StandaloneConfig config = new StandaloneConfig(dataDir, 0, 0);
+        StandaloneConfig config = StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
+            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0", "PARLEY_HTTP_PORT", "0"));
         int idBefore;
         try (Standalone parley = Standalone.start(config)) {
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", parley.bootstrapServers()))) {
@@ -39,12 +40,15 @@ class StandaloneIT {
     }
 
     @Test
-    @DisplayName("bad settings are all reported at once")
+    @DisplayName("bad settings of every service are all reported at once")
     void badSettingsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StandaloneConfig.fromEnvironment(
-            Map.of(StandaloneConfig.KAFKA_PORT, "ninety", StandaloneConfig.REGISTRY_PORT, "70000")));
-        assertTrue(e.getMessage().contains("PARLEY_KAFKA_PORT=ninety"), e.getMessage());
-        assertTrue(e.getMessage().contains("PARLEY_REGISTRY_PORT=70000"), e.getMessage());
+            Map.of(StandaloneConfig.KAFKA_PORT, "ninety", StandaloneConfig.REGISTRY_PORT, "70000",
+                "PARLEY_HTTP_PORT", "web", "PARLEY_SIM_ITL_MS", "fast", "PARLEY_LLM_URL", "not a url")));
+        for (String bad : new String[] {"PARLEY_KAFKA_PORT=ninety", "PARLEY_REGISTRY_PORT=70000", "PARLEY_HTTP_PORT=web",
+            "PARLEY_SIM_ITL_MS=fast", "PARLEY_LLM_URL"}) {
+            assertTrue(e.getMessage().contains(bad), bad + " not named in: " + e.getMessage());
+        }
     }
 
     private static int schemaIdOf(String registryUrl) {

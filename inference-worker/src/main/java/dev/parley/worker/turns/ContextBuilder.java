@@ -39,7 +39,7 @@ final class ContextBuilder {
         Map<String, String> replies = new HashMap<>();
         TopicPartition partition = new TopicPartition(Topics.LEDGER.name(), turn.partition());
         long sessionStart = Ids.timestampOf(turn.sessionId()).orElse(0L);
-        scanner.scan(partition, sessionStart, record -> {
+        scanner.scan(partition, sessionStart, turn.mustSee(), record -> {
             if (!turn.sessionId().equals(keyOf(record.key()))) {
                 return;
             }

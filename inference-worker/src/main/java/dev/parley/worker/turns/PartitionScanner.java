@@ -24,6 +24,7 @@ final class PartitionScanner implements AutoCloseable {
     static final Duration CLOCK_SKEW_MARGIN = Duration.ofMinutes(5);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MARKER_WAIT = Duration.ofMillis(2);
 
     private final BlockingQueue<KafkaConsumer<byte[], byte[]>> pool;
     private final List<KafkaConsumer<byte[], byte[]>> all;
@@ -50,12 +51,29 @@ final class PartitionScanner implements AutoCloseable {
      * up to the end offset as of the call to {@code sink}, in offset order.
      */
     void scan(TopicPartition partition, long fromMillis, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        scan(partition, fromMillis, -1, sink);
+    }
+
+    /**
+     * Like {@link #scan(TopicPartition, long, Consumer)}, but first waits until the record at {@code mustSee} is
+     * readable: commitTransaction() returns before the commit markers land, so a committed record can stay
+     * invisible to read_committed readers for a moment.
+     */
+    void scan(TopicPartition partition, long fromMillis, long mustSee, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         KafkaConsumer<byte[], byte[]> consumer = borrow();
         try {
             consumer.assign(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            seek(consumer, partition, fromMillis);
             long deadline = System.nanoTime() + SCAN_TIMEOUT.toNanos();
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (end <= mustSee) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("offset " + mustSee + " of " + partition + " not readable after "
+                        + SCAN_TIMEOUT);
+                }
+                sleep(MARKER_WAIT);
+                end = consumer.endOffsets(List.of(partition)).get(partition);
+            }
+            seek(consumer, partition, fromMillis);
             while (consumer.position(partition) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading " + partition + " up to offset " + end + " took over "
@@ -84,6 +102,15 @@ final class PartitionScanner implements AutoCloseable {
             consumer.seekToEnd(List.of(partition)); // nothing that recent: nothing to read
         } else {
             consumer.seek(partition, found.offset());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a commit marker", e);
         }
     }
 

@@ -36,7 +36,9 @@ final class SessionLines {
         if (line.isEmpty()) {
             lines.remove(task.sessionId());
         } else if (wasHead) {
-            start.accept(line.peekFirst());
+            TurnTask next = line.peekFirst();
+            next.mustSee(task.recordedAt());
+            start.accept(next);
         }
     }
 

@@ -293,11 +293,12 @@ public final class TurnConsumer implements AutoCloseable {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         partitions.forEach((tp, turns) -> offsets.put(tp, new OffsetAndMetadata(turns.committable())));
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> written = new ArrayList<>();
         try {
             ledgerProducer.beginTransaction();
             for (TurnTask task : done) {
-                ledgerProducer.send(new ProducerRecord<>(Topics.LEDGER.name(), task.partition(), task.sessionId(),
-                    ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent())));
+                written.add(ledgerProducer.send(new ProducerRecord<>(Topics.LEDGER.name(), task.partition(),
+                    task.sessionId(), ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent()))));
             }
             deadLetters.forEach(ledgerProducer::send);
             ledgerProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -319,6 +320,9 @@ public final class TurnConsumer implements AutoCloseable {
         }
         deadLetters.clear();
         lastCommitNanos = System.nanoTime();
+        for (int i = 0; i < done.size(); i++) {
+            done.get(i).recordedAt(offsetOf(written.get(i)));
+        }
         offsets.forEach((tp, offset) -> {
             PartitionTurns turns = partitions.get(tp);
             if (turns != null) {
@@ -326,6 +330,18 @@ public final class TurnConsumer implements AutoCloseable {
             }
         });
         done.forEach(sessions::finished);
+    }
+
+    /** The offset of a record of a committed transaction: its send has completed by then. */
+    private static long offsetOf(java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent) {
+        try {
+            return sent.get().offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return -1; // cannot happen after a successful commit; without it the next context just does not wait
+        }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {

@@ -44,6 +44,8 @@ final class TurnTask implements StreamListener {
     private final StringBuilder text = new StringBuilder();
     private LedgerEvent terminal;
     private boolean notified;
+    private volatile long mustSee = -1;
+    private volatile long recordedAt = -1;
     private final boolean recovered;
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
@@ -242,6 +244,24 @@ final class TurnTask implements StreamListener {
 
     synchronized int attempt() {
         return attempt;
+    }
+
+    /** The ledger offset the context must include: the previous turn's terminal event (read-your-writes). */
+    long mustSee() {
+        return mustSee;
+    }
+
+    void mustSee(long offset) {
+        this.mustSee = offset;
+    }
+
+    /** Where this turn's terminal event landed in the ledger, once committed. */
+    long recordedAt() {
+        return recordedAt;
+    }
+
+    void recordedAt(long offset) {
+        this.recordedAt = offset;
     }
 
     int partition() {

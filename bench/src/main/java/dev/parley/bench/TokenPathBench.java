@@ -1,0 +1,150 @@
+package dev.parley.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.standalone.Standalone;
+import dev.parley.standalone.StandaloneConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What Parley adds to a streamed reply: time to first token and to the last one, through Parley (HTTP turn in,
+ * Kafka ledger, worker, Kafka tokens, SSE out) against a direct streaming request to the same LLM simulator.
+ *
+ * <p>How to run:
+ * <ol>
+ *   <li>{@code ./mvnw -B -q install -DskipTests}</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="500 20"} (turns, concurrency; defaults 300 and 10)</li>
+ * </ol>
+ * It starts its own standalone Parley on free ports with a temporary data directory, so nothing else is needed.
+ */
+public final class TokenPathBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROMPT = "benchmark\n#sim: tokens=40 ttft_ms=20 itl_ms=5";
+
+    private TokenPathBench() {
+    }
+
+    /** One streamed reply's timings in milliseconds from the request. */
+    record Timing(double firstToken, double last) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int turns = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path data = Files.createTempDirectory("parley-bench-");
+        try (Standalone parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of(
+                "PARLEY_DATA_DIR", data.toString(), "PARLEY_HTTP_PORT", "0", "PARLEY_KAFKA_PORT", "0",
+                "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0")))) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String simulator = parley.simulatorUrl();
+            run(concurrency, 30, () -> direct(http, simulator)); // warm-up: JIT, connections, partitions
+            run(concurrency, 30, () -> viaParley(http, parley.url()));
+            List<Timing> direct = run(concurrency, turns, () -> direct(http, simulator));
+            List<Timing> parleyTimings = run(concurrency, turns, () -> viaParley(http, parley.url()));
+            System.out.printf("%n%d turns, %d concurrent, simulator: 40 tokens, ttft 20 ms, itl 5 ms%n", turns, concurrency);
+            System.out.println("| path | first token p50 | p95 | p99 | last token p50 | p95 | p99 |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            print("direct to the simulator", direct);
+            print("through Parley", parleyTimings);
+        }
+        System.exit(0);
+    }
+
+    private static void print(String name, List<Timing> timings) {
+        List<Double> first = timings.stream().map(Timing::firstToken).sorted().toList();
+        List<Double> last = timings.stream().map(Timing::last).sorted().toList();
+        System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n", name,
+            pct(first, 50), pct(first, 95), pct(first, 99), pct(last, 50), pct(last, 95), pct(last, 99));
+    }
+
+    private static double pct(List<Double> sorted, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static List<Timing> run(int concurrency, int turns, java.util.concurrent.Callable<Timing> turn)
+        throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<Future<Timing>> futures = new ArrayList<>();
+            for (int i = 0; i < turns; i++) {
+                futures.add(pool.submit(turn));
+            }
+            List<Timing> timings = new ArrayList<>();
+            for (Future<Timing> f : futures) {
+                timings.add(f.get());
+            }
+            return Collections.unmodifiableList(timings);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A streaming chat completion straight from the simulator. */
+    private static Timing direct(HttpClient http, String baseUrl) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("model", "parley-simulator", "stream", true,
+            "messages", List.of(Map.of("role", "user", "content", PROMPT))));
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        double first = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (first < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    first = millisSince(start);
+                }
+                if (line.equals("data: [DONE]")) {
+                    break;
+                }
+            }
+        }
+        return new Timing(first, millisSince(start));
+    }
+
+    /** A turn through Parley: the clock starts before POST and stops at the first token and at done on SSE. */
+    private static Timing viaParley(HttpClient http, String base) throws Exception {
+        String session = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
+            .get("sessionId").asText();
+        long start = System.nanoTime();
+        String turn = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session + "/turns"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", PROMPT)))).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).get("turnId").asText();
+        HttpResponse<java.io.InputStream> events = http.send(HttpRequest.newBuilder(
+                URI.create(base + "/v1/sessions/" + session + "/events?turnId=" + turn)).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        double first = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (first < 0 && line.equals("event: token")) {
+                    first = millisSince(start);
+                }
+                if (line.equals("event: done") || line.equals("event: failed")) {
+                    break;
+                }
+            }
+        }
+        return new Timing(first, millisSince(start));
+    }
+
+    private static double millisSince(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+}

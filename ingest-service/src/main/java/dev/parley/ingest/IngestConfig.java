@@ -1,0 +1,81 @@
+package dev.parley.ingest;
+
+import dev.parley.schemas.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway's settings, read once from the environment and validated.
+ *
+ * @param httpPort           where the HTTP API listens; 0 picks a free port
+ * @param maxTurnBytes       the largest turn text accepted, in UTF-8 bytes
+ * @param clientTurnWindow   how far back a repeated clientTurnId is recognised after a restart
+ * @param sseHeartbeat       how often an idle event stream gets a comment line
+ * @param clientBufferEvents how many records a connection may have queued; a full queue suspends its delivery
+ * @param clientStall        how long a connection's queue may stay full before it is closed as too slow
+ * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
+ */
+public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
+                           int clientBufferEvents, Duration clientStall, Map<String, Object> kafka) {
+
+    public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
+    public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
+    public static final String CLIENT_TURN_WINDOW_MS = "PARLEY_CLIENT_TURN_WINDOW_MS";
+    public static final String SSE_HEARTBEAT_MS = "PARLEY_SSE_HEARTBEAT_MS";
+    public static final String CLIENT_BUFFER_EVENTS = "PARLEY_CLIENT_BUFFER_EVENTS";
+    public static final String CLIENT_STALL_MS = "PARLEY_CLIENT_STALL_MS";
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MAX_TURN_BYTES = 65_536;
+    public static final Duration DEFAULT_CLIENT_TURN_WINDOW = Duration.ofHours(1);
+    public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
+    public static final int DEFAULT_CLIENT_BUFFER_EVENTS = 10_000;
+    public static final Duration DEFAULT_CLIENT_STALL = Duration.ofSeconds(10);
+    public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+    /** A UserTurn must fit in one Kafka record (the broker's default limit is about 1 MiB). */
+    public static final int MAX_TURN_BYTES_LIMIT = 900_000;
+
+    public IngestConfig {
+        Objects.requireNonNull(clientTurnWindow, "clientTurnWindow");
+        Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
+        Objects.requireNonNull(clientStall, "clientStall");
+        kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new IllegalArgumentException("httpPort out of range: " + httpPort);
+        }
+        if (maxTurnBytes < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat) || !isPositive(clientStall)) {
+            throw new IllegalArgumentException(
+                    "maxTurnBytes, clientBufferEvents, sseHeartbeat and clientStall must be positive");
+        }
+    }
+
+    /**
+     * Reads every setting, then validates them all at once.
+     *
+     * @throws IllegalArgumentException naming every bad setting
+     */
+    public static IngestConfig fromEnvironment(Env env) {
+        int port = env.port(HTTP_PORT, DEFAULT_HTTP_PORT);
+        int maxTurnBytes = env.integer(MAX_TURN_BYTES, DEFAULT_MAX_TURN_BYTES, 1, MAX_TURN_BYTES_LIMIT);
+        Duration window = env.millis(CLIENT_TURN_WINDOW_MS, DEFAULT_CLIENT_TURN_WINDOW);
+        int heartbeatMs = env.integer(SSE_HEARTBEAT_MS, (int) DEFAULT_SSE_HEARTBEAT.toMillis(), 1, Integer.MAX_VALUE);
+        int buffer = env.integer(CLIENT_BUFFER_EVENTS, DEFAULT_CLIENT_BUFFER_EVENTS, 1, 10_000_000);
+        int stallMs = env.integer(CLIENT_STALL_MS, (int) DEFAULT_CLIENT_STALL.toMillis(), 1, Integer.MAX_VALUE);
+        Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
+        env.validate();
+        return new IngestConfig(port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
+                Duration.ofMillis(stallMs), kafka);
+    }
+
+    /** The same settings on another HTTP port, e.g. 0 in tests. */
+    public IngestConfig withHttpPort(int port) {
+        return new IngestConfig(port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
+                kafka);
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isZero() && !duration.isNegative();
+    }
+}

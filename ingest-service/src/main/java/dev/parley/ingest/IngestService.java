@@ -1,0 +1,164 @@
+package dev.parley.ingest;
+
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.http.ApiRouter;
+import dev.parley.ingest.kafka.KafkaClientConfigs;
+import dev.parley.ingest.kafka.ReadinessCheck;
+import dev.parley.ingest.kafka.TopicLayout;
+import dev.parley.ingest.ledger.LedgerLookup;
+import dev.parley.ingest.ledger.LedgerWriter;
+import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnIntake;
+import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.relay.TopicRelay;
+import dev.parley.ingest.stream.TokenStreams;
+import dev.parley.schemas.topics.Topics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ingest gateway: HTTP API, SSE and WebSocket streams over the ledger writer and the two topic relays. */
+public final class IngestService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpServer server;
+    private final TokenStreams streams;
+    private final TopicRelay<TokenChunk> tokens;
+    private final TopicRelay<LedgerEvent> ledger;
+    /** Everything started, closed in reverse order. */
+    private final Deque<AutoCloseable> resources;
+
+    private IngestService(HttpServer server, TokenStreams streams, TopicRelay<TokenChunk> tokens,
+                          TopicRelay<LedgerEvent> ledger, Deque<AutoCloseable> resources) {
+        this.server = server;
+        this.streams = streams;
+        this.tokens = tokens;
+        this.ledger = ledger;
+        this.resources = resources;
+    }
+
+    /**
+     * Starts the Kafka clients and relays, then the HTTP server; returns once it listens. Blocks:
+     * never call it on an event loop. Kafka need not be up yet: /health/ready says when it is.
+     */
+    public static IngestService start(Vertx vertx, IngestConfig config) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("IngestService.start blocks; call it off the event loop");
+        }
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Map<String, Object> kafka = config.kafka();
+            Admin admin = Admin.create(KafkaClientConfigs.admin(kafka, "parley-ingest-admin"));
+            started.push(admin);
+            LedgerWriter writer = new LedgerWriter(new KafkaProducer<>(
+                    KafkaClientConfigs.producer(kafka, "parley-ingest-ledger-writer"), new StringSerializer(),
+                    Topics.LEDGER.valueSerde(kafka).serializer()), Topics.LEDGER.name());
+            started.push(writer);
+            // the worker writes the ledger transactionally: read only what it committed
+            TopicRelay<LedgerEvent> ledger = new TopicRelay<>("ledger", Topics.LEDGER.name(),
+                    new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-ledger-relay", true)),
+                    Topics.LEDGER.valueSerde(kafka).deserializer());
+            started.push(ledger);
+            // tokens stream live, before the worker's transaction commits
+            TopicRelay<TokenChunk> tokens = new TopicRelay<>("tokens", Topics.TOKENS.name(),
+                    new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-tokens-relay", false)),
+                    Topics.TOKENS.valueSerde(kafka).deserializer());
+            started.push(tokens);
+
+            LedgerLookup lookup = new LedgerLookup(vertx, ledger);
+            TokenStreams streams = new TokenStreams(vertx, tokens, config.clientBufferEvents(), config.clientStall());
+            Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
+                    writer, lookup);
+            ApiRouter.Parts parts = new ApiRouter.Parts(sessions,
+                    new TurnIntake(writer, lookup, config.clientTurnWindow()),
+                    new TurnTracker(writer, lookup),
+                    streams,
+                    new ReadinessCheck(admin, Topics.all()));
+
+            int frameLimit = (int) Math.min(Integer.MAX_VALUE, ApiRouter.bodyLimit(config));
+            HttpServerOptions options = new HttpServerOptions()
+                    .setMaxWebSocketFrameSize(frameLimit)
+                    .setMaxWebSocketMessageSize(frameLimit);
+            HttpServer server = await(vertx.createHttpServer(options)
+                    .requestHandler(ApiRouter.create(vertx, config, parts))
+                    .listen(config.httpPort()));
+            started.push(() -> await(server.close()));
+            log.info("Ingest service listening on port {} (Kafka {}, schema registry {})", server.actualPort(),
+                    kafka.get("bootstrap.servers"), kafka.get("schema.registry.url"));
+            return new IngestService(server, streams, tokens, ledger, started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** The port the HTTP API listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Connections closed with slow_consumer since start. */
+    public long slowClientsClosed() {
+        return streams.slowClientsClosed();
+    }
+
+    /** Chunks the tokens relay could not decode and skipped. */
+    public long undecodableTokenRecords() {
+        return tokens.undecodableRecords();
+    }
+
+    /** Ledger records the ledger relay could not decode and skipped. */
+    public long undecodableLedgerRecords() {
+        return ledger.undecodableRecords();
+    }
+
+    /** Stops listening first, then the relays, the ledger writer and the admin client. */
+    @Override
+    public void close() {
+        closeAll(resources);
+        log.info("Ingest service on port {} stopped", server.actualPort());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed", resource, e);
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer within " + START_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.parley.ingest.http;
+
+import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.kafka.ReadinessCheck;
+import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnIntake;
+import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.stream.TokenStreams;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every route of the gateway's HTTP API, the health checks and the static chat page. */
+public final class ApiRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+
+    /** What the routes need from the rest of the gateway. */
+    public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
+                        ReadinessCheck readiness) {
+    }
+
+    private ApiRouter() {
+    }
+
+    /**
+     * The largest request body read: the turn limit with room for JSON escapes (up to six bytes per
+     * byte of text). Anything larger is refused with 413 before it is read.
+     */
+    public static long bodyLimit(IngestConfig config) {
+        return config.maxTurnBytes() * 6L + 4_096;
+    }
+
+    public static Router create(Vertx vertx, IngestConfig config, Parts parts) {
+        SessionHandlers sessions = new SessionHandlers(parts.sessions());
+        TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
+                config.maxTurnBytes());
+        EventStreamHandler events = new EventStreamHandler(vertx, parts.sessions(), parts.streams(),
+                config.sseHeartbeat());
+        WebSocketHandler webSockets = new WebSocketHandler(vertx, parts.sessions(), parts.intake(), parts.streams(),
+                config.maxTurnBytes());
+        HealthHandlers health = new HealthHandlers(parts.readiness());
+
+        Router router = Router.router(vertx);
+        router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
+        router.post("/v1/sessions").handler(sessions::create);
+        router.post("/v1/sessions/:sid/turns").handler(turns::submit);
+        router.get("/v1/sessions/:sid/turns/:turnId").handler(turns::status);
+        router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);
+        router.get("/v1/sessions/:sid/events").handler(events::handle);
+        router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
+        router.get("/*").handler(StaticHandler.create("webroot"));
+
+        router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request could not be read"));
+        router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
+                ctx.request().method() + " is not supported on " + ctx.request().path()));
+        router.errorHandler(413, ctx -> error(ctx, 413, "turn_too_large",
+                "the request body is larger than " + bodyLimit(config) + " bytes"));
+        router.errorHandler(500, ctx -> {
+            if (ctx.failure() != null) {
+                log.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
+            error(ctx, 500, "internal_error", "the gateway failed to handle this request");
+        });
+        return router;
+    }
+
+    private static void error(RoutingContext ctx, int status, String code, String message) {
+        JsonResponses.send(ctx, status, JsonResponses.errorBody(code, message));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.parley.ingest.http;
+
+import dev.parley.ingest.ApiException;
+import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnIntake;
+import dev.parley.ingest.ledger.TurnStatus;
+import dev.parley.ingest.ledger.TurnTracker;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/** Turns: {@code POST .../turns}, {@code GET .../turns/{turnId}}, {@code POST .../turns/{turnId}/cancel}. */
+final class TurnHandlers {
+
+    /** The longest {@code ?wait=} honoured, in seconds. */
+    static final int MAX_WAIT_SECONDS = 60;
+
+    private final Sessions sessions;
+    private final TurnIntake intake;
+    private final TurnTracker tracker;
+    private final int maxTurnBytes;
+
+    TurnHandlers(Sessions sessions, TurnIntake intake, TurnTracker tracker, int maxTurnBytes) {
+        this.sessions = sessions;
+        this.intake = intake;
+        this.tracker = tracker;
+        this.maxTurnBytes = maxTurnBytes;
+    }
+
+    void submit(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sid");
+        TurnRequest turn;
+        try {
+            turn = TurnRequest.parse(ctx.body().buffer(), maxTurnBytes);
+        } catch (ApiException e) {
+            JsonResponses.fail(ctx, e);
+            return;
+        }
+        sessions.require(sessionId)
+                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId()))
+                .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
+                        .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
+                .onFailure(error -> JsonResponses.fail(ctx, error));
+    }
+
+    void status(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sid");
+        String turnId = ctx.pathParam("turnId");
+        Duration wait;
+        try {
+            wait = Duration.ofSeconds(waitSeconds(ctx.request().getParam("wait")));
+        } catch (ApiException e) {
+            JsonResponses.fail(ctx, e);
+            return;
+        }
+        sessions.require(sessionId)
+                .compose(partition -> tracker.status(sessionId, partition, turnId, wait))
+                .onSuccess(status -> {
+                    if (status.state() == TurnStatus.State.UNKNOWN) {
+                        JsonResponses.fail(ctx, TurnTracker.unknownTurn(turnId));
+                    } else {
+                        JsonResponses.send(ctx, 200, toJson(status));
+                    }
+                })
+                .onFailure(error -> JsonResponses.fail(ctx, error));
+    }
+
+    void cancel(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("sid");
+        String turnId = ctx.pathParam("turnId");
+        sessions.require(sessionId)
+                .compose(partition -> tracker.cancel(sessionId, partition, turnId))
+                .onSuccess(ignored -> JsonResponses.send(ctx, 202,
+                        new JsonObject().put("turnId", turnId).put("status", "cancelling")))
+                .onFailure(error -> JsonResponses.fail(ctx, error));
+    }
+
+    static JsonObject toJson(TurnStatus status) {
+        JsonObject json = new JsonObject().put("turnId", status.turnId()).put("status", status.state().apiName())
+                .put("text", status.text());
+        if (status.reason() != null) {
+            json.put("reason", status.reason());
+        }
+        return json;
+    }
+
+    private static int waitSeconds(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return 0;
+        }
+        try {
+            int seconds = Integer.parseInt(wait.trim());
+            if (seconds >= 0) {
+                return Math.min(seconds, MAX_WAIT_SECONDS);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("bad_request", "wait must be a whole number of seconds from 0 to "
+                + MAX_WAIT_SECONDS);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.parley.ingest.http;
+
+import dev.parley.ingest.ApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/** A validated turn: text within the size limit and an optional clientTurnId. */
+public record TurnRequest(String text, String clientTurnId) {
+
+    /** Longest clientTurnId accepted: it is an idempotency key, not content. */
+    static final int MAX_CLIENT_TURN_ID_LENGTH = 256;
+
+    /** Parses a request body; throws 400 invalid_json, 400 missing_text, 400 bad_request or 413 turn_too_large. */
+    public static TurnRequest parse(Buffer body, int maxTurnBytes) {
+        if (body == null || body.length() == 0) {
+            throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");
+        }
+        Object json;
+        try {
+            json = Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: " + e.getMessage());
+        }
+        if (!(json instanceof JsonObject object)) {
+            throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");
+        }
+        return fromJson(object, maxTurnBytes);
+    }
+
+    /** Validates the fields of a turn given as JSON (a POST body or a WebSocket frame). */
+    public static TurnRequest fromJson(JsonObject json, int maxTurnBytes) {
+        Object text = json.getValue("text");
+        if (!(text instanceof String string) || string.isBlank()) {
+            throw ApiException.badRequest("missing_text", "text must be a non-empty string");
+        }
+        int bytes = string.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxTurnBytes) {
+            throw new ApiException(413, "turn_too_large",
+                    "text is " + bytes + " UTF-8 bytes; the limit is " + maxTurnBytes);
+        }
+        Object clientTurnId = json.getValue("clientTurnId");
+        if (clientTurnId != null && (!(clientTurnId instanceof String id) || id.isEmpty()
+                || id.length() > MAX_CLIENT_TURN_ID_LENGTH)) {
+            throw ApiException.badRequest("bad_request",
+                    "clientTurnId must be a string of 1 to " + MAX_CLIENT_TURN_ID_LENGTH + " characters");
+        }
+        return new TurnRequest(string, (String) clientTurnId);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.parley.ingest.ledger;
+
+import dev.parley.avro.CancelRequested;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionCreated;
+import dev.parley.avro.UserTurn;
+import dev.parley.ingest.id.UuidV7;
+import java.time.Instant;
+
+/** The ledger events the gateway writes, with their envelope filled in. */
+public final class LedgerEvents {
+
+    /** The envelope's producer field for everything the gateway writes. */
+    public static final String PRODUCER = "ingest-service";
+
+    private LedgerEvents() {
+    }
+
+    /** A session's first event; its turnId is empty. */
+    public static LedgerEvent sessionCreated(String sessionId) {
+        return envelope(sessionId, "", new SessionCreated(null));
+    }
+
+    /** A user's turn (attempt 0: attempts count generations, not turns). */
+    public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId) {
+        return envelope(sessionId, turnId, new UserTurn(text, clientTurnId));
+    }
+
+    public static LedgerEvent cancelRequested(String sessionId, String turnId) {
+        return envelope(sessionId, turnId, new CancelRequested(null, Instant.now()));
+    }
+
+    private static LedgerEvent envelope(String sessionId, String turnId, Object payload) {
+        return LedgerEvent.newBuilder()
+                .setEventId(UuidV7.next().toString())
+                .setSessionId(sessionId)
+                .setTurnId(turnId)
+                .setTimestamp(Instant.now())
+                .setProducer(PRODUCER)
+                .setAttempt(0)
+                .setPayload(payload)
+                .build();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.parley.ingest.ledger;
+
+import dev.parley.ingest.id.UuidV7;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Appends user turns, at most once per clientTurnId: a repeated clientTurnId gets the first
+ * turn's id back and appends nothing, also after a restart (found in the ledger) and when the
+ * repeats arrive at the same time (serialized per session and clientTurnId).
+ */
+public final class TurnIntake {
+
+    private static final int REMEMBERED_CLIENT_TURNS = 100_000;
+
+    private final LedgerWriter writer;
+    private final LedgerLookup lookup;
+    private final Duration clientTurnWindow;
+    private final LruCache<String, String> turnIdsByClientTurn = new LruCache<>(REMEMBERED_CLIENT_TURNS);
+    /** The request currently deciding a clientTurnId; later ones wait for its answer. */
+    private final Map<String, CompletableFuture<String>> deciding = new ConcurrentHashMap<>();
+
+    public TurnIntake(LedgerWriter writer, LedgerLookup lookup, Duration clientTurnWindow) {
+        this.writer = writer;
+        this.lookup = lookup;
+        this.clientTurnWindow = clientTurnWindow;
+    }
+
+    /**
+     * Appends a UserTurn to an existing session in {@code partition} and answers its turnId once
+     * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId.
+     */
+    public Future<String> submit(String sessionId, int partition, String text, String clientTurnId) {
+        if (clientTurnId == null) {
+            return append(sessionId, text, null);
+        }
+        String key = sessionId + '\n' + clientTurnId;
+        String known = turnIdsByClientTurn.get(key);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> earlier = deciding.putIfAbsent(key, mine);
+        if (earlier != null) {
+            return onCallerContext(earlier);
+        }
+        // the request that held the key may have finished between our cache miss and putIfAbsent
+        known = turnIdsByClientTurn.get(key);
+        Future<String> decided = known != null
+                ? Future.succeededFuture(known)
+                : findInLedger(sessionId, partition, clientTurnId)
+                        .compose(found -> found.isPresent()
+                                ? Future.succeededFuture(found.get())
+                                : append(sessionId, text, clientTurnId));
+        return decided.andThen(result -> {
+            if (result.succeeded()) {
+                turnIdsByClientTurn.put(key, result.result());
+                mine.complete(result.result());
+            } else {
+                mine.completeExceptionally(result.cause());
+            }
+            deciding.remove(key, mine);
+        });
+    }
+
+    private Future<Optional<String>> findInLedger(String sessionId, int partition, String clientTurnId) {
+        long sessionStart = UuidV7.timestampMillis(UuidV7.parse(sessionId).orElseThrow())
+                - Sessions.CLOCK_SKEW.toMillis();
+        long from = Math.max(sessionStart, System.currentTimeMillis() - clientTurnWindow.toMillis());
+        return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
+    }
+
+    private Future<String> append(String sessionId, String text, String clientTurnId) {
+        String turnId = UuidV7.next().toString();
+        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId)).map(ack -> turnId);
+    }
+
+    private static Future<String> onCallerContext(CompletableFuture<String> future) {
+        var context = Vertx.currentContext();
+        return context == null ? Future.fromCompletionStage(future) : Future.fromCompletionStage(future, context);
+    }
+}

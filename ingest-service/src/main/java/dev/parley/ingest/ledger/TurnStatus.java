@@ -1,0 +1,33 @@
+package dev.parley.ingest.ledger;
+
+/**
+ * What the ledger says about a turn.
+ *
+ * @param text   the reply (completed) or the partial text (failed, cancelled); empty while pending
+ * @param reason why it failed or was cancelled, else null
+ */
+public record TurnStatus(String turnId, State state, String text, String reason) {
+
+    /** A turn's state as clients see it. */
+    public enum State {
+        UNKNOWN, PENDING, COMPLETED, FAILED, CANCELLED;
+
+        /** The API's name for it, e.g. {@code completed}. */
+        public String apiName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public static TurnStatus unknown(String turnId) {
+        return new TurnStatus(turnId, State.UNKNOWN, "", null);
+    }
+
+    public static TurnStatus pending(String turnId) {
+        return new TurnStatus(turnId, State.PENDING, "", null);
+    }
+
+    /** True once the turn has its one terminal ledger event. */
+    public boolean terminal() {
+        return state == State.COMPLETED || state == State.FAILED || state == State.CANCELLED;
+    }
+}

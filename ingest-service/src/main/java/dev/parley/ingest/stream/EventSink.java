@@ -1,0 +1,18 @@
+package dev.parley.ingest.stream;
+
+import dev.parley.ingest.relay.Cursor;
+
+/** A client connection that events are written to (SSE response or WebSocket), used on its own context. */
+public interface EventSink {
+
+    void send(StreamEvent event);
+
+    /** True while the connection's write queue is full: stop writing until {@link #onDrain}. */
+    boolean writeQueueFull();
+
+    /** Calls {@code drained} once when the write queue has room again. */
+    void onDrain(Runnable drained);
+
+    /** Sends a last {@code error} event telling the client where to resume, then closes the connection. */
+    void fail(String code, String message, Cursor resumeFrom);
+}

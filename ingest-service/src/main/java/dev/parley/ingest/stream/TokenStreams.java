@@ -1,0 +1,46 @@
+package dev.parley.ingest.stream;
+
+import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.relay.StartPosition;
+import dev.parley.ingest.relay.TopicRelay;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Opens token feeds for client connections on the tokens relay. */
+public final class TokenStreams {
+
+    private final Vertx vertx;
+    private final TopicRelay<TokenChunk> relay;
+    private final int maxQueuedPerClient;
+    private final Duration stallTimeout;
+    private final AtomicLong slowClientsClosed = new AtomicLong();
+
+    public TokenStreams(Vertx vertx, TopicRelay<TokenChunk> relay, int maxQueuedPerClient, Duration stallTimeout) {
+        this.vertx = vertx;
+        this.relay = relay;
+        this.maxQueuedPerClient = maxQueuedPerClient;
+        this.stallTimeout = stallTimeout;
+    }
+
+    /** Connections closed with slow_consumer since start. */
+    public long slowClientsClosed() {
+        return slowClientsClosed.get();
+    }
+
+    /**
+     * Starts delivering {@code sessionId}'s events to {@code sink}; call on the connection's context.
+     *
+     * @param startTurnId skip the session's chunks until this turn's first one; null for none
+     */
+    public ClientFeed open(String sessionId, int partition, StartPosition start, String startTurnId, EventSink sink) {
+        var context = Vertx.currentContext();
+        if (context == null) {
+            throw new IllegalStateException("open a feed on the connection's Vert.x context");
+        }
+        ClientFeed feed = new ClientFeed(vertx, context, sink, partition, maxQueuedPerClient, stallTimeout,
+                new ChunkTranslator(partition, startTurnId), slowClientsClosed::incrementAndGet);
+        feed.attach(relay.watch(sessionId, partition, start, false, feed));
+        return feed;
+    }
+}

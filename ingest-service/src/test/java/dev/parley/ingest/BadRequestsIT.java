@@ -1,0 +1,126 @@
+package dev.parley.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.ingest.id.UuidV7;
+import dev.parley.ingest.kafka.TopicLayout;
+import dev.parley.ingest.support.Api;
+import dev.parley.ingest.support.Gateway;
+import dev.parley.ingest.support.LedgerProbe;
+import dev.parley.ingest.support.SharedKafka;
+import dev.parley.schemas.topics.Topics;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("Bad requests get the documented status and error code, and nothing is written to the ledger")
+@ExtendWith(SharedKafka.Extension.class)
+class BadRequestsIT {
+
+    private static final int MAX_TURN_BYTES = 1_000;
+
+    private static Gateway gateway;
+    private static LedgerProbe ledger;
+    private static String session;
+    private static String turn;
+
+    @BeforeAll
+    static void start() {
+        SharedKafka kafka = SharedKafka.get();
+        gateway = Gateway.start(kafka.ingestConfig(Map.of(IngestConfig.MAX_TURN_BYTES, "" + MAX_TURN_BYTES)));
+        ledger = new LedgerProbe(kafka.clientConfig());
+        session = gateway.api().createSession();
+        turn = gateway.api().submitTurn(session, "a turn that exists");
+    }
+
+    @AfterAll
+    static void stop() {
+        ledger.close();
+        gateway.close();
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                bad("malformed JSON", api -> postTurn(api, session, "{\"text\": \"unterminated"), 400, "invalid_json"),
+                bad("a JSON array", api -> postTurn(api, session, "[\"text\"]"), 400, "invalid_json"),
+                bad("an empty body", api -> postTurn(api, session, ""), 400, "invalid_json"),
+                bad("no text", api -> postTurn(api, session, "{\"clientTurnId\": \"c\"}"), 400, "missing_text"),
+                bad("blank text", api -> postTurn(api, session, "{\"text\": \"  \"}"), 400, "missing_text"),
+                bad("text not a string", api -> postTurn(api, session, "{\"text\": 5}"), 400, "missing_text"),
+                bad("clientTurnId not a string", api -> postTurn(api, session,
+                        "{\"text\": \"hi\", \"clientTurnId\": 7}"), 400, "bad_request"),
+                bad("text one UTF-8 byte over the limit", api -> postTurn(api, session,
+                        new JsonObject().put("text", "é".repeat(MAX_TURN_BYTES / 2) + "x").encode()),
+                        413, "turn_too_large"),
+                bad("a body far beyond the limit", api -> postTurn(api, session,
+                        new JsonObject().put("text", "x".repeat(MAX_TURN_BYTES * 100)).encode()),
+                        413, "turn_too_large"),
+                bad("a turn for an unknown session", api -> postTurn(api, UuidV7.next().toString(),
+                        "{\"text\": \"hi\"}"), 404, "unknown_session"),
+                bad("a turn for a malformed session id", api -> postTurn(api, "not-a-session",
+                        "{\"text\": \"hi\"}"), 404, "unknown_session"),
+                bad("the status of an unknown turn", api -> api.get(turnPath(UuidV7.next().toString())),
+                        404, "unknown_turn"),
+                bad("the status of a malformed turn id", api -> api.get(turnPath("nope")), 404, "unknown_turn"),
+                bad("a non-numeric wait", api -> api.get(turnPath(turn) + "?wait=soon"), 400, "bad_request"),
+                bad("cancelling an unknown turn", api -> api.post(turnPath(UuidV7.next().toString()) + "/cancel",
+                        null), 404, "unknown_turn"),
+                bad("cancelling in an unknown session", api -> api.post("/v1/sessions/" + UuidV7.next()
+                        + "/turns/" + turn + "/cancel", null), 404, "unknown_session"),
+                bad("events of an unknown session", api -> api.get("/v1/sessions/" + UuidV7.next() + "/events"),
+                        404, "unknown_session"),
+                bad("a malformed Last-Event-ID", api -> api.get(eventsPath(""), Map.of("Last-Event-ID", "12")),
+                        400, "bad_cursor"),
+                bad("a malformed ?after", api -> api.get(eventsPath("?after=3-x")), 400, "bad_cursor"),
+                bad("a cursor of another partition", api -> api.get(eventsPath("?after="
+                        + ((partition(session) + 1) % Topics.DEFAULT_PARTITIONS) + "-0")), 400, "bad_cursor"),
+                bad("a cursor past the end", api -> api.get(eventsPath("?after=" + partition(session)
+                        + "-999999999")), 400, "bad_cursor"),
+                bad("a malformed ?turnId", api -> api.get(eventsPath("?turnId=42")), 400, "bad_request"),
+                bad("an unknown path", api -> api.get("/v1/nothing-here"), 404, "not_found"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    @DisplayName("is rejected and writes nothing:")
+    void rejectedWithoutWriting(String name, Function<Api, Api.Response> request, int status, String code) {
+        Map<TopicPartition, Long> mark = ledger.mark();
+
+        Api.Response response = request.apply(gateway.api());
+
+        assertEquals(status, response.status(), response.body());
+        assertEquals(code, response.errorCode(), response.body());
+        assertEquals(List.of(), ledger.appendedWithin(mark, Duration.ofMillis(500)));
+    }
+
+    private static Arguments bad(String name, Function<Api, Api.Response> request, int status, String code) {
+        return Arguments.of(name, request, status, code);
+    }
+
+    private static Api.Response postTurn(Api api, String sessionId, String body) {
+        return api.post("/v1/sessions/" + sessionId + "/turns", body);
+    }
+
+    private static String turnPath(String turnId) {
+        return "/v1/sessions/" + session + "/turns/" + turnId;
+    }
+
+    private static String eventsPath(String query) {
+        return "/v1/sessions/" + session + "/events" + query;
+    }
+
+    private static int partition(String sessionId) {
+        return TopicLayout.partitionFor(sessionId, Topics.DEFAULT_PARTITIONS);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.parley.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.schemas.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The gateway's settings come from the environment and are validated together")
+class IngestConfigTest {
+
+    @Test
+    @DisplayName("every setting has a default")
+    void defaults() {
+        IngestConfig config = IngestConfig.fromEnvironment(new Env(Map.of()));
+
+        assertEquals(8080, config.httpPort());
+        assertEquals(65_536, config.maxTurnBytes());
+        assertEquals(Duration.ofHours(1), config.clientTurnWindow());
+        assertEquals(Duration.ofSeconds(15), config.sseHeartbeat());
+        assertEquals(10_000, config.clientBufferEvents());
+        assertEquals(Duration.ofSeconds(10), config.clientStall());
+        assertEquals("localhost:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("http://localhost:8081", config.kafka().get("schema.registry.url"));
+    }
+
+    @Test
+    @DisplayName("PARLEY_* variables override the defaults; PARLEY_KAFKA_* pass through to the clients")
+    void overrides() {
+        IngestConfig config = IngestConfig.fromEnvironment(new Env(Map.of(
+                "PARLEY_HTTP_PORT", "0", "PARLEY_MAX_TURN_BYTES", "100", "PARLEY_CLIENT_TURN_WINDOW_MS", "5000",
+                "PARLEY_SSE_HEARTBEAT_MS", "250", "PARLEY_CLIENT_BUFFER_EVENTS", "7", "PARLEY_CLIENT_STALL_MS", "900",
+                "PARLEY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "PARLEY_KAFKA_SECURITY_PROTOCOL", "SSL",
+                "PARLEY_SCHEMA_REGISTRY_URL", "http://registry:8081")));
+
+        assertEquals(0, config.httpPort());
+        assertEquals(100, config.maxTurnBytes());
+        assertEquals(Duration.ofMillis(5000), config.clientTurnWindow());
+        assertEquals(Duration.ofMillis(250), config.sseHeartbeat());
+        assertEquals(7, config.clientBufferEvents());
+        assertEquals(Duration.ofMillis(900), config.clientStall());
+        assertEquals("kafka:9092", config.kafka().get("bootstrap.servers"));
+        assertEquals("SSL", config.kafka().get("security.protocol"));
+        assertEquals("http://registry:8081", config.kafka().get("schema.registry.url"));
+    }
+
+    @Test
+    @DisplayName("every bad setting is named in one error")
+    void badSettings() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> IngestConfig.fromEnvironment(new Env(Map.of("PARLEY_HTTP_PORT", "http",
+                        "PARLEY_MAX_TURN_BYTES", "0", "PARLEY_SSE_HEARTBEAT_MS", "-5",
+                        "PARLEY_CLIENT_BUFFER_EVENTS", "many"))));
+
+        for (String key : new String[] {"PARLEY_HTTP_PORT", "PARLEY_MAX_TURN_BYTES", "PARLEY_SSE_HEARTBEAT_MS",
+                "PARLEY_CLIENT_BUFFER_EVENTS"}) {
+            assertTrue(error.getMessage().contains(key), error.getMessage());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.parley.ingest.support;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.ReplyCancelled;
+import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.TokenChunk;
+import dev.parley.avro.Usage;
+import dev.parley.schemas.topics.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Plays the inference worker's side of the contract: token chunks (attempt, seq, final chunk) and
+ * one terminal ledger event per turn, written transactionally, with the real serdes.
+ */
+public final class FakeWorker implements AutoCloseable {
+
+    private final KafkaProducer<String, TokenChunk> tokens;
+    private final KafkaProducer<String, LedgerEvent> ledger;
+    private final KafkaProducer<String, byte[]> raw;
+
+    public FakeWorker(Map<String, Object> clientConfig) {
+        Map<String, Object> producer = new HashMap<>();
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, clientConfig.get("bootstrap.servers"));
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        tokens = new KafkaProducer<>(producer, new StringSerializer(),
+                Topics.TOKENS.valueSerde(clientConfig).serializer());
+        raw = new KafkaProducer<>(producer, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> transactional = new HashMap<>(producer);
+        transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fake-worker-" + UUID.randomUUID());
+        ledger = new KafkaProducer<>(transactional, new StringSerializer(),
+                Topics.LEDGER.valueSerde(clientConfig).serializer());
+        ledger.initTransactions();
+    }
+
+    /** Writes a non-final chunk and returns where it landed. */
+    public RecordMetadata chunk(String sessionId, String turnId, int attempt, int seq, String text) {
+        return send(TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
+                .setSeq(seq).setText(text).build());
+    }
+
+    /** Writes chunks seq from..from+count-1 of {@code text} each, without waiting for each acknowledgement. */
+    public void manyChunks(String sessionId, String turnId, int attempt, int from, int count, String text) {
+        for (int seq = from; seq < from + count; seq++) {
+            TokenChunk chunk = TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
+                    .setSeq(seq).setText(text).build();
+            tokens.send(new ProducerRecord<>(Topics.TOKENS.name(), sessionId, chunk));
+        }
+        tokens.flush();
+    }
+
+    /** Writes {@code pieces} as chunks seq 0.. and then a final "stop" chunk; returns every record's metadata. */
+    public List<RecordMetadata> stream(String sessionId, String turnId, int attempt, List<String> pieces) {
+        List<RecordMetadata> written = new ArrayList<>();
+        for (int seq = 0; seq < pieces.size(); seq++) {
+            written.add(chunk(sessionId, turnId, attempt, seq, pieces.get(seq)));
+        }
+        written.add(done(sessionId, turnId, attempt, pieces.size(), new Usage(7, pieces.size())));
+        return written;
+    }
+
+    public RecordMetadata done(String sessionId, String turnId, int attempt, int seq, Usage usage) {
+        return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("stop").setUsage(usage).build());
+    }
+
+    public RecordMetadata failedChunk(String sessionId, String turnId, int attempt, int seq, String reason,
+                                      String partialText) {
+        return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("error").setReason(reason)
+                .setPartialText(partialText).build());
+    }
+
+    public RecordMetadata cancelledChunk(String sessionId, String turnId, int attempt, int seq,
+                                         String partialText) {
+        return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("cancelled")
+                .setReason("cancel requested").setPartialText(partialText).build());
+    }
+
+    /** Bytes that are not a Confluent-framed Avro record, keyed by the session. */
+    public RecordMetadata garbageChunk(String sessionId) {
+        try {
+            return raw.send(new ProducerRecord<>(Topics.TOKENS.name(), sessionId, new byte[] {42, 1, 2, 3})).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void reply(String sessionId, String turnId, int attempt, String text) {
+        terminal(sessionId, turnId, attempt, new AssistantReply(text, "test-model", "stop", null));
+    }
+
+    public void failed(String sessionId, String turnId, int attempt, String partialText, String reason) {
+        terminal(sessionId, turnId, attempt, new ReplyFailed(partialText, reason));
+    }
+
+    public void cancelled(String sessionId, String turnId, int attempt, String partialText) {
+        terminal(sessionId, turnId, attempt, new ReplyCancelled(partialText, "cancel requested"));
+    }
+
+    private void terminal(String sessionId, String turnId, int attempt, Object payload) {
+        LedgerEvent event = LedgerEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setSessionId(sessionId).setTurnId(turnId).setTimestamp(Instant.now())
+                .setProducer("inference-worker/test").setAttempt(attempt).setPayload(payload).build();
+        ledger.beginTransaction();
+        ledger.send(new ProducerRecord<>(Topics.LEDGER.name(), sessionId, event));
+        ledger.commitTransaction();
+    }
+
+    private static TokenChunk.Builder finalChunk(String sessionId, String turnId, int attempt, int seq) {
+        return TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt).setSeq(seq)
+                .setText("").setFinal$(true);
+    }
+
+    private RecordMetadata send(TokenChunk chunk) {
+        try {
+            return tokens.send(new ProducerRecord<>(Topics.TOKENS.name(), chunk.getSessionId(), chunk)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokens.close();
+        raw.close();
+        ledger.close();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Parley's public HTTP API as a client sees it, for end-to-end tests. */
+final class ParleyHttp {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final String base;
+
+    ParleyHttp(String base) {
+        this.base = base;
+    }
+
+    String createSession() throws Exception {
+        JsonNode created = expect(201, send("POST", "/v1/sessions", "{}"));
+        return created.get("sessionId").asText();
+    }
+
+    /** Posts a turn and returns its id once the gateway answered 202. */
+    String postTurn(String sessionId, String text) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("text", text));
+        return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
+    }
+
+    JsonNode turnStatus(String sessionId, String turnId, int waitSeconds) throws Exception {
+        return expect(200, send("GET", "/v1/sessions/" + sessionId + "/turns/" + turnId + "?wait=" + waitSeconds, null));
+    }
+
+    HttpResponse<String> cancel(String sessionId, String turnId) throws Exception {
+        return send("POST", "/v1/sessions/" + sessionId + "/turns/" + turnId + "/cancel", "");
+    }
+
+    SseClient events(String sessionId, String query) {
+        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events" + query);
+    }
+
+    SseClient eventsAfter(String sessionId, String lastEventId) {
+        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events", Map.of("Last-Event-ID", lastEventId));
+    }
+
+    static String turnQuery(String turnId) {
+        return "?turnId=" + URLEncoder.encode(turnId, StandardCharsets.UTF_8);
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode expect(int status, HttpResponse<String> response) throws Exception {
+        assertEquals(status, response.statusCode(), response.request().uri() + " answered " + response.body());
+        return JSON.readTree(response.body());
+    }
+
+    /** The reply a client assembles from the stream: tokens of the last attempt, restarted at each reset. */
+    static String streamedReply(List<SseClient.Event> events, String turnId) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (SseClient.Event event : events) {
+            if (event.type().equals("token") || event.type().equals("reset")) {
+                JsonNode data = JSON.readTree(event.data());
+                if (!data.get("turnId").asText().equals(turnId)) {
+                    continue;
+                }
+                if (event.type().equals("reset")) {
+                    text.setLength(0);
+                } else {
+                    text.append(data.get("text").asText());
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** The terminal SSE event (done, failed or cancelled) of the turn, or null. */
+    static SseClient.Event terminal(List<SseClient.Event> events, String turnId) throws Exception {
+        for (SseClient.Event event : events) {
+            if (List.of("done", "failed", "cancelled").contains(event.type())
+                && JSON.readTree(event.data()).get("turnId").asText().equals(turnId)) {
+                return event;
+            }
+        }
+        return null;
+    }
+}
