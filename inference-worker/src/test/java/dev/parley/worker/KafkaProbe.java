@@ -4,9 +4,9 @@ import dev.parley.avro.CancelRequested;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.topics.Topics;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -31,8 +31,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Plays the gateway for worker tests: appends turns and cancels, and records every ledger event and chunk. */
 final class KafkaProbe implements AutoCloseable {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Map<String, Object> kafka;
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
@@ -54,10 +52,7 @@ final class KafkaProbe implements AutoCloseable {
 
     /** A time-ordered id like the gateway's (UUIDv7). */
     static String newId() {
-        long millis = System.currentTimeMillis();
-        long msb = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0FFF);
-        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(msb, lsb).toString();
+        return UuidV7.next().toString();
     }
 
     String turn(String sessionId, String text) {

@@ -2,7 +2,7 @@ package dev.parley.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.ingest.support.Api;
 import dev.parley.ingest.support.Gateway;

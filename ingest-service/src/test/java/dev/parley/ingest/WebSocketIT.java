@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.UserTurn;
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.support.FakeWorker;
 import dev.parley.ingest.support.Gateway;
 import dev.parley.ingest.support.LedgerProbe;

@@ -3,6 +3,7 @@ package dev.parley.worker.turns;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.UserTurn;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.backend.ChatMessage;
 import java.util.ArrayDeque;
@@ -38,7 +39,7 @@ final class ContextBuilder {
         Map<String, String> earlierTurns = new LinkedHashMap<>(); // turnId -> user text, in ledger order
         Map<String, String> replies = new HashMap<>();
         TopicPartition partition = new TopicPartition(Topics.LEDGER.name(), turn.partition());
-        long sessionStart = Ids.timestampOf(turn.sessionId()).orElse(0L);
+        long sessionStart = UuidV7.parse(turn.sessionId()).map(UuidV7::timestampMillis).orElse(0L);
         scanner.scan(partition, sessionStart, turn.mustSee(), record -> {
             if (!turn.sessionId().equals(keyOf(record.key()))) {
                 return;

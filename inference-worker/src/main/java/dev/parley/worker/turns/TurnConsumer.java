@@ -10,6 +10,7 @@ import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
 import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.ChatRequest;
@@ -247,7 +248,7 @@ public final class TurnConsumer implements AutoCloseable {
     private int previousAttempt(TurnTask task) {
         int[] max = {0};
         try {
-            long since = Ids.timestampOf(task.turnId()).orElse(0L);
+            long since = UuidV7.parse(task.turnId()).map(UuidV7::timestampMillis).orElse(0L);
             scanner.scan(new TopicPartition(Topics.TOKENS.name(), task.partition()), since, record -> {
                 if (task.sessionId().equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
                     try {

@@ -1,7 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.StartPosition;

@@ -4,7 +4,7 @@ import dev.parley.avro.CancelRequested;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionCreated;
 import dev.parley.avro.UserTurn;
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import java.time.Instant;
 
 /** The ledger events the gateway writes, with their envelope filled in. */

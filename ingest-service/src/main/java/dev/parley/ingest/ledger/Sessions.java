@@ -1,7 +1,7 @@
 package dev.parley.ingest.ledger;
 
 import dev.parley.ingest.ApiException;
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.kafka.TopicLayout;
 import io.vertx.core.Future;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.parley.ingest.ledger;
 
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

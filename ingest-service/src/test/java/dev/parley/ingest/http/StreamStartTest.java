@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.ingest.ApiException;
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.relay.StartPosition;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;

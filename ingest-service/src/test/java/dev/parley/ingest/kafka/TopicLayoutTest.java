@@ -2,7 +2,7 @@ package dev.parley.ingest.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.parley.ingest.id.UuidV7;
+import dev.parley.schemas.ids.UuidV7;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;

@@ -1,4 +1,4 @@
-package dev.parley.ingest.id;
+package dev.parley.schemas.ids;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.parley.ingest.id;
+package dev.parley.schemas.ids;
 
 import java.security.SecureRandom;
 import java.util.Optional;
