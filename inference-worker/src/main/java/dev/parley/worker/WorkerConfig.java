@@ -42,16 +42,6 @@ public record WorkerConfig(
         return config;
     }
 
-    public WorkerConfig withKafka(Map<String, Object> kafka) {
-        return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt);
-    }
-
-    public WorkerConfig withBackend(BackendConfig backend) {
-        return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt);
-    }
-
     public WorkerConfig withWorkerId(String workerId) {
         return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
             tokenCoalesce, systemPrompt);
