@@ -39,6 +39,10 @@ final class PartitionScanner implements AutoCloseable {
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+            // A scan only reads what is already there. A fetch parked at the broker waiting for new data
+            // (fetch.max.wait.ms, 500 ms by default) would hold up the next scan's offset lookups on the same
+            // connection: measured in bench as +250 ms to the first token with ten turns in flight.
+            config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 0);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
             all.add(consumer);
