@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +79,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
         private Path dataDir;
         private int port;
-        private int controllerPort;
-        private final Map<String, String> overrides = new LinkedHashMap<>();
 
         /** Keeps the log under this directory (formatted on first use). Default: a temp dir deleted on close. */
         public Builder dataDir(Path dataDir) {
@@ -96,17 +92,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** The KRaft controller port; 0 (the default) picks a free one at every start. */
-        public Builder controllerPort(int controllerPort) {
-            this.controllerPort = controllerPort;
-            return this;
-        }
 
-        /** Any broker setting, applied after Parley's one-node defaults. */
-        public Builder brokerProperty(String key, String value) {
-            overrides.put(key, value);
-            return this;
-        }
 
         public EmbeddedKafka start() {
             boolean ephemeral = dataDir == null;
@@ -120,16 +106,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             // A free port found by probing can be taken by someone else before the broker binds it: retry.
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 int clientPort = port != 0 ? port : KafkaNode.freePort();
-                int quorumPort = controllerPort != 0 ? controllerPort : KafkaNode.freePort();
+                int quorumPort = KafkaNode.freePort();
                 try {
-                    KafkaNode node = KafkaNode.combined(dir, clientPort, quorumPort, overrides);
+                    KafkaNode node = KafkaNode.combined(dir, clientPort, quorumPort);
                     return new EmbeddedKafka(node, dir, ephemeral);
                 } catch (RuntimeException e) {
                     last = e;
                     log.warn("Kafka start attempt {} on ports {}/{} failed: {}", attempt, clientPort, quorumPort, e.toString());
-                    if (port != 0 && controllerPort != 0) {
-                        break;
-                    }
                 }
             }
             if (ephemeral) {

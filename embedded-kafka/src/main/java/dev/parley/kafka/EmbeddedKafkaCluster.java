@@ -73,10 +73,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return brokers.stream().map(KafkaNode::bootstrapServers).collect(Collectors.joining(","));
     }
 
-    public int brokerCount() {
-        return brokers.size();
-    }
-
     @Override
     public void close() {
         brokers.forEach(KafkaNode::close);

@@ -48,12 +48,11 @@ final class KafkaNode implements AutoCloseable {
     }
 
     /** A broker that is its own controller: the one-machine setup. */
-    static KafkaNode combined(Path dir, int port, int controllerPort, Map<String, String> overrides) {
+    static KafkaNode combined(Path dir, int port, int controllerPort) {
         Properties props = baseProperties(1, dir, "1@localhost:" + controllerPort);
         props.put("process.roles", "broker,controller");
         props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        props.putAll(overrides);
         return start(props, dir, port, true, Uuid.randomUuid().toString());
     }
 

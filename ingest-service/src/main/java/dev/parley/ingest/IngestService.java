@@ -125,11 +125,6 @@ public final class IngestService implements AutoCloseable {
         return tokens.undecodableRecords();
     }
 
-    /** Ledger records the ledger relay could not decode and skipped. */
-    public long undecodableLedgerRecords() {
-        return ledger.undecodableRecords();
-    }
-
     /** Stops listening first, then the relays, the ledger writer and the admin client. */
     @Override
     public void close() {

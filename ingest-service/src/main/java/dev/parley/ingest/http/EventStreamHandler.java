@@ -37,15 +37,9 @@ final class EventStreamHandler {
             JsonResponses.fail(ctx, e);
             return;
         }
-        sessions.require(sessionId).onSuccess(partition -> {
-            try {
-                start.requirePartition(partition);
-            } catch (ApiException e) {
-                JsonResponses.fail(ctx, e);
-                return;
-            }
-            stream(ctx, sessionId, partition, start);
-        }).onFailure(error -> JsonResponses.fail(ctx, error));
+        start.partitionOf(sessions, sessionId)
+                .onSuccess(partition -> stream(ctx, sessionId, partition, start))
+                .onFailure(error -> JsonResponses.fail(ctx, error));
     }
 
     private void stream(RoutingContext ctx, String sessionId, int partition, StreamStart start) {

@@ -5,6 +5,7 @@ import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.StartPosition;
+import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,6 +34,18 @@ public record StreamStart(Cursor after, String turnId, long turnMillis) {
             return new StreamStart(null, id.get().toString(), UuidV7.timestampMillis(id.get()));
         }
         return new StreamStart(null, null, 0);
+    }
+
+    /** The session's partition once the session is known; bad_cursor when the cursor names another partition. */
+    public Future<Integer> partitionOf(Sessions sessions, String sessionId) {
+        return sessions.require(sessionId).compose(partition -> {
+            try {
+                requirePartition(partition);
+                return Future.succeededFuture(partition);
+            } catch (ApiException e) {
+                return Future.failedFuture(e);
+            }
+        });
     }
 
     /** Rejects a cursor from another session's partition. */

@@ -46,15 +46,9 @@ final class WebSocketHandler {
         }
         // an upgrade after an asynchronous check needs the request paused until then
         request.pause();
-        sessions.require(sessionId).onSuccess(partition -> {
-            try {
-                start.requirePartition(partition);
-            } catch (ApiException e) {
-                JsonResponses.fail(ctx, e);
-                return;
-            }
-            upgrade(request, sessionId, partition, start);
-        }).onFailure(error -> JsonResponses.fail(ctx, error));
+        start.partitionOf(sessions, sessionId)
+                .onSuccess(partition -> upgrade(request, sessionId, partition, start))
+                .onFailure(error -> JsonResponses.fail(ctx, error));
     }
 
     private void upgrade(HttpServerRequest request, String sessionId, int partition, StreamStart start) {
