@@ -7,6 +7,7 @@ import dev.parley.avro.CommitmentStatus;
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.avro.HistorySummary;
+import dev.parley.avro.OpenCommitment;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -94,8 +95,9 @@ public final class SampleRecords {
                 .setRecentTurns(List.of(
                         new TurnSummary("turn-1", "hi", "hello", "completed"),
                         new TurnSummary("turn-2", "and?", null, "pending")))
-                .setSummary(new HistorySummary("they greeted", "turn-0", "turn-0", 1L))
-                .setOpenCommitments(List.of("c-1"))
+                .setSummary(new HistorySummary("they greeted", "turn-0", "turn-0", 1L, 12L, "extractive"))
+                .setOpenCommitments(List.of(new OpenCommitment("turn-1#0", "turn-1", "I'll remind you tomorrow.",
+                        NOW.plusSeconds(86_400), NOW)))
                 .setFacts(Map.of("name", "Ada"))
                 .setUpdatedAt(NOW)
                 .build();
