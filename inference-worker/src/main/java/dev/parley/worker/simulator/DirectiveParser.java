@@ -8,7 +8,9 @@ final class DirectiveParser {
 
     static final String PREFIX = "#sim:";
     static final List<String> KEYS = List.of("reply", "tokens", "ttft_ms", "itl_ms", "fail_after", "stall_after",
-        "disconnect_after", "status", "finish");
+        "disconnect_after", "status", "finish", "echo");
+    /** The one directive that is a bare word: it takes no value. */
+    static final String ECHO = "echo";
 
     static final int MAX_TOKENS = 100_000;
     static final long MAX_MILLIS = 600_000;
@@ -69,6 +71,10 @@ final class DirectiveParser {
                 i++;
             }
             String key = text.substring(keyStart, i);
+            if (key.equals(ECHO) && (i >= n || text.charAt(i) != '=')) {
+                builder.echo = true;
+                continue;
+            }
             if (i >= n || text.charAt(i) != '=') {
                 throw new DirectiveException(key, "#sim directive '" + key + "' has no value; write " + key
                     + "=value");
@@ -133,6 +139,7 @@ final class DirectiveParser {
         private Long itlMs;
         private Fault fault;
         private String finish;
+        private boolean echo;
 
         void set(String key, String value) {
             switch (key) {
@@ -150,6 +157,7 @@ final class DirectiveParser {
                     }
                     finish = value;
                 }
+                case ECHO -> throw new DirectiveException(key, "#sim directive echo takes no value; write #sim: echo");
                 default -> throw new DirectiveException(key, "unknown #sim directive '" + key + "'; known: "
                     + String.join(", ", KEYS));
             }
@@ -177,7 +185,7 @@ final class DirectiveParser {
         }
 
         Directives build() {
-            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish);
+            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish, echo);
         }
     }
 }

@@ -9,12 +9,13 @@ package dev.parley.worker.simulator;
  * @param itlMs   inter-token latency
  * @param fault   the failure to play
  * @param finish  the finish_reason: stop or length
+ * @param echo    reply with the request's messages as JSON, so a test sees exactly what context the model got
  */
-record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish) {
+record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish, boolean echo) {
 
-    static final Directives NONE = new Directives(null, null, null, null, null, null);
+    static final Directives NONE = new Directives(null, null, null, null, null, null, false);
 
     Directives withoutFault() {
-        return new Directives(reply, tokens, ttftMs, itlMs, null, finish);
+        return new Directives(reply, tokens, ttftMs, itlMs, null, finish, echo);
     }
 }

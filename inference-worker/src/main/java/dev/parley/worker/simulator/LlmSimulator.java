@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * #sim: disconnect_after=3           3 tokens, then the TCP connection is closed mid-response
  * #sim: status=503                   HTTP 503 with an OpenAI error body, no stream (400-599)
  * #sim: finish=length                the finish_reason (stop or length)
+ * #sim: echo                         the reply is the request's messages as a JSON array of {"role","content"},
+ *                                    exactly as received (this line included): what context the model got
  * </pre>
  * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}); it
  * replaces the configured default fault. A fault after more tokens than the reply has strikes after the last
@@ -231,8 +233,8 @@ public final class LlmSimulator implements AutoCloseable {
 
     private ReplyPlan plan(JsonObject body, JsonArray messages, DirectiveParser.ParsedPrompt prompt, Fault fault) {
         Directives directives = prompt.directives();
-        List<String> tokens = directives.reply() != null
-            ? ReplyText.split(directives.reply())
+        List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
+            : directives.reply() != null ? ReplyText.split(directives.reply())
             : ReplyText.generate(prompt.prompt(),
                 directives.tokens() != null ? directives.tokens() : config.replyTokens());
         String finish = directives.finish() != null ? directives.finish() : "stop";
@@ -247,6 +249,18 @@ public final class LlmSimulator implements AutoCloseable {
         return new ReplyPlan(tokens, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
             Boolean.TRUE.equals(body.getValue("stream")),
             Boolean.TRUE.equals(streamOptions.getValue("include_usage")));
+    }
+
+    /** The messages as received, reduced to role and content: what {@code #sim: echo} replies with. */
+    private static String echo(JsonArray messages) {
+        JsonArray echoed = new JsonArray();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.getValue(i) instanceof JsonObject message) {
+                echoed.add(new JsonObject().put("role", message.getValue("role"))
+                    .put("content", text(message.getValue("content"))));
+            }
+        }
+        return echoed.encode();
     }
 
     private void answerStatus(HttpServerResponse response, int status) {

@@ -106,6 +106,29 @@ class LlmSimulatorIT {
     }
 
     @Test
+    @DisplayName("#sim: echo replies with every message it received, as JSON, so a test can see the model's context")
+    void echoDirective() throws Exception {
+        JsonArray messages = new JsonArray()
+            .add(new JsonObject().put("role", "system").put("content", "Be brief."))
+            .add(new JsonObject().put("role", "user").put("content", "My name is Ada."))
+            .add(new JsonObject().put("role", "assistant").put("content", "Hello Ada, nice to meet you."))
+            .add(new JsonObject().put("role", "user").put("content", "What is my name?\n#sim: echo"));
+        JsonObject body = new JsonObject().put("model", "anything").put("messages", messages).put("stream", true);
+        HttpResponse<String> response = post(simulator, body);
+        StringBuilder streamed = new StringBuilder();
+        for (String data : dataLines(response.body())) {
+            if (!data.equals("[DONE]") && delta(new JsonObject(data)).getString("content") != null) {
+                streamed.append(delta(new JsonObject(data)).getString("content"));
+            }
+        }
+        assertEquals(messages, new JsonArray(streamed.toString()));
+
+        HttpResponse<String> bad = post(simulator, chat("hi\n#sim: echo=yes", false, false));
+        assertEquals(400, bad.statusCode());
+        assertEquals("echo", new JsonObject(bad.body()).getJsonObject("error").getString("param"));
+    }
+
+    @Test
     @DisplayName("fail_after ends the stream with an OpenAI error event and no [DONE]")
     void failAfterOnTheWire() throws Exception {
         List<String> data = dataLines(post(simulator, chat("#sim: fail_after=2", true, true)).body());
