@@ -1,75 +1,171 @@
 package dev.parley.worker.turns;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.TurnSummary;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.ids.UuidV7;
+import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.backend.ChatMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Builds a turn's context from the session's ledger: its earlier turns and replies, newest kept first within
- * the budget. Reads the ledger up to its current end, so the reply to turn N-1 is always in turn N's context
- * (it was committed before turn N started), even when it was appended after turn N's UserTurn.
+ * Builds a turn's context from the session's latest snapshot (summary, facts, open commitments, recent turns) plus
+ * the ledger records after the snapshot's offset. The tail is read up to the ledger's end, so the reply to turn N-1
+ * is always in turn N's context, however far postprocess-streams lags; the snapshot only keeps the tail short.
+ * Without a snapshot (a new session, or postprocess-streams never ran) the whole session is read from the ledger.
  */
-final class ContextBuilder {
+public final class ContextBuilder implements AutoCloseable {
 
     private final PartitionScanner scanner;
+    private final SnapshotCache snapshots;
     private final Deserializer<LedgerEvent> ledger;
     private final int budgetChars;
     private final String systemPrompt;
+    private final List<AutoCloseable> owned;
 
-    ContextBuilder(PartitionScanner scanner, Deserializer<LedgerEvent> ledger, int budgetChars, String systemPrompt) {
+    ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, Deserializer<LedgerEvent> ledger,
+                   int budgetChars, String systemPrompt) {
+        this(scanner, snapshots, ledger, budgetChars, systemPrompt, List.of());
+    }
+
+    private ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, Deserializer<LedgerEvent> ledger,
+                           int budgetChars, String systemPrompt, List<AutoCloseable> owned) {
         this.scanner = scanner;
+        this.snapshots = snapshots;
         this.ledger = ledger;
         this.budgetChars = budgetChars;
         this.systemPrompt = systemPrompt;
+        this.owned = owned;
+    }
+
+    /**
+     * A context builder with its own Kafka clients, as the worker builds contexts (for benchmarks).
+     *
+     * @param useSnapshots false reads every context from the ledger alone: the naive full replay
+     */
+    public static ContextBuilder open(Map<String, Object> kafka, int budgetChars, String systemPrompt,
+                                      boolean useSnapshots) {
+        PartitionScanner scanner = new PartitionScanner(kafka, 1);
+        SnapshotCache snapshots = useSnapshots ? new SnapshotCache(kafka, Topics.SESSIONS.valueSerde(kafka).deserializer())
+            : null;
+        AvroSerde<LedgerEvent> serde = Topics.LEDGER.valueSerde(kafka);
+        List<AutoCloseable> owned = snapshots == null ? List.of(scanner, serde) : List.of(snapshots, scanner, serde);
+        return new ContextBuilder(scanner, snapshots, serde.deserializer(), budgetChars, systemPrompt, owned);
+    }
+
+    /** Reads the snapshots of these ledger partitions (the worker's assignment). */
+    public void follow(Set<Integer> partitions) {
+        if (snapshots != null) {
+            snapshots.follow(partitions);
+        }
+    }
+
+    /** Whether a snapshot of the session has been read (and so a context would start from it). */
+    public boolean hasSnapshot(String sessionId) {
+        return snapshots != null && snapshots.get(sessionId).isPresent();
     }
 
     List<ChatMessage> build(TurnTask turn) {
-        Map<String, String> earlierTurns = new LinkedHashMap<>(); // turnId -> user text, in ledger order
-        Map<String, String> replies = new HashMap<>();
-        TopicPartition partition = new TopicPartition(Topics.LEDGER.name(), turn.partition());
-        long sessionStart = UuidV7.parse(turn.sessionId()).map(UuidV7::timestampMillis).orElse(0L);
-        scanner.scan(partition, sessionStart, turn.mustSee(), record -> {
-            if (!turn.sessionId().equals(keyOf(record.key()))) {
-                return;
-            }
-            LedgerEvent event;
-            try {
-                event = ledger.deserialize(Topics.LEDGER.name(), record.value());
-            } catch (RuntimeException undecodable) {
-                return; // the turn consumer dead-letters it; history simply goes without it
-            }
-            if (event.getPayload() instanceof UserTurn user && record.offset() < turn.offset()) {
-                earlierTurns.put(event.getTurnId(), user.getText());
-            } else if (event.getPayload() instanceof AssistantReply reply) {
-                replies.put(event.getTurnId(), reply.getText());
-            }
-        });
-        return withinBudget(earlierTurns, replies, turn.userText());
+        return build(turn.sessionId(), turn.partition(), turn.turnId(), turn.offset(), turn.mustSee(), turn.userText());
     }
 
-    private List<ChatMessage> withinBudget(Map<String, String> earlierTurns, Map<String, String> replies, String current) {
+    /**
+     * The messages for the turn at {@code turnOffset} of ledger partition {@code partition}.
+     *
+     * @param mustSee a ledger offset the context must include (the previous turn's terminal event), or -1
+     */
+    public List<ChatMessage> build(String sessionId, int partition, String turnId, long turnOffset, long mustSee,
+                                   String userText) {
+        Optional<SessionSnapshot> snapshot = snapshots == null ? Optional.empty()
+            : snapshots.get(sessionId).filter(s -> s.getLedgerPartition() == partition);
+        History history = new History();
+        TopicPartition ledgerPartition = new TopicPartition(Topics.LEDGER.name(), partition);
+        java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> sink =
+            record -> apply(history, sessionId, turnOffset, record);
+        if (snapshot.isPresent()) {
+            history.start(snapshot.get(), turnId);
+            scanner.scanFromOffset(ledgerPartition, snapshot.get().getLedgerOffset() + 1, mustSee, sink);
+        } else {
+            long sessionStart = UuidV7.parse(sessionId).map(UuidV7::timestampMillis).orElse(0L);
+            scanner.scan(ledgerPartition, sessionStart, mustSee, sink);
+        }
+        return withinBudget(history, userText);
+    }
+
+    private void apply(History history, String sessionId, long turnOffset,
+                       org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null || !sessionId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+            return;
+        }
+        LedgerEvent event;
+        try {
+            event = ledger.deserialize(Topics.LEDGER.name(), record.value());
+        } catch (RuntimeException undecodable) {
+            return; // the turn consumer dead-letters it; history simply goes without it
+        }
+        if (event.getPayload() instanceof UserTurn user && record.offset() < turnOffset) {
+            history.turns.putIfAbsent(event.getTurnId(), new String[] {user.getText(), null});
+        } else if (event.getPayload() instanceof AssistantReply reply && history.turns.containsKey(event.getTurnId())) {
+            history.turns.get(event.getTurnId())[1] = reply.getText();
+        }
+    }
+
+    /** What the context is built from: the snapshot's memory and the earlier turns (user text, reply) in order. */
+    private static final class History {
+        final Map<String, String[]> turns = new LinkedHashMap<>();
+        HistorySummary summary;
+        Map<String, String> facts = Map.of();
+        List<OpenCommitment> commitments = List.of();
+
+        /** Takes the snapshot's turns before the current one (a snapshot can already hold it and later ones). */
+        void start(SessionSnapshot snapshot, String currentTurnId) {
+            summary = snapshot.getSummary();
+            facts = snapshot.getFacts();
+            commitments = snapshot.getOpenCommitments();
+            for (TurnSummary turn : snapshot.getRecentTurns()) {
+                if (turn.getTurnId().equals(currentTurnId)) {
+                    break;
+                }
+                turns.put(turn.getTurnId(), new String[] {turn.getUserText(),
+                    "completed".equals(turn.getStatus()) ? turn.getAssistantText() : null});
+            }
+        }
+    }
+
+    private List<ChatMessage> withinBudget(History history, String current) {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (!systemPrompt.isBlank()) {
+            messages.add(ChatMessage.system(systemPrompt));
+        }
+        String memory = memory(history);
+        if (!memory.isEmpty()) {
+            messages.add(ChatMessage.system(memory));
+        }
         Deque<ChatMessage> kept = new ArrayDeque<>();
-        int used = current.length();
-        List<String> turnIds = new ArrayList<>(earlierTurns.keySet());
-        for (int i = turnIds.size() - 1; i >= 0; i--) {
-            String turnId = turnIds.get(i);
-            String user = earlierTurns.get(turnId);
-            String reply = replies.get(turnId);
+        int used = current.length() + memory.length();
+        List<String[]> turns = new ArrayList<>(history.turns.values());
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            String user = turns.get(i)[0];
+            String reply = turns.get(i)[1];
             int cost = user.length() + (reply == null ? 0 : reply.length());
-            if (used + cost > budgetChars) {
-                break; // older turns fall out first; a later issue folds them into a summary instead
+            if (used + cost > budgetChars && i < turns.size() - 1) {
+                break; // older turns fall out first (postprocess-streams folds them into the summary); N-1 stays
             }
             used += cost;
             if (reply != null) {
@@ -77,16 +173,38 @@ final class ContextBuilder {
             }
             kept.addFirst(ChatMessage.user(user));
         }
-        List<ChatMessage> messages = new ArrayList<>();
-        if (!systemPrompt.isBlank()) {
-            messages.add(ChatMessage.system(systemPrompt));
-        }
         messages.addAll(kept);
         messages.add(ChatMessage.user(current));
         return messages;
     }
 
-    private static String keyOf(byte[] key) {
-        return key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+    /** The snapshot's memory as one system message; empty when there is none. */
+    private static String memory(History history) {
+        List<String> parts = new ArrayList<>();
+        if (history.summary != null) {
+            parts.add("Summary of the conversation so far: " + history.summary.getText());
+        }
+        if (!history.facts.isEmpty()) {
+            parts.add("What the user told you about themselves: " + history.facts.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")) + ".");
+        }
+        if (!history.commitments.isEmpty()) {
+            parts.add("Promises you made that are still open:\n" + history.commitments.stream()
+                .map(c -> "- " + c.getText() + (c.getDueAt() == null ? "" : " (due " + c.getDueAt() + ")"))
+                .collect(Collectors.joining("\n")));
+        }
+        return String.join("\n", parts);
+    }
+
+    /** Closes the clients this builder opened itself ({@link #open}); the worker's own are closed by the worker. */
+    @Override
+    public void close() {
+        for (AutoCloseable closeable : owned) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the context builder failed", e);
+            }
+        }
     }
 }

@@ -64,6 +64,17 @@ final class PartitionScanner implements AutoCloseable {
      * invisible to read_committed readers for a moment.
      */
     void scan(TopicPartition partition, long fromMillis, long mustSee, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        scan(partition, consumer -> seek(consumer, partition, fromMillis), mustSee, sink);
+    }
+
+    /** Like {@link #scan(TopicPartition, long, long, Consumer)}, from an offset rather than a time. */
+    void scanFromOffset(TopicPartition partition, long fromOffset, long mustSee,
+                        Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        scan(partition, consumer -> consumer.seek(partition, Math.max(0, fromOffset)), mustSee, sink);
+    }
+
+    private void scan(TopicPartition partition, Consumer<KafkaConsumer<byte[], byte[]>> seek, long mustSee,
+                      Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         KafkaConsumer<byte[], byte[]> consumer = borrow();
         try {
             consumer.assign(List.of(partition));
@@ -77,7 +88,7 @@ final class PartitionScanner implements AutoCloseable {
                 sleep(MARKER_WAIT);
                 end = consumer.endOffsets(List.of(partition)).get(partition);
             }
-            seek(consumer, partition, fromMillis);
+            seek.accept(consumer);
             while (consumer.position(partition) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading " + partition + " up to offset " + end + " took over "

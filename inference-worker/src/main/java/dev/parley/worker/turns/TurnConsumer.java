@@ -3,6 +3,7 @@ package dev.parley.worker.turns;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.DeadLetter;
+import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -81,6 +82,8 @@ public final class TurnConsumer implements AutoCloseable {
     private final AvroSerde<TokenChunk> tokenSerde;
     private final AvroSerde<DeadLetter> deadLetterSerde;
     private final PartitionScanner scanner;
+    private final SnapshotCache snapshots;
+    private final AvroSerde<SessionSnapshot> snapshotSerde;
     private final ContextBuilder contextBuilder;
     private final ExecutorService starters;
     private final Semaphore generationSlots;
@@ -109,8 +112,10 @@ public final class TurnConsumer implements AutoCloseable {
         this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
             tokenSerde.serializer());
         this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
-        this.contextBuilder = new ContextBuilder(scanner, ledgerSerde.deserializer(), config.contextBudgetChars(),
-            config.systemPrompt());
+        this.snapshotSerde = Topics.SESSIONS.valueSerde(config.kafka());
+        this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
+        this.contextBuilder = new ContextBuilder(scanner, snapshots, ledgerSerde.deserializer(),
+            config.contextBudgetChars(), config.systemPrompt());
         this.starters = Executors.newFixedThreadPool(STARTER_THREADS, runnable -> {
             Thread t = new Thread(runnable, "parley-turn-starter");
             t.setDaemon(true);
@@ -404,6 +409,8 @@ public final class TurnConsumer implements AutoCloseable {
         tokenProducer.close(wait);
         ledgerProducer.close(wait);
         scanner.close();
+        snapshots.close();
+        snapshotSerde.close();
         ledgerSerde.close();
         tokenSerde.close();
         deadLetterSerde.close();
@@ -443,6 +450,7 @@ public final class TurnConsumer implements AutoCloseable {
         private void publishAssignment() {
             TurnConsumer.this.assigned = partitions.keySet().stream().map(TopicPartition::partition)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            snapshots.follow(TurnConsumer.this.assigned);
         }
 
         private void drop(Collection<TopicPartition> gone) {
