@@ -37,6 +37,10 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /** Generations streaming right now. */
+    public boolean hasSnapshot(String sessionId) {
+        return turns.hasSnapshot(sessionId);
+    }
+
     public int generating() {
         return turns.generating();
     }

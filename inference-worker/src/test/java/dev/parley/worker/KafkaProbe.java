@@ -2,6 +2,7 @@ package dev.parley.worker;
 
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.ids.UuidV7;
@@ -34,6 +35,7 @@ final class KafkaProbe implements AutoCloseable {
     private final Map<String, Object> kafka;
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
+    private final AvroSerde<SessionSnapshot> snapshotSerde;
     private final List<LedgerEvent> ledger = new CopyOnWriteArrayList<>();
     private final List<TokenChunk> tokens = new CopyOnWriteArrayList<>();
     private final List<Thread> readers = new CopyOnWriteArrayList<>();
@@ -46,6 +48,7 @@ final class KafkaProbe implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.ledgerSerde = Topics.LEDGER.valueSerde(kafka);
+        this.snapshotSerde = Topics.SESSIONS.valueSerde(kafka);
         read(Topics.LEDGER.name(), Topics.LEDGER.valueSerde(kafka), ledger::add);
         read(Topics.TOKENS.name(), Topics.TOKENS.valueSerde(kafka), tokens::add);
     }
@@ -63,6 +66,26 @@ final class KafkaProbe implements AutoCloseable {
 
     void cancel(String sessionId, String turnId) {
         append(event(sessionId, turnId, new CancelRequested("test", Instant.now())));
+    }
+
+    /** Publishes a session snapshot, as postprocess-streams would. */
+    void snapshot(SessionSnapshot snapshot) {
+        send(new ProducerRecord<>(Topics.SESSIONS.name(), snapshot.getSessionId(),
+            snapshotSerde.serializer().serialize(Topics.SESSIONS.name(), snapshot)));
+    }
+
+    /** The ledger partition of a session and the offset of its last record so far. */
+    long[] ledgerPosition(String sessionId) {
+        int partition = producer.partitionsFor(Topics.LEDGER.name()).size();
+        partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+            sessionId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partition;
+        Map<String, Object> config = new HashMap<>(kafka);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(Topics.LEDGER.name(), partition);
+            return new long[] {partition, consumer.endOffsets(List.of(tp)).get(tp) - 1};
+        }
     }
 
     void appendRaw(String sessionId, byte[] value) {

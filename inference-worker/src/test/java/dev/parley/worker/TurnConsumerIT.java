@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.HistorySummary;
+import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.TurnSummary;
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -27,6 +31,7 @@ import dev.parley.worker.simulator.SimulatorConfig;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +143,43 @@ class TurnConsumerIT {
         assertTrue(chars <= 2_000, "context of " + chars + " chars exceeds the budget");
         assertTrue(context.get(context.size() - 2).content().equals("ok 3"), "the newest reply is kept: " + context);
         assertTrue(context.stream().noneMatch(m -> m.content().startsWith("turn 0")), "the oldest turn fell out");
+    }
+
+    @Test
+    @DisplayName("with a snapshot, the context is its memory and turns plus the ledger records after its offset")
+    void contextFromSnapshotAndTail() {
+        String session = KafkaProbe.newId();
+        String first = probe.turn(session, "My name is Ada.\n#sim: reply=\"Hello Ada.\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(first).isEmpty());
+        long[] position = probe.ledgerPosition(session);
+        Instant now = Instant.now();
+        probe.snapshot(SessionSnapshot.newBuilder().setSessionId(session).setTurnCount(1)
+            .setLedgerPartition((int) position[0]).setLedgerOffset(position[1])
+            .setRecentTurns(List.of(new TurnSummary(first, "My name is Ada.", "Hello Ada (as the snapshot has it).",
+                "completed")))
+            .setSummary(new HistorySummary("They talked about Kafka before.", "t0", "t0", 1L, 0L, "extractive"))
+            .setOpenCommitments(List.of(new OpenCommitment(first + "#0", first, "I'll remind you to call the dentist.",
+                null, now)))
+            .setFacts(Map.of("name", "Ada")).setUpdatedAt(now).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.hasSnapshot(session));
+
+        String second = probe.turn(session, "Second?\n#sim: reply=\"Second answer.\"");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(second).isEmpty());
+        List<ChatMessage> context = requestFor("Second?").messages();
+        assertEquals("system", context.get(0).role());
+        assertTrue(context.get(0).content().contains("They talked about Kafka before."), context.toString());
+        assertTrue(context.get(0).content().contains("name: Ada"), context.toString());
+        assertTrue(context.get(0).content().contains("I'll remind you to call the dentist."), context.toString());
+        assertEquals(ChatMessage.assistant("Hello Ada (as the snapshot has it)."), context.get(2),
+            "turns the snapshot covers come from the snapshot, not from the ledger");
+
+        String third = probe.turn(session, "Third?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(third).isEmpty());
+        List<ChatMessage> later = requestFor("Third?").messages();
+        assertEquals(List.of(ChatMessage.user("Second?\n#sim: reply=\"Second answer.\""),
+                ChatMessage.assistant("Second answer."), ChatMessage.user("Third?")),
+            later.subList(later.size() - 3, later.size()), "turn N-1 and its reply come from the ledger tail");
+        assertEquals(ChatMessage.assistant("Hello Ada (as the snapshot has it)."), later.get(2));
     }
 
     @Test

@@ -137,6 +137,11 @@ public final class TurnConsumer implements AutoCloseable {
         return assigned;
     }
 
+    /** Whether a snapshot of the session has been read, so its next context starts from it (for tests). */
+    public boolean hasSnapshot(String sessionId) {
+        return contextBuilder.hasSnapshot(sessionId);
+    }
+
     /** Generations streaming right now (for tests and metrics). */
     public int generating() {
         return generating.get();
