@@ -49,7 +49,7 @@ public final class TokenPathBench {
         Path data = Files.createTempDirectory("parley-bench-");
         try (Standalone parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of(
                 "PARLEY_DATA_DIR", data.toString(), "PARLEY_HTTP_PORT", "0", "PARLEY_KAFKA_PORT", "0",
-                "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0")))) {
+                "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0")))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String simulator = parley.simulatorUrl();
             run(concurrency, 30, () -> direct(http, simulator)); // warm-up: JIT, connections, partitions

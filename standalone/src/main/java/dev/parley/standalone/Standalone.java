@@ -4,6 +4,8 @@ import dev.parley.ingest.IngestConfig;
 import dev.parley.ingest.IngestService;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
+import dev.parley.postprocess.PostprocessApp;
+import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.Topics;
@@ -31,6 +33,7 @@ public final class Standalone implements AutoCloseable {
     private SchemaRegistry registry;
     private LlmSimulator simulator;
     private IngestService ingest;
+    private PostprocessApp postprocess;
 
     private Standalone() {
     }
@@ -57,8 +60,10 @@ public final class Standalone implements AutoCloseable {
         if (config.useSimulator()) {
             simulator = track(LlmSimulator.start(vertx, config.simulatorPort(), SimulatorConfig.fromEnvironment(bootEnv)));
         }
-        Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(),
-            simulator == null ? null : simulator.baseUrl());
+        String llm = simulator == null ? null : simulator.baseUrl();
+        Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, null);
+        postprocess = track(PostprocessApp.start(vertx, PostprocessConfig.fromEnvironment(env)));
+        env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, postprocessUrl());
         track(InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(env)));
         ingest = track(IngestService.start(vertx, IngestConfig.fromEnvironment(env)));
         log.info("Parley is running: open {} (Kafka {}, schema registry {}, LLM {}, data in {})", url(),
@@ -80,6 +85,11 @@ public final class Standalone implements AutoCloseable {
     /** The simulator's OpenAI-compatible base URL, or null when a real LLM server is configured. */
     public String simulatorUrl() {
         return simulator == null ? null : simulator.baseUrl();
+    }
+
+    /** postprocess-streams' query API, e.g. http://localhost:8083. */
+    public String postprocessUrl() {
+        return "http://localhost:" + postprocess.port();
     }
 
     public String bootstrapServers() {

@@ -1,6 +1,7 @@
 package dev.parley.standalone;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.schemas.config.Env;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
@@ -36,13 +37,20 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         SimulatorConfig.fromEnvironment(env);
         readQuietly(() -> WorkerConfig.fromEnvironment(env));
         readQuietly(() -> IngestConfig.fromEnvironment(env));
+        readQuietly(() -> PostprocessConfig.fromEnvironment(env));
         env.validate();
         return new StandaloneConfig(dataDir, kafkaPort, registryPort, simulatorPort, useSimulator, environment);
     }
 
-    /** The services' environment with the addresses this run chose (ports may have been 0: picked at start). */
-    Env serviceEnvironment(String bootstrapServers, String registryUrl, String simulatorUrl) {
+    /**
+     * The services' environment with the addresses this run chose (ports may have been 0: picked at start);
+     * postprocessUrl is null until postprocess-streams has started.
+     */
+    Env serviceEnvironment(String bootstrapServers, String registryUrl, String simulatorUrl, String postprocessUrl) {
         Map<String, String> env = new HashMap<>(environment);
+        if (postprocessUrl != null) {
+            env.put(IngestConfig.POSTPROCESS_URL, postprocessUrl);
+        }
         env.put(Env.KAFKA_BOOTSTRAP, bootstrapServers);
         env.put(Env.REGISTRY_URL, registryUrl);
         if (simulatorUrl != null) {
@@ -50,6 +58,8 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         }
         // A stable worker id: a restarted standalone fences whatever its previous run left in flight.
         env.putIfAbsent(WorkerConfig.WORKER_ID, "standalone");
+        // Streams state next to Kafka's data: a restart resumes from it rather than rebuilding.
+        env.putIfAbsent(PostprocessConfig.STATE_DIR, dataDir.resolve("streams").toString());
         return new Env(env);
     }
 

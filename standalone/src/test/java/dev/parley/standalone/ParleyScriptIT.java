@@ -31,7 +31,8 @@ class ParleyScriptIT {
             "PARLEY_HTTP_PORT", String.valueOf(freePort()),
             "PARLEY_KAFKA_PORT", String.valueOf(freePort()),
             "PARLEY_REGISTRY_PORT", String.valueOf(freePort()),
-            "PARLEY_SIMULATOR_PORT", String.valueOf(freePort()));
+            "PARLEY_SIMULATOR_PORT", String.valueOf(freePort()),
+            "PARLEY_POSTPROCESS_PORT", String.valueOf(freePort()));
         ParleyHttp api = new ParleyHttp("http://localhost:" + env.get("PARLEY_HTTP_PORT"));
         String expected = "Hello from ./parley start ✓";
         String session;

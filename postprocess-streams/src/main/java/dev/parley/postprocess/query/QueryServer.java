@@ -1,0 +1,219 @@
+package dev.parley.postprocess.query;
+
+import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.HistorySummary;
+import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.TurnSummary;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The interactive-query HTTP API: a session's snapshot and semantic search over its turns. Any instance answers
+ * any session: it serves the ones it owns and forwards the rest to their owner (once; a forwarded request that
+ * lands on a non-owner during a rebalance gets 503).
+ * <pre>
+ * GET /sessions/{sid}                  the snapshot as JSON, 404 session_not_found before its first event
+ * GET /sessions/{sid}/search?q=..&k=5  the k most similar earlier turns with cosine scores
+ * GET /health                          the Streams state
+ * </pre>
+ */
+public final class QueryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
+    static final String FORWARDED = "forwarded";
+    public static final int MAX_K = 50;
+    public static final int MAX_QUERY_CHARS = 1000;
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final WebClient client;
+    private volatile SessionQueries queries;
+
+    private QueryServer(Vertx vertx) {
+        this.vertx = vertx;
+        this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2_000).setIdleTimeout(30));
+        Router router = Router.router(vertx);
+        router.get("/sessions/:sid").handler(this::snapshot);
+        router.get("/sessions/:sid/search").handler(this::search);
+        router.get("/health").handler(this::health);
+        router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
+        this.server = vertx.createHttpServer().requestHandler(router);
+    }
+
+    /** Binds {@code port} (0 picks one) and answers 503 until {@link #serve(SessionQueries)}. */
+    public static QueryServer start(Vertx vertx, int port) {
+        QueryServer queryServer = new QueryServer(vertx);
+        queryServer.server.listen(port).toCompletionStage().toCompletableFuture().join();
+        LOG.info("postprocess query API on port {}", queryServer.port());
+        return queryServer;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Starts answering from these stores. */
+    public void serve(SessionQueries queries) {
+        this.queries = queries;
+    }
+
+    private void snapshot(RoutingContext ctx) {
+        String sid = ctx.pathParam("sid");
+        withOwner(ctx, sid, partition -> vertx.executeBlocking(() -> queries.snapshot(sid, partition))
+            .onSuccess(found -> {
+                if (found.isEmpty()) {
+                    error(ctx, 404, "session_not_found", "no snapshot of session " + sid + " (yet)");
+                } else {
+                    json(ctx, 200, toJson(found.get()));
+                }
+            })
+            .onFailure(e -> unavailable(ctx, e)));
+    }
+
+    private void search(RoutingContext ctx) {
+        String sid = ctx.pathParam("sid");
+        String q = ctx.queryParams().get("q");
+        if (q == null || q.isBlank()) {
+            error(ctx, 400, "missing_query", "q is required: the text to search for");
+            return;
+        }
+        if (q.length() > MAX_QUERY_CHARS) {
+            error(ctx, 400, "query_too_long", "q is longer than " + MAX_QUERY_CHARS + " characters");
+            return;
+        }
+        int k;
+        try {
+            String given = ctx.queryParams().get("k");
+            k = given == null ? 5 : Integer.parseInt(given);
+        } catch (NumberFormatException e) {
+            k = -1;
+        }
+        if (k < 1 || k > MAX_K) {
+            error(ctx, 400, "bad_k", "k must be a whole number from 1 to " + MAX_K);
+            return;
+        }
+        if (queries != null && !queries.searchEnabled()) {
+            error(ctx, 501, "embeddings_disabled", "search needs embeddings; PARLEY_EMBEDDINGS is none");
+            return;
+        }
+        int limit = k;
+        withOwner(ctx, sid, partition -> vertx.executeBlocking(() -> queries.search(sid, partition, q, limit))
+            .onSuccess(hits -> {
+                JsonArray results = new JsonArray();
+                for (SessionQueries.Hit hit : hits) {
+                    EmbeddingIndexed item = hit.item();
+                    results.add(new JsonObject().put("turnId", item.getTurnId()).put("role", item.getRole())
+                        .put("text", item.getText()).put("score", hit.score())
+                        .put("eventId", item.getSourceEventId()).put("timestamp", item.getTimestamp().toString()));
+                }
+                json(ctx, 200, new JsonObject().put("sessionId", sid).put("query", q)
+                    .put("model", queries.embeddingModel()).put("results", results));
+            })
+            .onFailure(e -> unavailable(ctx, e)));
+    }
+
+    private void health(RoutingContext ctx) {
+        SessionQueries current = queries;
+        boolean serving = current != null && !(current.owner("-") instanceof SessionQueries.Owner.Unavailable);
+        json(ctx, serving ? 200 : 503, new JsonObject().put("status", serving ? "up" : "starting"));
+    }
+
+    /** Runs {@code local} with the partition when this instance owns the session, else forwards or answers 503. */
+    private void withOwner(RoutingContext ctx, String sid, java.util.function.IntConsumer local) {
+        SessionQueries current = queries;
+        SessionQueries.Owner owner = current == null ? new SessionQueries.Owner.Unavailable("starting")
+            : current.owner(sid);
+        if (owner instanceof SessionQueries.Owner.Local here) {
+            local.accept(here.partition());
+        } else if (owner instanceof SessionQueries.Owner.Remote remote && ctx.queryParams().get(FORWARDED) == null) {
+            forward(ctx, remote.host());
+        } else {
+            String why = owner instanceof SessionQueries.Owner.Unavailable u ? u.why() : "the owner moved";
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            error(ctx, 503, "not_ready", "cannot answer for session " + sid + " now: " + why);
+        }
+    }
+
+    private void forward(RoutingContext ctx, HostInfo owner) {
+        String uri = ctx.request().uri() + (ctx.request().uri().contains("?") ? "&" : "?") + FORWARDED + "=1";
+        client.get(owner.port(), owner.host(), uri).timeout(10_000).send()
+            .onSuccess((HttpResponse<Buffer> response) -> {
+                ctx.response().setStatusCode(response.statusCode())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(response.bodyAsBuffer() == null ? Buffer.buffer() : response.bodyAsBuffer());
+            })
+            .onFailure(e -> {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+                error(ctx, 503, "not_ready", "the instance that owns the session (" + owner + ") did not answer: "
+                    + e.getMessage());
+            });
+    }
+
+    private static void unavailable(RoutingContext ctx, Throwable e) {
+        LOG.warn("Query {} failed: {}", ctx.request().uri(), e.toString());
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+        error(ctx, 503, "not_ready", "the query could not be answered now: " + e.getMessage());
+    }
+
+    /** The snapshot as the gateway's {@code GET /v1/sessions/{sid}} returns it. */
+    static JsonObject toJson(SessionSnapshot snapshot) {
+        JsonObject facts = new JsonObject();
+        snapshot.getFacts().forEach(facts::put);
+        JsonArray commitments = new JsonArray();
+        for (OpenCommitment c : snapshot.getOpenCommitments()) {
+            commitments.add(new JsonObject().put("commitmentId", c.getCommitmentId()).put("turnId", c.getTurnId())
+                .put("text", c.getText()).put("dueAt", iso(c.getDueAt())).put("createdAt", iso(c.getCreatedAt())));
+        }
+        JsonArray turns = new JsonArray();
+        for (TurnSummary t : snapshot.getRecentTurns()) {
+            turns.add(new JsonObject().put("turnId", t.getTurnId()).put("userText", t.getUserText())
+                .put("assistantText", t.getAssistantText()).put("status", t.getStatus()));
+        }
+        HistorySummary summary = snapshot.getSummary();
+        return new JsonObject()
+            .put("sessionId", snapshot.getSessionId())
+            .put("turnCount", snapshot.getTurnCount())
+            .put("ledgerPartition", snapshot.getLedgerPartition())
+            .put("ledgerOffset", snapshot.getLedgerOffset())
+            .put("summary", summary == null ? null : new JsonObject().put("text", summary.getText())
+                .put("firstTurnId", summary.getFirstTurnId()).put("lastTurnId", summary.getLastTurnId())
+                .put("coveredTurns", summary.getCoveredTurns()).put("summarizer", summary.getSummarizer()))
+            .put("facts", facts)
+            .put("openCommitments", commitments)
+            .put("recentTurns", turns)
+            .put("updatedAt", iso(snapshot.getUpdatedAt()));
+    }
+
+    private static String iso(Instant at) {
+        return at == null ? null : at.toString();
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(body.encode());
+    }
+
+    static void error(RoutingContext ctx, int status, String code, String message) {
+        json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close().toCompletionStage().toCompletableFuture().join();
+    }
+}

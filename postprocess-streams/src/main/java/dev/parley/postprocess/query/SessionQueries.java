@@ -1,0 +1,106 @@
+package dev.parley.postprocess.query;
+
+import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.postprocess.embed.Embedder;
+import dev.parley.postprocess.embed.TopK;
+import dev.parley.postprocess.embed.Vectors;
+import dev.parley.postprocess.topology.PostprocessTopology;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Interactive queries on this instance's stores: who owns a session, its snapshot, and search over its vectors. */
+public final class SessionQueries {
+
+    /** Where a session's state lives right now. */
+    public sealed interface Owner {
+        /** This instance owns it, in {@code partition}. */
+        record Local(int partition) implements Owner {
+        }
+
+        /** Another instance owns it. */
+        record Remote(HostInfo host) implements Owner {
+        }
+
+        /** Nobody can answer now (starting, rebalancing, restoring). */
+        record Unavailable(String why) implements Owner {
+        }
+    }
+
+    /** One search hit. */
+    public record Hit(EmbeddingIndexed item, float score) {
+    }
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Embedder embedder;
+
+    public SessionQueries(KafkaStreams streams, HostInfo self, Embedder embedder) {
+        this.streams = streams;
+        this.self = self;
+        this.embedder = embedder;
+    }
+
+    public boolean searchEnabled() {
+        return embedder != null;
+    }
+
+    public String embeddingModel() {
+        return embedder == null ? null : embedder.modelId();
+    }
+
+    public Owner owner(String sessionId) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new Owner.Unavailable("postprocess-streams is " + streams.state());
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(PostprocessTopology.SNAPSHOT_STORE, sessionId,
+            Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new Owner.Unavailable("the session's partition has no owner yet");
+        }
+        return metadata.activeHost().equals(self) ? new Owner.Local(metadata.partition())
+            : new Owner.Remote(metadata.activeHost());
+    }
+
+    /** The session's snapshot from the local store (blocking: a RocksDB read). */
+    public Optional<SessionSnapshot> snapshot(String sessionId, int partition) {
+        ReadOnlyKeyValueStore<String, SessionSnapshot> store = streams.store(StoreQueryParameters
+            .fromNameAndType(PostprocessTopology.SNAPSHOT_STORE, QueryableStoreTypes.<String, SessionSnapshot>keyValueStore())
+            .withPartition(partition));
+        return Optional.ofNullable(store.get(sessionId));
+    }
+
+    /** The {@code k} stored texts of the session most similar to {@code query}, best first (blocking: embeds). */
+    public List<Hit> search(String sessionId, int partition, String query, int k) {
+        float[] target = embedder.embed(query);
+        ReadOnlyKeyValueStore<String, EmbeddingIndexed> store = streams.store(StoreQueryParameters
+            .fromNameAndType(PostprocessTopology.VECTOR_STORE, QueryableStoreTypes.<String, EmbeddingIndexed>keyValueStore())
+            .withPartition(partition));
+        TopK<EmbeddingIndexed> best = new TopK<>(k);
+        try (KeyValueIterator<String, EmbeddingIndexed> items = store.prefixScan(sessionId + "/",
+                Serdes.String().serializer())) {
+            items.forEachRemaining(item -> {
+                if (item.value.getModel().equals(embedder.modelId())) {
+                    best.offer(item.value, Vectors.cosine(target, toArray(item.value.getVector())));
+                }
+            });
+        }
+        return best.results().stream().map(s -> new Hit(s.item(), s.score())).toList();
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.parley.postprocess.topology;
+
+import dev.parley.avro.DeadLetter;
+import dev.parley.avro.LedgerEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes ledger records for the rest of the topology; one that cannot be decoded goes to the DLQ with the reason
+ * and the application moves on (decoding here rather than in the source keeps the original bytes for the letter).
+ */
+final class LedgerDecoder implements Processor<String, byte[], String, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerDecoder.class);
+
+    private final Deserializer<LedgerEvent> ledger;
+    private final String consumerName;
+    private final List<String> eventChildren;
+    private ProcessorContext<String, SpecificRecord> context;
+
+    /** {@code eventChildren}: the processors that get every decoded event, in this order. */
+    LedgerDecoder(Deserializer<LedgerEvent> ledger, String consumerName, List<String> eventChildren) {
+        this.ledger = ledger;
+        this.consumerName = consumerName;
+        this.eventChildren = List.copyOf(eventChildren);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RecordMetadata where = context.recordMetadata().orElseThrow();
+        LedgerEvent event;
+        try {
+            if (record.value() == null) {
+                throw new IllegalArgumentException("a ledger record without a value");
+            }
+            event = ledger.deserialize(where.topic(), record.value());
+            if (record.key() == null || !record.key().equals(event.getSessionId())) {
+                throw new IllegalArgumentException("the record key " + record.key() + " is not the event's session "
+                    + event.getSessionId());
+            }
+        } catch (RuntimeException undecodable) {
+            LOG.warn("Dead-lettering {}-{}@{}: {}", where.topic(), where.partition(), where.offset(),
+                undecodable.getMessage());
+            context.forward(record.withValue(deadLetter(where, record, undecodable)), PostprocessTopology.DLQ_SINK);
+            return;
+        }
+        for (String child : eventChildren) {
+            context.forward(record.withValue(event), child);
+        }
+    }
+
+    private DeadLetter deadLetter(RecordMetadata where, Record<String, byte[]> record, RuntimeException error) {
+        return DeadLetter.newBuilder()
+            .setOriginalTopic(where.topic())
+            .setOriginalPartition(where.partition())
+            .setOriginalOffset(where.offset())
+            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .setReason(String.valueOf(error.getMessage()))
+            .setExceptionClass(error.getClass().getName())
+            .setConsumer(consumerName)
+            .setTimestamp(java.time.Instant.ofEpochMilli(record.timestamp()))
+            .build();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.parley.postprocess.topology;
+
+import dev.parley.avro.Commitment;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionSnapshot;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each session's snapshot in a store and emits every change: the snapshot, the commitments it opened or
+ * closed, and the summary event when it folded turns away.
+ */
+final class SessionSnapshotProcessor implements Processor<String, LedgerEvent, String, SpecificRecord> {
+
+    private final SnapshotUpdater updater;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, SessionSnapshot> snapshots;
+
+    SessionSnapshotProcessor(SnapshotUpdater updater) {
+        this.updater = updater;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.snapshots = context.getStateStore(PostprocessTopology.SNAPSHOT_STORE);
+    }
+
+    @Override
+    public void process(Record<String, LedgerEvent> record) {
+        RecordMetadata where = context.recordMetadata().orElseThrow();
+        SnapshotUpdater.Update update = updater.apply(snapshots.get(record.key()), record.value(), where.partition(),
+            where.offset());
+        if (update.snapshot() == null) {
+            return;
+        }
+        snapshots.put(record.key(), update.snapshot());
+        for (Commitment commitment : update.commitments()) {
+            context.forward(new Record<String, SpecificRecord>(commitment.getCommitmentId(), commitment,
+                record.timestamp()), PostprocessTopology.COMMITMENTS_SINK);
+        }
+        if (update.summary() != null) {
+            context.forward(record.withValue((SpecificRecord) update.summary()), PostprocessTopology.SUMMARIES_SINK);
+        }
+        context.forward(record.withValue((SpecificRecord) update.snapshot()), PostprocessTopology.SESSIONS_SINK);
+    }
+}

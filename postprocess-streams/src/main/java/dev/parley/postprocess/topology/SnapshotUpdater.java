@@ -1,0 +1,240 @@
+package dev.parley.postprocess.topology;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.Commitment;
+import dev.parley.avro.CommitmentStatus;
+import dev.parley.avro.HistorySummarized;
+import dev.parley.avro.HistorySummary;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.ReplyCancelled;
+import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.TurnSummary;
+import dev.parley.avro.UserTurn;
+import dev.parley.postprocess.extract.CommitmentExtractor;
+import dev.parley.postprocess.extract.CommitmentMatcher;
+import dev.parley.postprocess.extract.ExtractedCommitment;
+import dev.parley.postprocess.extract.FactExtractor;
+import dev.parley.postprocess.extract.SummaryTurn;
+import dev.parley.postprocess.extract.Summarizer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Applies one ledger event to a session's snapshot: the pure core of the snapshot topology. Everything it writes
+ * derives from the events alone (timestamps included, never the wall clock), so replaying the ledger gives the same
+ * snapshots, commitments and summaries.
+ */
+public final class SnapshotUpdater {
+
+    /** An open commitment this long past its due time, with no reply fulfilling it, is expired. */
+    public static final Duration EXPIRY_GRACE = Duration.ofDays(1);
+    /** The newest turns are never folded into the summary: turn N-1 and its reply stay verbatim. */
+    public static final int KEEP_VERBATIM_TURNS = 2;
+    static final String PRODUCER = "postprocess-streams";
+
+    /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary event. */
+    public record Update(SessionSnapshot snapshot, List<Commitment> commitments, LedgerEvent summary) {
+    }
+
+    private final int recentBudgetChars;
+    private final int summaryMaxChars;
+    private final Summarizer summarizer;
+    private final FactExtractor facts = new FactExtractor();
+    private final CommitmentExtractor promises = new CommitmentExtractor();
+    private final CommitmentMatcher matcher = new CommitmentMatcher();
+
+    public SnapshotUpdater(int recentBudgetChars, int summaryMaxChars, Summarizer summarizer) {
+        this.recentBudgetChars = recentBudgetChars;
+        this.summaryMaxChars = summaryMaxChars;
+        this.summarizer = summarizer;
+    }
+
+    /** Applies {@code event}, found at {@code partition}/{@code offset} of the ledger, to {@code current} (null: none yet). */
+    public Update apply(SessionSnapshot current, LedgerEvent event, int partition, long offset) {
+        if (event.getPayload() instanceof HistorySummarized) {
+            // Our own record of a summary already applied when it was made; a rebuild records it again.
+            return new Update(null, List.of(), null);
+        }
+        SessionSnapshot snapshot = current != null ? SessionSnapshot.newBuilder(current).build() : empty(event, partition);
+        if (offset <= snapshot.getLedgerOffset()) {
+            return new Update(null, List.of(), null); // already applied
+        }
+        Instant at = event.getTimestamp();
+        List<Commitment> changed = new ArrayList<>();
+        Object payload = event.getPayload();
+        if (payload instanceof UserTurn user) {
+            onUserTurn(snapshot, event, user, changed);
+        } else if (payload instanceof AssistantReply reply) {
+            onReply(snapshot, event, reply, changed);
+        } else if (payload instanceof ReplyFailed failed) {
+            finish(snapshot, event.getTurnId(), failed.getPartialText(), "failed");
+        } else if (payload instanceof ReplyCancelled cancelled) {
+            finish(snapshot, event.getTurnId(), cancelled.getPartialText(), "cancelled");
+        }
+        expire(snapshot, event, changed);
+        LedgerEvent summary = compact(snapshot, event, offset);
+        snapshot.setLedgerPartition(partition);
+        snapshot.setLedgerOffset(offset);
+        snapshot.setUpdatedAt(at);
+        return new Update(snapshot, changed, summary);
+    }
+
+    private static SessionSnapshot empty(LedgerEvent event, int partition) {
+        return SessionSnapshot.newBuilder()
+            .setSessionId(event.getSessionId())
+            .setTurnCount(0)
+            .setLedgerPartition(partition)
+            .setLedgerOffset(-1)
+            .setRecentTurns(new ArrayList<>())
+            .setSummary(null)
+            .setOpenCommitments(new ArrayList<>())
+            .setFacts(new LinkedHashMap<>())
+            .setUpdatedAt(event.getTimestamp())
+            .build();
+    }
+
+    private void onUserTurn(SessionSnapshot snapshot, LedgerEvent event, UserTurn user, List<Commitment> changed) {
+        String turnId = event.getTurnId();
+        if (snapshot.getRecentTurns().stream().anyMatch(t -> t.getTurnId().equals(turnId))) {
+            return; // the same turn twice: the first one counts
+        }
+        snapshot.setTurnCount(snapshot.getTurnCount() + 1);
+        List<TurnSummary> turns = new ArrayList<>(snapshot.getRecentTurns());
+        turns.add(new TurnSummary(turnId, user.getText(), null, "pending"));
+        snapshot.setRecentTurns(turns);
+        Map<String, String> known = new LinkedHashMap<>(snapshot.getFacts());
+        known.putAll(facts.extract(user.getText()));
+        snapshot.setFacts(known);
+        close(snapshot, turnId, event.getTimestamp(), changed, CommitmentStatus.CANCELLED,
+            c -> matcher.cancels(user.getText(), c.getText()));
+    }
+
+    private void onReply(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply, List<Commitment> changed) {
+        if (!finish(snapshot, event.getTurnId(), reply.getText(), "completed")) {
+            return;
+        }
+        close(snapshot, event.getTurnId(), event.getTimestamp(), changed, CommitmentStatus.FULFILLED,
+            c -> matcher.fulfils(reply.getText(), c.getText()));
+        List<OpenCommitment> open = new ArrayList<>(snapshot.getOpenCommitments());
+        List<ExtractedCommitment> made = promises.extract(reply.getText(), event.getTimestamp().toEpochMilli());
+        for (int i = 0; i < made.size(); i++) {
+            ExtractedCommitment promise = made.get(i);
+            OpenCommitment commitment = new OpenCommitment(event.getTurnId() + "#" + i, event.getTurnId(),
+                promise.text(), promise.dueAtMillis() == null ? null : Instant.ofEpochMilli(promise.dueAtMillis()),
+                event.getTimestamp());
+            open.add(commitment);
+            changed.add(state(snapshot, commitment, CommitmentStatus.OPEN, null, event.getTimestamp()));
+        }
+        snapshot.setOpenCommitments(open);
+    }
+
+    /** Records the outcome of a pending turn; false when the turn is unknown or already finished. */
+    private static boolean finish(SessionSnapshot snapshot, String turnId, String text, String status) {
+        List<TurnSummary> turns = new ArrayList<>(snapshot.getRecentTurns());
+        for (int i = 0; i < turns.size(); i++) {
+            TurnSummary turn = turns.get(i);
+            if (turn.getTurnId().equals(turnId) && turn.getStatus().equals("pending")) {
+                turns.set(i, new TurnSummary(turnId, turn.getUserText(), text == null || text.isEmpty() ? null : text,
+                    status));
+                snapshot.setRecentTurns(turns);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes every open commitment {@code closes} picks; {@code closedBy} is the turn that did it (null: none). */
+    private static void close(SessionSnapshot snapshot, String closedBy, Instant at, List<Commitment> changed,
+                              CommitmentStatus status, Predicate<OpenCommitment> closes) {
+        List<OpenCommitment> open = new ArrayList<>();
+        for (OpenCommitment commitment : snapshot.getOpenCommitments()) {
+            if (closes.test(commitment)) {
+                changed.add(state(snapshot, commitment, status, closedBy, at));
+            } else {
+                open.add(commitment);
+            }
+        }
+        snapshot.setOpenCommitments(open);
+    }
+
+    private static void expire(SessionSnapshot snapshot, LedgerEvent event, List<Commitment> changed) {
+        Instant now = event.getTimestamp();
+        close(snapshot, null, now, changed, CommitmentStatus.EXPIRED,
+            c -> c.getDueAt() != null && now.isAfter(c.getDueAt().plus(EXPIRY_GRACE)));
+    }
+
+    private static Commitment state(SessionSnapshot snapshot, OpenCommitment commitment, CommitmentStatus status,
+                                    String closedBy, Instant at) {
+        return Commitment.newBuilder()
+            .setCommitmentId(commitment.getCommitmentId())
+            .setSessionId(snapshot.getSessionId())
+            .setTurnId(commitment.getTurnId())
+            .setText(commitment.getText())
+            .setDueAt(commitment.getDueAt())
+            .setStatus(status)
+            .setClosedByTurnId(status == CommitmentStatus.OPEN ? null : closedBy)
+            .setCreatedAt(commitment.getCreatedAt())
+            .setUpdatedAt(at)
+            .build();
+    }
+
+    /**
+     * Folds the oldest finished turns into the running summary once the verbatim turns outgrow the budget, down to
+     * half of it (so a summary is not rewritten on every turn). Returns the ledger event that records it, or null.
+     */
+    private LedgerEvent compact(SessionSnapshot snapshot, LedgerEvent event, long offset) {
+        List<TurnSummary> turns = snapshot.getRecentTurns();
+        long used = turns.stream().mapToLong(SnapshotUpdater::chars).sum();
+        if (used <= recentBudgetChars) {
+            return null;
+        }
+        int fold = 0;
+        int foldable = turns.size() - KEEP_VERBATIM_TURNS;
+        while (fold < foldable && used > recentBudgetChars / 2 && !turns.get(fold).getStatus().equals("pending")) {
+            used -= chars(turns.get(fold));
+            fold++;
+        }
+        if (fold == 0) {
+            return null;
+        }
+        List<SummaryTurn> folded = turns.subList(0, fold).stream()
+            .map(t -> new SummaryTurn(t.getTurnId(), t.getUserText(), t.getAssistantText())).toList();
+        HistorySummary previous = snapshot.getSummary();
+        String text = summarizer.summarize(previous == null ? null : previous.getText(), folded, summaryMaxChars);
+        HistorySummary summary = new HistorySummary(text,
+            previous == null ? folded.get(0).turnId() : previous.getFirstTurnId(),
+            folded.get(folded.size() - 1).turnId(),
+            (previous == null ? 0 : previous.getCoveredTurns()) + fold,
+            offset, summarizer.id());
+        snapshot.setSummary(summary);
+        snapshot.setRecentTurns(new ArrayList<>(turns.subList(fold, turns.size())));
+        return summaryEvent(snapshot.getSessionId(), summary, event.getTimestamp());
+    }
+
+    private static long chars(TurnSummary turn) {
+        return turn.getUserText().length() + (turn.getAssistantText() == null ? 0 : turn.getAssistantText().length());
+    }
+
+    private static LedgerEvent summaryEvent(String sessionId, HistorySummary summary, Instant at) {
+        String identity = "summary:" + sessionId + ":" + summary.getLastTurnId() + ":" + summary.getCoveredTurns();
+        return LedgerEvent.newBuilder()
+            .setEventId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+            .setSessionId(sessionId)
+            .setTurnId("")
+            .setTimestamp(at)
+            .setProducer(PRODUCER)
+            .setAttempt(0)
+            .setPayload(new HistorySummarized(summary.getText(), summary.getFirstTurnId(), summary.getLastTurnId(),
+                summary.getCoveredTurns(), summary.getThroughOffset(), summary.getSummarizer()))
+            .build();
+    }
+}

@@ -1,0 +1,336 @@
+package dev.parley.postprocess.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.Commitment;
+import dev.parley.avro.CommitmentStatus;
+import dev.parley.avro.DeadLetter;
+import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.HistorySummarized;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionCreated;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.UserTurn;
+import dev.parley.postprocess.embed.Embedder;
+import dev.parley.postprocess.embed.EmbeddingException;
+import dev.parley.postprocess.extract.ExtractiveSummarizer;
+import dev.parley.schemas.registry.InMemorySchemaRegistryClient;
+import dev.parley.schemas.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The production topology in TopologyTestDriver: snapshots, commitments, compaction, embeddings, dead letters. */
+class PostprocessTopologyTest {
+
+    static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+    static final String SESSION = "0193f2a0-0000-7000-8000-000000000001";
+
+    private final String scope = "topology-" + UUID.randomUUID();
+    private final Map<String, Object> serdeConfig = Map.of("schema.registry.url", "mock://" + scope);
+    private final List<TopologyTestDriver> drivers = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        drivers.forEach(TopologyTestDriver::close);
+        InMemorySchemaRegistryClient.dropScope(scope);
+    }
+
+    @Test
+    @DisplayName("a user turn and its reply give a snapshot with the turn, the user's facts and the open promise")
+    void snapshotWithFactsAndCommitment() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.pipe(created(T0));
+        h.pipe(user("t1", "Hi, my name is Ada and I live in Lisbon.", T0.plusSeconds(1)));
+        h.pipe(reply("t1", "Nice to meet you, Ada! I'll remind you tomorrow at 9am to call the dentist.",
+            T0.plusSeconds(2)));
+
+        SessionSnapshot snapshot = h.latestSnapshot();
+        assertEquals(1, snapshot.getTurnCount());
+        assertEquals(2, snapshot.getLedgerOffset());
+        assertEquals("Ada", snapshot.getFacts().get("name"));
+        assertEquals("Lisbon", snapshot.getFacts().get("location"));
+        assertEquals("completed", snapshot.getRecentTurns().get(0).getStatus());
+        assertEquals(1, snapshot.getOpenCommitments().size());
+        assertEquals(Instant.parse("2026-11-21T09:00:00Z"), snapshot.getOpenCommitments().get(0).getDueAt());
+        assertEquals(T0.plusSeconds(2), snapshot.getUpdatedAt());
+
+        Commitment opened = h.commitments.readValue();
+        assertEquals("t1#0", opened.getCommitmentId());
+        assertEquals(CommitmentStatus.OPEN, opened.getStatus());
+        assertTrue(opened.getText().contains("remind you"), opened.getText());
+        assertEquals(h.store().get(SESSION), snapshot);
+    }
+
+    @Test
+    @DisplayName("a later reply that keeps the promise closes it as fulfilled, and the snapshot drops it")
+    void commitmentFulfilled() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.pipe(user("t1", "Can you send me the report?", T0));
+        h.pipe(reply("t1", "I will send you the report tomorrow.", T0.plusSeconds(1)));
+        h.pipe(user("t2", "Any news?", T0.plusSeconds(3600)));
+        h.pipe(reply("t2", "As promised, here is the report: revenue grew 4%.", T0.plusSeconds(3601)));
+
+        List<Commitment> states = h.commitments.readValuesToList();
+        assertEquals(List.of(CommitmentStatus.OPEN, CommitmentStatus.FULFILLED),
+            states.stream().map(Commitment::getStatus).toList());
+        assertEquals("t2", states.get(1).getClosedByTurnId());
+        assertTrue(h.latestSnapshot().getOpenCommitments().isEmpty());
+    }
+
+    @Test
+    @DisplayName("the user calling a promise off cancels it; an unkept one expires a day after it was due")
+    void commitmentCancelledAndExpired() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.pipe(user("t1", "Remind me about the dentist.", T0));
+        h.pipe(reply("t1", "I'll remind you tomorrow at 9am to call the dentist.", T0.plusSeconds(1)));
+        h.pipe(user("t2", "Never mind, no need to remind me about the dentist.", T0.plusSeconds(60)));
+        assertEquals(CommitmentStatus.CANCELLED, h.commitments.readValuesToList().get(1).getStatus());
+
+        h.pipe(reply("t2", "Okay. I'll follow up on the invoice on Monday.", T0.plusSeconds(61)));
+        assertEquals(CommitmentStatus.OPEN, h.commitments.readValue().getStatus());
+        h.pipe(user("t3", "Hello again", T0.plus(Duration.ofDays(30))));
+        Commitment expired = h.commitments.readValue();
+        assertEquals(CommitmentStatus.EXPIRED, expired.getStatus());
+        assertNull(expired.getClosedByTurnId());
+        assertTrue(h.latestSnapshot().getOpenCommitments().isEmpty());
+    }
+
+    @Test
+    @DisplayName("history beyond the budget is folded into a summary recorded on the ledger; the last turns stay verbatim")
+    void compaction() {
+        Harness h = new Harness(600, new HashEmbedder());
+        for (int i = 1; i <= 12; i++) {
+            h.pipe(user("t" + i, "Question " + i + ": how do Kafka partitions keep the order of records?",
+                T0.plusSeconds(10L * i)));
+            h.pipe(reply("t" + i, "Answer " + i + ": records with the same key go to the same partition, "
+                + "and a partition is an ordered, append-only log.", T0.plusSeconds(10L * i + 1)));
+        }
+        SessionSnapshot snapshot = h.latestSnapshot();
+        assertNotNull(snapshot.getSummary());
+        assertEquals("t1", snapshot.getSummary().getFirstTurnId());
+        long covered = snapshot.getSummary().getCoveredTurns();
+        assertEquals(12, covered + snapshot.getRecentTurns().size());
+        assertTrue(snapshot.getRecentTurns().size() >= SnapshotUpdater.KEEP_VERBATIM_TURNS);
+        assertEquals("t12", snapshot.getRecentTurns().get(snapshot.getRecentTurns().size() - 1).getTurnId());
+        assertEquals("t" + covered, snapshot.getSummary().getLastTurnId());
+        assertTrue(snapshot.getSummary().getText().length() <= 2_000);
+
+        List<LedgerEvent> summaries = h.ledgerOut.readValuesToList();
+        assertFalse(summaries.isEmpty());
+        LedgerEvent last = summaries.get(summaries.size() - 1);
+        HistorySummarized recorded = (HistorySummarized) last.getPayload();
+        assertEquals(snapshot.getSummary().getText(), recorded.getText());
+        assertEquals(covered, recorded.getCoveredTurns());
+        assertEquals("", last.getTurnId());
+        assertEquals("extractive", recorded.getSummarizer());
+    }
+
+    @Test
+    @DisplayName("an undecodable ledger record goes to the DLQ with the reason and the next record is processed")
+    void badRecord() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.rawLedger.pipeInput(SESSION, new byte[] {0, 0, 0, 0, 42, 1, 2, 3}, T0);
+        h.pipe(user("t1", "still here?", T0.plusSeconds(1)));
+
+        DeadLetter letter = h.dlq.readValue();
+        assertEquals(Topics.LEDGER.name(), letter.getOriginalTopic());
+        assertEquals(0, letter.getOriginalOffset());
+        assertFalse(letter.getReason().isBlank());
+        assertEquals(8, letter.getOriginalValue().remaining());
+        assertEquals(1, h.latestSnapshot().getTurnCount());
+    }
+
+    @Test
+    @DisplayName("user turns and replies are embedded into the session's vector store and the embeddings topic")
+    void embeddings() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.pipe(created(T0));
+        h.pipe(user("t1", "What is a partition?", T0.plusSeconds(1)));
+        h.pipe(reply("t1", "An ordered log.", T0.plusSeconds(2)));
+
+        List<EmbeddingIndexed> indexed = h.embeddings.readValuesToList();
+        assertEquals(List.of("user", "assistant"), indexed.stream().map(EmbeddingIndexed::getRole).toList());
+        assertEquals("hash-test", indexed.get(0).getModel());
+        assertEquals(HashEmbedder.DIMENSIONS, indexed.get(0).getVector().size());
+        assertEquals(64, indexed.get(0).getDigest().length());
+        KeyValueStore<String, EmbeddingIndexed> vectors = h.driver.getKeyValueStore(PostprocessTopology.VECTOR_STORE);
+        assertEquals(indexed.get(0), vectors.get(EmbeddingProcessor.vectorKey(SESSION, indexed.get(0).getSourceEventId())));
+    }
+
+    @Test
+    @DisplayName("a failing embedder is retried later without holding up snapshots; one that refuses dead-letters")
+    void embeddingRetries() {
+        HashEmbedder flaky = new HashEmbedder();
+        flaky.failNext(2, true);
+        Harness h = new Harness(8_000, flaky);
+        h.pipe(user("t1", "first", T0));
+        h.pipe(user("t2", "second", T0.plusSeconds(1)));
+        assertEquals(2, h.latestSnapshot().getTurnCount());
+        assertTrue(h.embeddings.isEmpty());
+        assertEquals(1, flaky.calls.get(), "the second item waits behind the failure without a call");
+
+        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(h.embeddings.isEmpty(), "the first retry fails too");
+        h.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        assertEquals(List.of("first", "second"), h.embeddings.readValuesToList().stream()
+            .map(EmbeddingIndexed::getText).toList());
+
+        flaky.failNext(1, false);
+        h.pipe(user("t3", "third", T0.plusSeconds(2)));
+        assertTrue(h.dlq.readValue().getReason().contains("embedding"));
+        assertEquals(3, h.latestSnapshot().getTurnCount());
+    }
+
+    @Test
+    @DisplayName("replaying the same ledger gives identical snapshots, commitments and summaries")
+    void deterministic() {
+        List<LedgerEvent> ledger = new ArrayList<>();
+        ledger.add(created(T0));
+        for (int i = 1; i <= 8; i++) {
+            ledger.add(user("t" + i, "My name is Ada. Turn " + i + " asks about consumer groups and rebalancing.",
+                T0.plusSeconds(i * 60L)));
+            ledger.add(reply("t" + i, "I'll send you a summary of consumer group rebalancing on Friday. Turn " + i
+                + ".", T0.plusSeconds(i * 60L + 5)));
+        }
+        Harness first = new Harness(400, new HashEmbedder());
+        Harness second = new Harness(400, new HashEmbedder());
+        ledger.forEach(first::pipe);
+        ledger.forEach(second::pipe);
+        assertEquals(first.snapshots.readValuesToList(), second.snapshots.readValuesToList());
+        assertEquals(first.commitments.readValuesToList(), second.commitments.readValuesToList());
+        assertEquals(first.ledgerOut.readValuesToList(), second.ledgerOut.readValuesToList());
+    }
+
+    static LedgerEvent created(Instant at) {
+        return event("", at, new SessionCreated(null));
+    }
+
+    static LedgerEvent user(String turnId, String text, Instant at) {
+        return event(turnId, at, new UserTurn(text, null));
+    }
+
+    static LedgerEvent reply(String turnId, String text, Instant at) {
+        return event(turnId, at, new AssistantReply(text, "sim", "stop", null));
+    }
+
+    private static LedgerEvent event(String turnId, Instant at, Object payload) {
+        return LedgerEvent.newBuilder().setEventId(UUID.nameUUIDFromBytes((turnId + payload).getBytes()).toString())
+            .setSessionId(SESSION).setTurnId(turnId).setTimestamp(at).setProducer("test").setAttempt(0)
+            .setPayload(payload).build();
+    }
+
+    /** The production topology in a driver, with its topics. */
+    private final class Harness {
+        final TopologyTestDriver driver;
+        final TestInputTopic<String, LedgerEvent> ledger;
+        final TestInputTopic<String, byte[]> rawLedger;
+        final TestOutputTopic<String, SessionSnapshot> snapshots;
+        final TestOutputTopic<String, Commitment> commitments;
+        final TestOutputTopic<String, LedgerEvent> ledgerOut;
+        final TestOutputTopic<String, EmbeddingIndexed> embeddings;
+        final TestOutputTopic<String, DeadLetter> dlq;
+        private final List<SessionSnapshot> seen = new ArrayList<>();
+
+        Harness(int budget, Embedder embedder) {
+            SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, new ExtractiveSummarizer());
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "postprocess-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            try {
+                props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            driver = new TopologyTestDriver(PostprocessTopology.build(serdeConfig, "postprocess-test", updater,
+                embedder), props, T0);
+            drivers.add(driver);
+            ledger = driver.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
+                Topics.LEDGER.valueSerde(serdeConfig).serializer());
+            rawLedger = driver.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+            snapshots = driver.createOutputTopic(Topics.SESSIONS.name(), Serdes.String().deserializer(),
+                Topics.SESSIONS.valueSerde(serdeConfig).deserializer());
+            commitments = driver.createOutputTopic(Topics.COMMITMENTS.name(), Serdes.String().deserializer(),
+                Topics.COMMITMENTS.valueSerde(serdeConfig).deserializer());
+            ledgerOut = driver.createOutputTopic(Topics.LEDGER.name(), Serdes.String().deserializer(),
+                Topics.LEDGER.valueSerde(serdeConfig).deserializer());
+            embeddings = driver.createOutputTopic(Topics.EMBEDDINGS.name(), Serdes.String().deserializer(),
+                Topics.EMBEDDINGS.valueSerde(serdeConfig).deserializer());
+            dlq = driver.createOutputTopic(Topics.DLQ.name(), Serdes.String().deserializer(),
+                Topics.DLQ.valueSerde(serdeConfig).deserializer());
+        }
+
+        void pipe(LedgerEvent event) {
+            ledger.pipeInput(event.getSessionId(), event, event.getTimestamp());
+        }
+
+        SessionSnapshot latestSnapshot() {
+            seen.addAll(snapshots.readValuesToList());
+            return seen.get(seen.size() - 1);
+        }
+
+        KeyValueStore<String, SessionSnapshot> store() {
+            return driver.getKeyValueStore(PostprocessTopology.SNAPSHOT_STORE);
+        }
+    }
+
+    /** A deterministic stand-in model (a bag of hashed words) that can be told to fail. */
+    static final class HashEmbedder implements Embedder {
+        static final int DIMENSIONS = 16;
+        final AtomicInteger calls = new AtomicInteger();
+        private int failures;
+        private boolean retriable;
+
+        void failNext(int count, boolean retriable) {
+            this.failures = count;
+            this.retriable = retriable;
+        }
+
+        @Override
+        public String modelId() {
+            return "hash-test";
+        }
+
+        @Override
+        public int dimensions() {
+            return DIMENSIONS;
+        }
+
+        @Override
+        public float[] embed(String text) {
+            calls.incrementAndGet();
+            if (failures > 0) {
+                failures--;
+                throw new EmbeddingException("simulated embedder failure", retriable);
+            }
+            float[] v = new float[DIMENSIONS];
+            for (String word : text.toLowerCase().split("\\W+")) {
+                v[Math.floorMod(word.hashCode(), DIMENSIONS)] += 1;
+            }
+            return v;
+        }
+    }
+}
