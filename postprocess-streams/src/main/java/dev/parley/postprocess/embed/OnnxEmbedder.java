@@ -20,11 +20,8 @@ public final class OnnxEmbedder implements Embedder {
     private final EmbeddingModel model;
 
     /**
-     * Loads the model; the first construction in a JVM takes most of a second, later ones reuse what it loaded.
-     *
-     * <p>No locking around {@link #embed(String)}: the ONNX Runtime session allows concurrent runs, the Hugging
-     * Face tokenizer encodes without shared mutable state, and LangChain4j itself runs one encoder instance from
-     * many pool threads in {@code embedAll}.
+     * Loads the model: the first construction in a JVM takes most of a second, later ones reuse what it loaded.
+     * There is nothing to close; the loaded model lives as long as the JVM.
      */
     public OnnxEmbedder() {
         // LangChain4j keeps the ONNX session and tokenizer in a static field of the model class, so the load happens
@@ -51,6 +48,8 @@ public final class OnnxEmbedder implements Embedder {
         if (text.isBlank()) {
             throw new IllegalArgumentException("cannot embed blank text");
         }
+        // No lock: an ONNX Runtime session allows concurrent runs, the Rust tokenizer encodes through a shared
+        // reference, and LangChain4j itself calls one encoder from many pool threads in embedAll.
         float[] vector;
         try {
             vector = model.embed(text).content().vector();
