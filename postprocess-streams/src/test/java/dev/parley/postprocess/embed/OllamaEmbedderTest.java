@@ -10,10 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OllamaEmbedderTest {
 
@@ -21,17 +20,8 @@ class OllamaEmbedderTest {
     private static final String ANSWER = "{\"model\":\"nomic-embed-text\",\"embeddings\":[[0.0,-2.0,0.0]],"
             + "\"total_duration\":14143917,\"load_duration\":1019500,\"prompt_eval_count\":3}";
 
-    private StubEmbeddingServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = new StubEmbeddingServer();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    final StubEmbeddingServer server = new StubEmbeddingServer();
 
     @Test
     @DisplayName("posts model and input to /api/embed and returns embeddings[0] normalized")

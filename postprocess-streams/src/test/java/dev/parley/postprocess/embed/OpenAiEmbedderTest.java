@@ -11,10 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OpenAiEmbedderTest {
 
@@ -22,17 +21,8 @@ class OpenAiEmbedderTest {
     private static final String ANSWER = "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
             + "\"embedding\":[3.0,4.0]}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":2}}";
 
-    private StubEmbeddingServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = new StubEmbeddingServer();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    final StubEmbeddingServer server = new StubEmbeddingServer();
 
     @Test
     @DisplayName("posts model and input with the bearer key to /v1/embeddings and returns data[0].embedding normalized")

@@ -13,13 +13,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A loopback HTTP server for embedder tests: answers every request with one canned reply and records the last one. */
-final class StubEmbeddingServer implements AutoCloseable {
+/**
+ * A loopback HTTP server for embedder tests, fresh for each test when registered with {@code @RegisterExtension}:
+ * answers every request with one canned reply and records the last request.
+ */
+final class StubEmbeddingServer implements BeforeEachCallback, AfterEachCallback {
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
-    private final CountDownLatch closing = new CountDownLatch(1);
+    private HttpServer server;
+    private ExecutorService executor;
+    private CountDownLatch closing;
     private final AtomicInteger requests = new AtomicInteger();
 
     private volatile int status = 200;
@@ -32,11 +38,22 @@ final class StubEmbeddingServer implements AutoCloseable {
     private volatile String lastAuthorization;
     private volatile String lastContentType;
 
-    StubEmbeddingServer() throws IOException {
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        executor = Executors.newCachedThreadPool();
+        closing = new CountDownLatch(1);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        // let hanging handlers return before the server waits for its exchanges to finish
+        closing.countDown();
+        server.stop(0);
+        executor.shutdownNow();
     }
 
     /** The server's root, e.g. {@code http://127.0.0.1:40123}. */
@@ -102,12 +119,5 @@ final class StubEmbeddingServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        closing.countDown();
-        server.stop(0);
-        executor.shutdownNow();
     }
 }
