@@ -8,8 +8,9 @@ public final class EmbeddingException extends RuntimeException {
     private final boolean retriable;
 
     /**
-     * @param retriable true for transient failures (timeouts, I/O errors, 5xx, 408 and 429 answers), false when the
-     *     same request will fail the same way (other 4xx answers, a response that cannot be read, a broken model)
+     * @param retriable true for transient failures (timeouts, I/O errors, an interrupted call, 5xx, 408 and 429
+     *     answers), false when the same request will fail the same way (any other non-2xx answer, a response that
+     *     cannot be read, a local model that fails)
      */
     public EmbeddingException(String message, boolean retriable) {
         super(message);

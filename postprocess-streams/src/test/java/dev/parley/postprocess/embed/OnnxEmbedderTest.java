@@ -30,6 +30,9 @@ class OnnxEmbedderTest {
         embedder = new OnnxEmbedder();
         // only the first construction in this JVM loads the model; an earlier test class may have done it already
         System.out.printf("OnnxEmbedder: constructed in %.0f ms%n", (System.nanoTime() - start) / 1e6);
+        start = System.nanoTime();
+        embedder.embed(UNRELATED);
+        System.out.printf("OnnxEmbedder: first embed after construction %.1f ms%n", (System.nanoTime() - start) / 1e6);
     }
 
     @AfterAll
