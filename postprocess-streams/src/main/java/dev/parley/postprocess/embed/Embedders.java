@@ -19,7 +19,7 @@ public final class Embedders {
      *
      * <ul>
      *   <li>{@code onnx}: the bundled {@link OnnxEmbedder}; url, model, apiKey and timeout are ignored.
-     *   <li>{@code openai}: {@link OpenAiEmbedder} at {@code url} (the server root, without {@code /v1}).
+     *   <li>{@code openai}: {@link OpenAiEmbedder} at {@code url} (the URL {@code /embeddings} is appended to, e.g. {@code http://localhost:11434/v1}).
      *   <li>{@code ollama}: {@link OllamaEmbedder} at {@code url}.
      * </ul>
      *

@@ -28,7 +28,7 @@ class OpenAiEmbedderTest {
     @DisplayName("posts model and input with the bearer key to /v1/embeddings and returns data[0].embedding normalized")
     void success() throws Exception {
         server.answer(200, ANSWER);
-        OpenAiEmbedder embedder = new OpenAiEmbedder(server.baseUrl(), "text-embedding-3-small", "sk-test", TIMEOUT);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(v1(), "text-embedding-3-small", "sk-test", TIMEOUT);
         assertEquals(-1, embedder.dimensions());
 
         float[] vector = embedder.embed("call the \"dentist\"\n at 9");
@@ -50,7 +50,7 @@ class OpenAiEmbedderTest {
     @DisplayName("sends no Authorization header when no key is configured, and tolerates a trailing slash")
     void noKey() {
         server.answer(200, ANSWER);
-        URI withSlash = URI.create(server.baseUrl() + "/");
+        URI withSlash = URI.create(v1() + "/");
         new OpenAiEmbedder(withSlash, "local-model", " ", TIMEOUT).embed("hello");
         assertNull(server.lastAuthorization());
         assertEquals("/v1/embeddings", server.lastPath());
@@ -60,7 +60,7 @@ class OpenAiEmbedderTest {
     @DisplayName("keeps a path prefix of the base URL, for servers mounted under one")
     void pathPrefix() {
         server.answer(200, ANSWER);
-        new OpenAiEmbedder(URI.create(server.baseUrl() + "/openai"), "m", null, TIMEOUT).embed("hello");
+        new OpenAiEmbedder(URI.create(server.baseUrl() + "/openai/v1"), "m", null, TIMEOUT).embed("hello");
         assertEquals("/openai/v1/embeddings", server.lastPath());
     }
 
@@ -68,7 +68,7 @@ class OpenAiEmbedderTest {
     @DisplayName("an answer without data[0].embedding is a non-retriable error naming the URL")
     void missingVector() {
         server.answer(200, "{\"data\":[]}");
-        OpenAiEmbedder embedder = new OpenAiEmbedder(server.baseUrl(), "m", null, TIMEOUT);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(v1(), "m", null, TIMEOUT);
         EmbeddingException e = assertThrows(EmbeddingException.class, () -> embedder.embed("hello"));
         assertFalse(e.retriable());
         assertTrue(e.getMessage().contains(server.baseUrl() + "/v1/embeddings"), e.getMessage());
@@ -79,7 +79,7 @@ class OpenAiEmbedderTest {
     @Test
     @DisplayName("non-numeric or all-zero components are refused as a bad response")
     void badComponents() {
-        OpenAiEmbedder embedder = new OpenAiEmbedder(server.baseUrl(), "m", null, TIMEOUT);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(v1(), "m", null, TIMEOUT);
         server.answer(200, "{\"data\":[{\"embedding\":[0.1,\"x\"]}]}");
         EmbeddingException text = assertThrows(EmbeddingException.class, () -> embedder.embed("hello"));
         assertFalse(text.retriable());
@@ -93,7 +93,7 @@ class OpenAiEmbedderTest {
     @Test
     @DisplayName("a vector of a different length than the first one is refused: the model changed underneath")
     void dimensionChange() {
-        OpenAiEmbedder embedder = new OpenAiEmbedder(server.baseUrl(), "m", null, TIMEOUT);
+        OpenAiEmbedder embedder = new OpenAiEmbedder(v1(), "m", null, TIMEOUT);
         server.answer(200, ANSWER);
         embedder.embed("hello");
         server.answer(200, "{\"data\":[{\"embedding\":[1,2,3]}]}");
@@ -124,8 +124,13 @@ class OpenAiEmbedderTest {
     @Test
     @DisplayName("toString names model and URL but never the key")
     void toStringHidesKey() {
-        String text = new OpenAiEmbedder(server.baseUrl(), "m", "sk-secret", TIMEOUT).toString();
+        String text = new OpenAiEmbedder(v1(), "m", "sk-secret", TIMEOUT).toString();
         assertTrue(text.contains("m") && text.contains("/v1/embeddings"), text);
         assertFalse(text.contains("sk-secret"), text);
+    }
+
+    /** The stub server's OpenAI-style base URL, the one {@code /embeddings} is appended to. */
+    private URI v1() {
+        return URI.create(server.baseUrl() + "/v1");
     }
 }
