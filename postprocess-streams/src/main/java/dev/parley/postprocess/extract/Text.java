@@ -1,0 +1,48 @@
+package dev.parley.postprocess.extract;
+
+import java.util.regex.Pattern;
+
+/** Text helpers shared by the extractors: quote normalisation, punctuation trimming and length caps. */
+final class Text {
+
+    private static final Pattern EDGE_JUNK_START = Pattern.compile("^[\\s\"'(\\[*_#>`~-]+");
+    private static final Pattern EDGE_JUNK_END = Pattern.compile("[\\s\"'()\\[\\]*_#`~.,;:!?\u2026-]+$");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
+    private Text() {
+    }
+
+    /** Curly quotes and non-breaking spaces folded to ASCII, because every rule is written against ASCII. */
+    static String normalize(String text) {
+        return text.replace('\u2019', '\'')
+                .replace('\u2018', '\'')
+                .replace('\u201C', '"')
+                .replace('\u201D', '"')
+                .replace('\u00A0', ' ');
+    }
+
+    /** The value without surrounding quotes, markdown emphasis or trailing punctuation, spaces collapsed. */
+    static String trimPunctuation(String value) {
+        String collapsed = SPACES.matcher(value).replaceAll(" ");
+        String start = EDGE_JUNK_START.matcher(collapsed).replaceFirst("");
+        return EDGE_JUNK_END.matcher(start).replaceFirst("");
+    }
+
+    /** At most {@code maxChars}, cut at the last word boundary that fits so no word is left half-written. */
+    static String cap(String value, int maxChars) {
+        if (value.length() <= maxChars) {
+            return value;
+        }
+        int cut = value.lastIndexOf(' ', maxChars);
+        String head = cut > 0 ? value.substring(0, cut) : value.substring(0, maxChars);
+        return trimPunctuation(head);
+    }
+
+    /** Like {@link #cap} but marks the cut with an ellipsis, still within {@code maxChars}. */
+    static String capWithEllipsis(String value, int maxChars) {
+        if (value.length() <= maxChars) {
+            return value;
+        }
+        return cap(value, maxChars - 1) + "\u2026";
+    }
+}
