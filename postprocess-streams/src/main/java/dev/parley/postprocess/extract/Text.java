@@ -8,6 +8,8 @@ final class Text {
     private static final Pattern EDGE_JUNK_START = Pattern.compile("^[\\s\"'(\\[*_#>`~-]+");
     private static final Pattern EDGE_JUNK_END = Pattern.compile("[\\s\"'()\\[\\]*_#`~.,;:!?\u2026-]+$");
     private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern DANGLING_WORD = Pattern.compile(
+            "(?:\\s+(?:and|or|but|the|a|an|to|of|in|on|at|for|with))+$", Pattern.CASE_INSENSITIVE);
 
     private Text() {
     }
@@ -35,7 +37,8 @@ final class Text {
         }
         int cut = value.lastIndexOf(' ', maxChars);
         String head = cut > 0 ? value.substring(0, cut) : value.substring(0, maxChars);
-        return trimPunctuation(head);
+        // A cut that leaves "… and" reads as a broken sentence; ending on the last content word does not.
+        return trimPunctuation(DANGLING_WORD.matcher(trimPunctuation(head)).replaceFirst(""));
     }
 
     /** Like {@link #cap} but marks the cut with an ellipsis, still within {@code maxChars}. */

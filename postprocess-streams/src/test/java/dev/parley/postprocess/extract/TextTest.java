@@ -14,6 +14,7 @@ class TextTest {
         assertEquals("the quick brown", Text.cap("the quick brown fox", 17));
         assertEquals("short", Text.cap("short", 60));
         assertEquals("abcde", Text.cap("abcdefghij", 5));
+        assertEquals("love what you do", Text.cap("love what you do and the rest", 24));
         String marked = Text.capWithEllipsis("the quick brown fox jumps", 12);
         assertEquals("the quick\u2026", marked);
         assertTrue(marked.length() <= 12);
