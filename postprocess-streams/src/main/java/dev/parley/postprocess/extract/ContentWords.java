@@ -36,8 +36,8 @@ final class ContentWords {
             "following", "followup", "back", "send", "sent", "sending", "today", "tonight", "tomorrow", "morning",
             "afternoon", "evening", "night", "week", "weekend", "month", "hour", "minute", "time", "monday",
             "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "noon", "midnight", "getting",
-            "i'll", "i'm", "you'll", "you're", "it's", "that's", "don't", "can't", "won't", "let's", "here's",
-            "great", "good", "nice", "lovely", "glad", "happy", "sorry", "hope", "help", "awesome", "cool");
+            "great", "good", "nice", "lovely", "glad", "happy", "sorry", "hope", "help", "awesome", "cool",
+            "welcome");
 
     private ContentWords() {
     }
@@ -56,7 +56,8 @@ final class ContentWords {
         Matcher words = WORD.matcher(Text.normalize(text).toLowerCase(Locale.ROOT));
         while (words.find()) {
             String word = withoutPossessive(words.group());
-            if (word.length() < MIN_LENGTH || STOP_WORDS.contains(word)) {
+            // Contractions ("we're", "didn't") are function words however long they are.
+            if (word.length() < MIN_LENGTH || word.indexOf('\'') >= 0 || STOP_WORDS.contains(word)) {
                 continue;
             }
             String stem = stem(word);

@@ -26,6 +26,7 @@ class ContentWordsTest {
         assertEquals(Set.of("call", "dentist"),
                 ContentWords.of("I'll remind you tomorrow at 9am to call the dentist"));
         assertEquals(Set.of(), ContentWords.of("Sure, I will send you a reminder on Monday morning, thanks!"));
+        assertEquals(Set.of("budget"), ContentWords.of("We're on a budget, aren't we?"));
         assertEquals(Set.of(), ContentWords.of(null));
     }
 
