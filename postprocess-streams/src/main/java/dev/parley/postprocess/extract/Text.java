@@ -25,20 +25,35 @@ final class Text {
 
     /** The value without surrounding quotes, markdown emphasis or trailing punctuation, spaces collapsed. */
     static String trimPunctuation(String value) {
-        String collapsed = SPACES.matcher(value).replaceAll(" ");
-        String start = EDGE_JUNK_START.matcher(collapsed).replaceFirst("");
-        return EDGE_JUNK_END.matcher(start).replaceFirst("");
+        return trimEdges(SPACES.matcher(value).replaceAll(" "));
     }
 
-    /** At most {@code maxChars}, cut at the last word boundary that fits so no word is left half-written. */
+    /**
+     * At most {@code maxChars}, cut at the last whitespace that fits so no word is left half-written; line breaks
+     * inside the kept part survive.
+     */
     static String cap(String value, int maxChars) {
         if (value.length() <= maxChars) {
             return value;
         }
-        int cut = value.lastIndexOf(' ', maxChars);
+        int cut = lastWhitespace(value, maxChars);
         String head = cut > 0 ? value.substring(0, cut) : value.substring(0, maxChars);
         // A cut that leaves "… and" reads as a broken sentence; ending on the last content word does not.
-        return trimPunctuation(DANGLING_WORD.matcher(trimPunctuation(head)).replaceFirst(""));
+        return trimEdges(DANGLING_WORD.matcher(trimEdges(head)).replaceFirst(""));
+    }
+
+    private static int lastWhitespace(String value, int atMost) {
+        for (int i = Math.min(atMost, value.length() - 1); i > 0; i--) {
+            if (Character.isWhitespace(value.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String trimEdges(String value) {
+        String start = EDGE_JUNK_START.matcher(value).replaceFirst("");
+        return EDGE_JUNK_END.matcher(start).replaceFirst("");
     }
 
     /** Like {@link #cap} but marks the cut with an ellipsis, still within {@code maxChars}. */

@@ -15,6 +15,7 @@ class TextTest {
         assertEquals("short", Text.cap("short", 60));
         assertEquals("abcde", Text.cap("abcdefghij", 5));
         assertEquals("love what you do", Text.cap("love what you do and the rest", 24));
+        assertEquals("Line one.\nLine two", Text.cap("Line one.\nLine two\nLine three", 22));
         String marked = Text.capWithEllipsis("the quick brown fox jumps", 12);
         assertEquals("the quick\u2026", marked);
         assertTrue(marked.length() <= 12);
