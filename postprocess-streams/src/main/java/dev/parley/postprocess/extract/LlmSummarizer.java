@@ -68,7 +68,7 @@ public final class LlmSummarizer implements Summarizer {
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             throw new SummarizerException("summarizer " + id() + " got HTTP " + status + " from " + endpoint + ": "
-                    + Text.capWithEllipsis(response.body().strip(), ERROR_BODY_CHARS));
+                    + Text.capWithEllipsis(response.body().strip(), ERROR_BODY_CHARS), status);
         }
         return Text.cap(content(response.body(), status).strip(), maxChars);
     }
@@ -108,12 +108,15 @@ public final class LlmSummarizer implements Summarizer {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw new SummarizerException("summarizer " + id() + " timed out after " + timeout + " at " + endpoint, e);
+            throw new SummarizerException("summarizer " + id() + " timed out after " + timeout + " at " + endpoint,
+                    SummarizerException.NO_STATUS, e);
         } catch (IOException e) {
-            throw new SummarizerException("summarizer " + id() + " could not reach " + endpoint + ": " + e, e);
+            throw new SummarizerException("summarizer " + id() + " could not reach " + endpoint + ": " + e,
+                    SummarizerException.NO_STATUS, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SummarizerException("summarizer " + id() + " was interrupted waiting for " + endpoint, e);
+            throw new SummarizerException("summarizer " + id() + " was interrupted waiting for " + endpoint,
+                    SummarizerException.NO_STATUS, e);
         }
     }
 
@@ -123,12 +126,12 @@ public final class LlmSummarizer implements Summarizer {
             root = JSON.readTree(responseBody);
         } catch (JsonProcessingException e) {
             throw new SummarizerException("summarizer " + id() + " got a malformed body (HTTP " + status + ") from "
-                    + endpoint + ": not JSON", e);
+                    + endpoint + ": not JSON", status, e);
         }
         JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
         if (content == null || !content.isTextual()) {
             throw new SummarizerException("summarizer " + id() + " got a malformed body (HTTP " + status + ") from "
-                    + endpoint + ": no choices[0].message.content");
+                    + endpoint + ": no choices[0].message.content", status);
         }
         return content.asText();
     }

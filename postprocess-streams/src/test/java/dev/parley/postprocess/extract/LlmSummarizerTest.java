@@ -151,6 +151,7 @@ class LlmSummarizerTest {
         assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
         assertTrue(e.getMessage().contains("model overloaded"), e.getMessage());
         assertTrue(e.getMessage().contains("llm:tiny-model"), e.getMessage());
+        assertEquals(500, e.httpStatus());
     }
 
     @Test
@@ -161,6 +162,7 @@ class LlmSummarizerTest {
                 () -> summarizer(null).summarize(null, TURNS, 500));
         assertTrue(e.getMessage().contains("malformed"), e.getMessage());
         assertTrue(e.getMessage().contains("HTTP 200"), e.getMessage());
+        assertEquals(200, e.httpStatus());
     }
 
     @Test
@@ -181,6 +183,7 @@ class LlmSummarizerTest {
         SummarizerException e = assertThrows(SummarizerException.class,
                 () -> impatient.summarize(null, TURNS, 500));
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+        assertEquals(SummarizerException.NO_STATUS, e.httpStatus());
     }
 
     @Test
