@@ -72,10 +72,12 @@ public final class FactExtractor {
             "\\s+(?:at|for|in|with|from|by|on|since|and|but|so|or|who|which|because|where|when|while|until|to"
                     + "|of|here|there|now|currently)\\b", FLAGS);
     private static final Pattern LEADING_ARTICLE = Pattern.compile("^(?:a|an|the)\\s+");
-    private static final Pattern HYPOTHETICAL = Pattern.compile(
-            "\\b(?:if|suppose|supposing|imagine|pretend|pretending|assuming|assume|hypothetically|wish|unless"
-                    + "|whether|let's\\s+say|say\\s+that|roleplay|role-play|as\\s+though|someday|one\\s+day)\\b",
-            FLAGS);
+    private static final Pattern SCENARIO = Pattern.compile(
+            "\\b(?:imagine|pretend|pretending|hypothetically|roleplay|role-play|let's\\s+say|as\\s+though|someday"
+                    + "|one\\s+day)\\b", FLAGS);
+    private static final Pattern CONDITION = Pattern.compile(
+            "\\b(?:if|suppose|supposing|assuming|assume|wish|unless|whether|say\\s+that)\\b", FLAGS);
+    private static final Pattern CLAUSE_BREAK = Pattern.compile("[,;:\u2014\u2013]");
     private static final Pattern NEGATED_BEFORE = Pattern.compile(
             "\\b(?:don't|do\\s+not|never|not|doesn't|won't|stop)\\s+$", FLAGS);
     private static final Set<String> NOT_A_SURNAME = Set.of("i", "im", "and", "but", "so", "from", "here", "too");
@@ -95,7 +97,7 @@ public final class FactExtractor {
         return ordered(facts, favorites);
     }
 
-    private void read(String sentence, Map<String, String> facts, Map<String, String> favorites) {
+    private static void read(String sentence, Map<String, String> facts, Map<String, String> favorites) {
         put(facts, "name", name(sentence));
         put(facts, "location", firstNonNull(location(sentence, RESIDENCE), location(sentence, ORIGIN)));
         put(facts, "occupation", occupation(sentence));
@@ -115,9 +117,7 @@ public final class FactExtractor {
         return ordered;
     }
 
-    // --- name
-
-    private String name(String sentence) {
+    private static String name(String sentence) {
         return firstNonNull(
                 lastValid(NAME_STATED, sentence, m -> statedName(rest(sentence, m))),
                 lastValid(NAME_CALL_ME, sentence, m -> calledName(sentence, m)),
@@ -180,14 +180,10 @@ public final class FactExtractor {
         return true;
     }
 
-    // --- location
-
     private static String location(String sentence, Pattern pattern) {
         return lastValid(pattern, sentence,
                 m -> ProperNouns.leading(rest(sentence, m), ProperNouns.PLACE_CONNECTORS, true));
     }
-
-    // --- occupation and employer
 
     private static String occupation(String sentence) {
         return firstNonNull(
@@ -243,8 +239,6 @@ public final class FactExtractor {
         return ProperNouns.leading(rest, ProperNouns.PLACE_CONNECTORS, false);
     }
 
-    // --- pronouns and favourites
-
     private static String pronouns(Matcher m) {
         String set = m.group(1).toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
         return FactVocabulary.PRONOUN_SUBJECTS.contains(set.substring(0, set.indexOf('/'))) ? set : null;
@@ -270,8 +264,6 @@ public final class FactExtractor {
         return value.isBlank() || denied ? null : value;
     }
 
-    // --- shared
-
     private static String lastValid(Pattern pattern, String sentence, Function<Matcher, String> value) {
         Matcher m = pattern.matcher(sentence);
         String last = null;
@@ -287,11 +279,23 @@ public final class FactExtractor {
         return last;
     }
 
-    /** Conditions, role-play and quoted speech state nothing about the user. */
+    /**
+     * Role-play and quoted speech state nothing about the user anywhere in the sentence; a condition only within
+     * its own clause, so "If I were a nurse" is skipped but "If it helps, I'm a nurse" is not.
+     */
     private static boolean isHypothetical(String sentence, int matchStart) {
         String before = sentence.substring(0, matchStart);
         boolean quoted = before.chars().filter(c -> c == '"').count() % 2 == 1;
-        return quoted || HYPOTHETICAL.matcher(before).find();
+        return quoted || SCENARIO.matcher(before).find() || CONDITION.matcher(currentClause(before)).find();
+    }
+
+    private static String currentClause(String before) {
+        Matcher breaks = CLAUSE_BREAK.matcher(before);
+        int start = 0;
+        while (breaks.find()) {
+            start = breaks.end();
+        }
+        return before.substring(start);
     }
 
     private static boolean isQuestion(String sentence) {

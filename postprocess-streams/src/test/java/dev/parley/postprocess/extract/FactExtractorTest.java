@@ -207,6 +207,13 @@ class FactExtractorTest {
     }
 
     @Test
+    @DisplayName("a condition in an earlier clause does not hide the fact in the next one")
+    void conditionOnlyCoversItsClause() {
+        assertEquals(Map.of("occupation", "nurse", "location", "Porto"),
+                extractor.extract("If it helps, I'm a nurse. Suppose I moved to Paris, I live in Porto."));
+    }
+
+    @Test
     @DisplayName("values are capped at 60 characters on a word boundary")
     void capsValues() {
         String value = extractor.extract("My favorite quote is the only way to do great work is to love what you do "
