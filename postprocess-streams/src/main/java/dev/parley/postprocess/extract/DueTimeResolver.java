@@ -76,8 +76,6 @@ final class DueTimeResolver {
         return clock == null ? null : millis(nextOccurrence(clock, now));
     }
 
-    // --- "in 10 minutes"
-
     private static ZonedDateTime relative(String text, ZonedDateTime now) {
         Matcher m = RELATIVE.matcher(text);
         if (!m.find()) {
@@ -112,8 +110,6 @@ final class DueTimeResolver {
             default -> now.plusDays(15);
         };
     }
-
-    // --- "tomorrow", "on Monday", "next week"
 
     private record Anchor(LocalDate date, LocalTime defaultTime, boolean evening) {
     }
@@ -173,8 +169,6 @@ final class DueTimeResolver {
             default -> new Anchor(date, MORNING, false);
         };
     }
-
-    // --- "at 3:30pm", "at 15:00", "at noon"
 
     private static LocalTime clock(String text, Anchor anchor) {
         LocalTime exact = firstNonNull(meridiem(text), twentyFourHour(text), namedTime(text));

@@ -45,8 +45,6 @@ public final class ExtractiveSummarizer implements Summarizer {
         return merge(previous, fresh, maxChars);
     }
 
-    // --- choosing sentences
-
     private record Candidate(int index, int turn, boolean fromUser, String text, double weight, double score) {
 
         Candidate scored(double relevance) {
@@ -152,8 +150,6 @@ public final class ExtractiveSummarizer implements Summarizer {
         }
         return assistant.length() == 0 ? "User: " + user : "User: " + user + " / Assistant: " + assistant;
     }
-
-    // --- fitting the previous summary in
 
     private static String merge(String previous, String fresh, int maxChars) {
         if (fresh.isEmpty()) {
