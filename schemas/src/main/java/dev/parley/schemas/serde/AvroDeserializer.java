@@ -167,7 +167,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     UnknownUnionBranchGuard.between(writer, reader));
         }
         Class<?> type = recordClass != null ? recordClass : generatedClassOf(id, writer);
-        SpecificData model = SpecificData.getForClass(type);
+        SpecificData model = SpecificModels.forClass(type);
         Schema reader = model.getSchema(type);
         return new CachedReader(new SpecificDatumReader<>(writer, reader, model),
                 UnknownUnionBranchGuard.between(writer, reader));

@@ -149,7 +149,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         boolean specific = datum instanceof SpecificRecord;
         WriterKey key = new WriterKey(schema, specific ? datum.getClass() : GenericData.class);
         return writers.computeIfAbsent(key, k -> specific
-                ? new SpecificDatumWriter<>(k.schema(), SpecificData.getForClass(k.recordClass()))
+                ? new SpecificDatumWriter<>(k.schema(), SpecificModels.forClass(k.recordClass()))
                 : new GenericDatumWriter<>(k.schema(), GenericData.get()));
     }
 }
