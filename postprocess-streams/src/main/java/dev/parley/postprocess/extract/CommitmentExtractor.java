@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * <p>A sentence is a promise when it has a first-person future ("I'll", "I will", "I shall", "I'm going to",
  * "I promise to", "let me get back to you / follow up") and none of these hold:
  * <ul>
- *   <li>it is a question (tag questions too: "I'll send it tomorrow, okay?"), or the future is negated ("I'll never", "I will not") or hedged ("maybe I'll");</li>
+ *   <li>it is a question (tag questions too: "I'll send it tomorrow, okay?"), or the future is negated
+ *       ("I'll never", "I will not") or hedged ("maybe I'll");</li>
  *   <li>it is a conditional offer: a condition before the promise ("If you want, I'll remind you") or an
  *       "if you like/want" after it. An offer binds nothing until the user accepts, and the reply that confirms
  *       it carries the promise; a condition on the world ("I'll follow up tomorrow if I hear nothing") is kept;</li>
@@ -70,7 +71,7 @@ public final class CommitmentExtractor {
      * The promises in {@code assistantText}, one per sentence, in reply order. Times are resolved in UTC relative
      * to {@code replyTimestampMillis}: "tomorrow" 09:00 unless a time is given; a bare clock time today if still
      * ahead else tomorrow; "tonight" 20:00; "end of day"/"EOD"/"today" 17:00 (never earlier than the reply);
-     * "in N minutes/hours/days/weeks"; "next week" +7 days 09:00; a weekday the next such day 09:00.
+     * "in N minutes/hours/days/weeks"; "next week" +7 days 09:00; a weekday the next such day after today 09:00.
      */
     public List<ExtractedCommitment> extract(String assistantText, long replyTimestampMillis) {
         List<ExtractedCommitment> commitments = new ArrayList<>();

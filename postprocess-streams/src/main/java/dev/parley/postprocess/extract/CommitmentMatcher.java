@@ -17,18 +17,22 @@ public final class CommitmentMatcher {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE;
     private static final Pattern FULFILMENT = Pattern.compile(
-            "\\bas\\s+(?:i\\s+)?promised\\b|\\bas\\s+agreed\\b|\\bhere(?:'s|\\s+is)\\s+(?:the|your)\\s+"
-                    + "(?:reminder|follow-?up|update)\\b|\\breminder\\s*:|\\bfollowing\\s+up\\b|\\bto\\s+follow\\s+up\\b"
-                    + "|\\bfollow-?up\\s*:|\\b(?:i'm|i\\s+am)\\s+getting\\s+back\\s+to\\s+you\\b"
+            "\\bas\\s+(?:i\\s+)?promised\\b|\\bas\\s+agreed\\b"
+                    + "|\\bhere(?:'s|\\s+is)\\s+(?:the|your)\\s+(?:reminder|follow-?up|update)\\b"
+                    + "|\\breminder\\s*:|\\bfollowing\\s+up\\b|\\bto\\s+follow\\s+up\\b|\\bfollow-?up\\s*:"
+                    + "|\\b(?:i'm|i\\s+am)\\s+getting\\s+back\\s+to\\s+you\\b"
                     + "|\\bgetting\\s+back\\s+to\\s+you\\s+(?:on|about)\\b|\\bcircling\\s+back\\b"
                     + "|\\bjust\\s+(?:a\\s+)?(?:quick\\s+)?reminder\\b|\\bthis\\s+is\\s+your\\s+reminder\\b", FLAGS);
     private static final Pattern CANCEL = Pattern.compile(
-            "\\b(?:never\\s*mind|nvm|no\\s+need\\s+(?:to\\s+(?:remind\\s+me|send|follow\\s+up|get\\s+back\\s+to\\s+me"
-                    + "|do\\s+(?:that|it)|bother)|for\\s+(?:that|it|the\\s+reminder))|no\\s+need\\b(?=\\s*(?:[.!,]|$))"
+            "\\b(?:never\\s*mind|nvm"
+                    + "|no\\s+need\\s+to\\s+(?:remind\\s+me|send|follow\\s+up|get\\s+back\\s+to\\s+me"
+                    + "|do\\s+(?:that|it)|bother)"
+                    + "|no\\s+need\\s+for\\s+(?:that|it|the\\s+reminder)|no\\s+need\\b(?=\\s*(?:[.!,]|$))"
                     + "|(?:don't|do\\s+not)\\s+(?:remind\\s+me|send|bother|follow\\s+up|worry\\s+about\\s+(?:it|that))"
                     + "|cancel\\b|call\\s+off\\b|forget\\s+(?:about\\s+)?(?:it|that|this)\\b|forget\\s+about"
                     + "|scratch\\s+that|skip\\s+(?:it|that|the\\s+reminder)|stop\\s+reminding\\s+me"
-                    + "|i\\s+no\\s+longer\\s+need|i\\s+don't\\s+need\\s+(?:it|that|this|the\\s+\\w+)\\s+anymore)", FLAGS);
+                    + "|i\\s+no\\s+longer\\s+need|i\\s+don't\\s+need\\s+(?:it|that|this|the\\s+\\w+)\\s+anymore)",
+            FLAGS);
     private static final Pattern NEGATED_BEFORE = Pattern.compile(
             "\\b(?:don't|do\\s+not|never|not|no\\s+need\\s+to|won't|didn't|can't|shouldn't|please\\s+don't)"
                     + "\\s+$", FLAGS);

@@ -69,7 +69,8 @@ final class DueTimeResolver {
         Anchor anchor = anchor(text, now.toLocalDate());
         LocalTime clock = clock(text, anchor);
         if (anchor != null) {
-            ZonedDateTime due = anchor.date().atTime(clock != null ? clock : anchor.defaultTime()).atZone(ZoneOffset.UTC);
+            LocalTime time = clock != null ? clock : anchor.defaultTime();
+            ZonedDateTime due = anchor.date().atTime(time).atZone(ZoneOffset.UTC);
             // "by end of day" said at 18:00 is overdue rather than tomorrow's: due at once, never in the past.
             return millis(due.isBefore(now) ? now : due);
         }
