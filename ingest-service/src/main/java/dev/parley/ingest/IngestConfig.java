@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param clientBufferEvents how many records a connection may have queued; a full queue suspends its delivery
  * @param clientStall        how long a connection's queue may stay full before it is closed as too slow
  * @param postprocessUrl     base URL of postprocess-streams' query API (session views, search); no trailing slash
- * @param postprocessTimeout how long a call to that API may take to connect or stay silent before it fails
+ * @param postprocessTimeout how long a call to that API may take, connecting included, before it fails
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
  */
 public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,

@@ -224,11 +224,17 @@ class SessionViewIT {
         assertTrue(message(failed).contains("HTTP 500"), message(failed));
     }
 
-    @Test
-    @DisplayName("postprocess silent for longer than PARLEY_POSTPROCESS_TIMEOUT_MS: 503 postprocess_unavailable")
-    void postprocessTooSlow() {
+    static Stream<Arguments> tooSlow() {
+        return Stream.of(Arguments.of("silent", Answer.NEVER),
+                Arguments.of("sending its answer a byte at a time", Answer.TRICKLE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tooSlow")
+    @DisplayName("postprocess with no whole answer within PARLEY_POSTPROCESS_TIMEOUT_MS: 503 postprocess_unavailable:")
+    void postprocessTooSlow(String name, Answer answer) {
         String sessionId = gateway.api().createSession();
-        postprocess.answer(sessionId, Answer.NEVER);
+        postprocess.answer(sessionId, answer);
 
         Api.Response response = gateway.api().get("/v1/sessions/" + sessionId);
 

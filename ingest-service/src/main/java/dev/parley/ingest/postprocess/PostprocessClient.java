@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,9 @@ public final class PostprocessClient implements AutoCloseable {
 
     private Future<Reply> send(String url, HttpRequest<Buffer> request) {
         String target = request.method() + " " + url;
+        // timeout(): no connection or no byte for that long; Future.timeout: no whole answer (one that trickles)
         return request.timeout(timeoutMillis).send()
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .recover(error -> Future.failedFuture(unreachable(target, error)))
                 .map(response -> reply(target, response));
     }

@@ -24,10 +24,14 @@ public final class FakePostprocess implements AutoCloseable {
     public record Request(String path, String rawQuery, String q, String k) {
     }
 
-    /** What to answer; {@link #NEVER} holds the request open without answering. */
+    /**
+     * What to answer; {@link #NEVER} holds the request open without answering, {@link #TRICKLE} sends a 200
+     * JSON body one byte every {@link #TRICKLE_INTERVAL_MS} ms (six seconds in all).
+     */
     public record Answer(int status, String contentType, String body, Map<String, String> headers) {
 
         public static final Answer NEVER = new Answer(0, null, null, Map.of());
+        public static final Answer TRICKLE = new Answer(200, "application/json", "{\"a\":\"1234567\"}", Map.of());
 
         public static Answer json(int status, String body) {
             return new Answer(status, "application/json", body, Map.of());
@@ -46,6 +50,8 @@ public final class FakePostprocess implements AutoCloseable {
             return new Answer(status, contentType, body, Map.of(name, value));
         }
     }
+
+    public static final long TRICKLE_INTERVAL_MS = 400;
 
     private static final Answer NO_SNAPSHOT = Answer.error(404, "session_not_found", "no snapshot yet");
 
@@ -105,10 +111,28 @@ public final class FakePostprocess implements AutoCloseable {
         if (answer == Answer.NEVER) {
             return;
         }
+        if (answer == Answer.TRICKLE) {
+            trickle(request, answer.body());
+            return;
+        }
         answer.headers().forEach(request.response()::putHeader);
         if (answer.contentType() != null) {
             request.response().putHeader("Content-Type", answer.contentType());
         }
         request.response().setStatusCode(answer.status()).end(answer.body());
+    }
+
+    private void trickle(HttpServerRequest request, String body) {
+        request.response().setChunked(true).putHeader("Content-Type", "application/json");
+        int[] sent = {0};
+        vertx.setPeriodic(TRICKLE_INTERVAL_MS, timer -> {
+            if (request.response().closed() || sent[0] == body.length()) {
+                vertx.cancelTimer(timer);
+                request.response().end();
+                return;
+            }
+            request.response().write(body.substring(sent[0], sent[0] + 1));
+            sent[0]++;
+        });
     }
 }
