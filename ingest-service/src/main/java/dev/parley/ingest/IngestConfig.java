@@ -1,6 +1,8 @@
 package dev.parley.ingest;
 
 import dev.parley.schemas.config.Env;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -14,10 +16,13 @@ import java.util.Objects;
  * @param sseHeartbeat       how often an idle event stream gets a comment line
  * @param clientBufferEvents how many records a connection may have queued; a full queue suspends its delivery
  * @param clientStall        how long a connection's queue may stay full before it is closed as too slow
+ * @param postprocessUrl     base URL of postprocess-streams' query API (session views, search); no trailing slash
+ * @param postprocessTimeout how long a call to that API may take, connecting included, before it fails
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
  */
 public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
-                           int clientBufferEvents, Duration clientStall, Map<String, Object> kafka) {
+                           int clientBufferEvents, Duration clientStall, String postprocessUrl,
+                           Duration postprocessTimeout, Map<String, Object> kafka) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
@@ -25,6 +30,8 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
     public static final String SSE_HEARTBEAT_MS = "PARLEY_SSE_HEARTBEAT_MS";
     public static final String CLIENT_BUFFER_EVENTS = "PARLEY_CLIENT_BUFFER_EVENTS";
     public static final String CLIENT_STALL_MS = "PARLEY_CLIENT_STALL_MS";
+    public static final String POSTPROCESS_URL = "PARLEY_POSTPROCESS_URL";
+    public static final String POSTPROCESS_TIMEOUT_MS = "PARLEY_POSTPROCESS_TIMEOUT_MS";
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MAX_TURN_BYTES = 65_536;
@@ -32,6 +39,8 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
     public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
     public static final int DEFAULT_CLIENT_BUFFER_EVENTS = 10_000;
     public static final Duration DEFAULT_CLIENT_STALL = Duration.ofSeconds(10);
+    public static final String DEFAULT_POSTPROCESS_URL = "http://localhost:8083";
+    public static final Duration DEFAULT_POSTPROCESS_TIMEOUT = Duration.ofSeconds(5);
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
 
     /** A UserTurn must fit in one Kafka record (the broker's default limit is about 1 MiB). */
@@ -41,13 +50,20 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         Objects.requireNonNull(clientTurnWindow, "clientTurnWindow");
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
         Objects.requireNonNull(clientStall, "clientStall");
+        Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
+        String urlProblem = urlProblem(postprocessUrl);
+        if (urlProblem != null) {
+            throw new IllegalArgumentException("postprocessUrl " + postprocessUrl + ": " + urlProblem);
+        }
+        postprocessUrl = stripTrailingSlashes(postprocessUrl.trim());
         kafka = Map.copyOf(Objects.requireNonNull(kafka, "kafka"));
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("httpPort out of range: " + httpPort);
         }
-        if (maxTurnBytes < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat) || !isPositive(clientStall)) {
-            throw new IllegalArgumentException(
-                    "maxTurnBytes, clientBufferEvents, sseHeartbeat and clientStall must be positive");
+        if (maxTurnBytes < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat) || !isPositive(clientStall)
+                || !isPositive(postprocessTimeout)) {
+            throw new IllegalArgumentException("maxTurnBytes, clientBufferEvents, sseHeartbeat, clientStall and "
+                    + "postprocessTimeout must be positive");
         }
     }
 
@@ -63,16 +79,56 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         int heartbeatMs = env.integer(SSE_HEARTBEAT_MS, (int) DEFAULT_SSE_HEARTBEAT.toMillis(), 1, Integer.MAX_VALUE);
         int buffer = env.integer(CLIENT_BUFFER_EVENTS, DEFAULT_CLIENT_BUFFER_EVENTS, 1, 10_000_000);
         int stallMs = env.integer(CLIENT_STALL_MS, (int) DEFAULT_CLIENT_STALL.toMillis(), 1, Integer.MAX_VALUE);
+        String postprocessUrl = env.string(POSTPROCESS_URL, DEFAULT_POSTPROCESS_URL);
+        String urlProblem = urlProblem(postprocessUrl);
+        if (urlProblem != null) {
+            env.error(POSTPROCESS_URL + "=" + postprocessUrl + ": " + urlProblem);
+            postprocessUrl = DEFAULT_POSTPROCESS_URL;
+        }
+        int postprocessTimeoutMs = env.integer(POSTPROCESS_TIMEOUT_MS, (int) DEFAULT_POSTPROCESS_TIMEOUT.toMillis(),
+                1, Integer.MAX_VALUE);
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
         env.validate();
         return new IngestConfig(port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
-                Duration.ofMillis(stallMs), kafka);
+                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), kafka);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
         return new IngestConfig(port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                kafka);
+                postprocessUrl, postprocessTimeout, kafka);
+    }
+
+    /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */
+    static String urlProblem(String url) {
+        if (url == null || url.isBlank()) {
+            return "the URL is missing";
+        }
+        try {
+            URI uri = new URI(url.trim());
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                return "must be an absolute http:// or https:// URL";
+            }
+            // getHost() is null for names with an underscore (some Docker service names); the authority is still there
+            if (uri.getHost() == null && (uri.getRawAuthority() == null || uri.getRawAuthority().isBlank())) {
+                return "has no host";
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                return "must not have a query or fragment";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "is not a URL (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String stripTrailingSlashes(String url) {
+        String result = url;
+        while (result.endsWith("/")) {
+            result = result.substring(0, result.length() - 1);
+        }
+        return result;
     }
 
     private static boolean isPositive(Duration duration) {

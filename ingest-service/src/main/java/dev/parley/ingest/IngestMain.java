@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PARLEY_KAFKA_BOOTSTRAP_SERVERS=localhost:9092 PARLEY_SCHEMA_REGISTRY_URL=http://localhost:8081
  *       ./mvnw -q -pl ingest-service exec:java -Dexec.mainClass=dev.parley.ingest.IngestMain}
  *       (settings: PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_CLIENT_TURN_WINDOW_MS,
- *       PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_KAFKA_*).</li>
+ *       PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_CLIENT_STALL_MS, PARLEY_POSTPROCESS_URL,
+ *       PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_KAFKA_*). Session views and search need postprocess-streams running
+ *       at PARLEY_POSTPROCESS_URL; everything else works without it.</li>
  *   <li>Open http://localhost:8080 for the chat page, or {@code curl -X POST localhost:8080/v1/sessions}.</li>
  *   <li>Ctrl-C stops the HTTP server, the relays and the Kafka clients, in that order.</li>
  * </ol>

@@ -11,6 +11,7 @@ import dev.parley.ingest.ledger.LedgerWriter;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.relay.TopicRelay;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.schemas.topics.Topics;
@@ -83,6 +84,10 @@ public final class IngestService implements AutoCloseable {
                     Topics.TOKENS.valueSerde(kafka).deserializer());
             started.push(tokens);
 
+            PostprocessClient postprocess = new PostprocessClient(vertx, config.postprocessUrl(),
+                    config.postprocessTimeout());
+            started.push(postprocess);
+
             LedgerLookup lookup = new LedgerLookup(vertx, ledger);
             TokenStreams streams = new TokenStreams(vertx, tokens, config.clientBufferEvents(), config.clientStall());
             Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
@@ -91,18 +96,24 @@ public final class IngestService implements AutoCloseable {
                     new TurnIntake(writer, lookup, config.clientTurnWindow()),
                     new TurnTracker(writer, lookup),
                     streams,
-                    new ReadinessCheck(admin, Topics.all()));
+                    new ReadinessCheck(admin, Topics.all()),
+                    postprocess);
 
             int frameLimit = (int) Math.min(Integer.MAX_VALUE, ApiRouter.bodyLimit(config));
             HttpServerOptions options = new HttpServerOptions()
+                    .setMaxInitialLineLength(ApiRouter.maxRequestLine())
                     .setMaxWebSocketFrameSize(frameLimit)
                     .setMaxWebSocketMessageSize(frameLimit);
+            // over HTTP/2 (h2c upgrade, e.g. Java's HttpClient) the path counts towards the header list
+            options.getInitialSettings().setMaxHeaderListSize(
+                    ApiRouter.maxRequestLine() + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
             HttpServer server = await(vertx.createHttpServer(options)
                     .requestHandler(ApiRouter.create(vertx, config, parts))
                     .listen(config.httpPort()));
             started.push(() -> await(server.close()));
-            log.info("Ingest service listening on port {} (Kafka {}, schema registry {})", server.actualPort(),
-                    kafka.get("bootstrap.servers"), kafka.get("schema.registry.url"));
+            log.info("Ingest service listening on port {} (Kafka {}, schema registry {}, postprocess {})",
+                    server.actualPort(), kafka.get("bootstrap.servers"), kafka.get("schema.registry.url"),
+                    config.postprocessUrl());
             return new IngestService(server, streams, tokens, ledger, started);
         } catch (RuntimeException e) {
             closeAll(started);
@@ -125,7 +136,7 @@ public final class IngestService implements AutoCloseable {
         return tokens.undecodableRecords();
     }
 
-    /** Stops listening first, then the relays, the ledger writer and the admin client. */
+    /** Stops listening first, then the postprocess client, the relays, the ledger writer and the admin client. */
     @Override
     public void close() {
         closeAll(resources);

@@ -16,14 +16,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ChatPageIT {
 
     @Test
-    @DisplayName("the page creates a session, sends turns, follows the event stream and can cancel")
+    @DisplayName("the page creates a session, sends turns, follows the event stream, can cancel, shows the "
+            + "session view and searches")
     void servesThePage() {
         try (Gateway gateway = Gateway.start(SharedKafka.get().ingestConfig(Map.of()))) {
             Api.Response page = gateway.api().get("/");
 
             assertEquals(200, page.status());
             for (String part : new String[] {"/v1/sessions", "new EventSource", "'reset'", "'done'", "'failed'",
-                    "'cancelled'", "/cancel"}) {
+                    "'cancelled'", "/cancel", "id=\"session\"", "'/v1/sessions/' + sessionId",
+                    "'/search?q=' + encodeURIComponent("}) {
                 assertTrue(page.body().contains(part), part);
             }
         }

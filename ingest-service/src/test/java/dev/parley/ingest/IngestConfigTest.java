@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The gateway's settings come from the environment and are validated together")
 class IngestConfigTest {
@@ -24,6 +26,8 @@ class IngestConfigTest {
         assertEquals(Duration.ofSeconds(15), config.sseHeartbeat());
         assertEquals(10_000, config.clientBufferEvents());
         assertEquals(Duration.ofSeconds(10), config.clientStall());
+        assertEquals("http://localhost:8083", config.postprocessUrl());
+        assertEquals(Duration.ofSeconds(5), config.postprocessTimeout());
         assertEquals("localhost:9092", config.kafka().get("bootstrap.servers"));
         assertEquals("http://localhost:8081", config.kafka().get("schema.registry.url"));
     }
@@ -31,11 +35,15 @@ class IngestConfigTest {
     @Test
     @DisplayName("PARLEY_* variables override the defaults; PARLEY_KAFKA_* pass through to the clients")
     void overrides() {
-        IngestConfig config = IngestConfig.fromEnvironment(new Env(Map.of(
-                "PARLEY_HTTP_PORT", "0", "PARLEY_MAX_TURN_BYTES", "100", "PARLEY_CLIENT_TURN_WINDOW_MS", "5000",
-                "PARLEY_SSE_HEARTBEAT_MS", "250", "PARLEY_CLIENT_BUFFER_EVENTS", "7", "PARLEY_CLIENT_STALL_MS", "900",
-                "PARLEY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "PARLEY_KAFKA_SECURITY_PROTOCOL", "SSL",
-                "PARLEY_SCHEMA_REGISTRY_URL", "http://registry:8081")));
+        IngestConfig config = IngestConfig.fromEnvironment(new Env(Map.ofEntries(
+                Map.entry("PARLEY_HTTP_PORT", "0"), Map.entry("PARLEY_MAX_TURN_BYTES", "100"),
+                Map.entry("PARLEY_CLIENT_TURN_WINDOW_MS", "5000"), Map.entry("PARLEY_SSE_HEARTBEAT_MS", "250"),
+                Map.entry("PARLEY_CLIENT_BUFFER_EVENTS", "7"), Map.entry("PARLEY_CLIENT_STALL_MS", "900"),
+                Map.entry("PARLEY_POSTPROCESS_URL", "https://postprocess_1:9443/parley/"),
+                Map.entry("PARLEY_POSTPROCESS_TIMEOUT_MS", "750"),
+                Map.entry("PARLEY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"),
+                Map.entry("PARLEY_KAFKA_SECURITY_PROTOCOL", "SSL"),
+                Map.entry("PARLEY_SCHEMA_REGISTRY_URL", "http://registry:8081"))));
 
         assertEquals(0, config.httpPort());
         assertEquals(100, config.maxTurnBytes());
@@ -43,6 +51,8 @@ class IngestConfigTest {
         assertEquals(Duration.ofMillis(250), config.sseHeartbeat());
         assertEquals(7, config.clientBufferEvents());
         assertEquals(Duration.ofMillis(900), config.clientStall());
+        assertEquals("https://postprocess_1:9443/parley", config.postprocessUrl(), "without the trailing slash");
+        assertEquals(Duration.ofMillis(750), config.postprocessTimeout());
         assertEquals("kafka:9092", config.kafka().get("bootstrap.servers"));
         assertEquals("SSL", config.kafka().get("security.protocol"));
         assertEquals("http://registry:8081", config.kafka().get("schema.registry.url"));
@@ -54,11 +64,23 @@ class IngestConfigTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> IngestConfig.fromEnvironment(new Env(Map.of("PARLEY_HTTP_PORT", "http",
                         "PARLEY_MAX_TURN_BYTES", "0", "PARLEY_SSE_HEARTBEAT_MS", "-5",
-                        "PARLEY_CLIENT_BUFFER_EVENTS", "many"))));
+                        "PARLEY_CLIENT_BUFFER_EVENTS", "many", "PARLEY_POSTPROCESS_URL", "localhost:8083",
+                        "PARLEY_POSTPROCESS_TIMEOUT_MS", "0"))));
 
         for (String key : new String[] {"PARLEY_HTTP_PORT", "PARLEY_MAX_TURN_BYTES", "PARLEY_SSE_HEARTBEAT_MS",
-                "PARLEY_CLIENT_BUFFER_EVENTS"}) {
+                "PARLEY_CLIENT_BUFFER_EVENTS", "PARLEY_POSTPROCESS_URL", "PARLEY_POSTPROCESS_TIMEOUT_MS"}) {
             assertTrue(error.getMessage().contains(key), error.getMessage());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"localhost:8083", "/sessions", "ftp://postprocess:21", "http://", "http://host:8083?x=1",
+            "http://host:8083#top", "http://bad host"})
+    @DisplayName("PARLEY_POSTPROCESS_URL must be an absolute http(s) URL without query or fragment:")
+    void badPostprocessUrl(String url) {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> IngestConfig.fromEnvironment(new Env(Map.of("PARLEY_POSTPROCESS_URL", url))));
+
+        assertTrue(error.getMessage().contains("PARLEY_POSTPROCESS_URL=" + url), error.getMessage());
     }
 }

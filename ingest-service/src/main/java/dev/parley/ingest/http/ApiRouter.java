@@ -5,6 +5,7 @@ import dev.parley.ingest.kafka.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -21,7 +22,7 @@ public final class ApiRouter {
 
     /** What the routes need from the rest of the gateway. */
     public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
-                        ReadinessCheck readiness) {
+                        ReadinessCheck readiness, PostprocessClient postprocess) {
     }
 
     private ApiRouter() {
@@ -35,6 +36,14 @@ public final class ApiRouter {
         return config.maxTurnBytes() * 6L + 4_096;
     }
 
+    /**
+     * The longest request line read: a search query of the longest length, every character four UTF-8 bytes
+     * percent-encoded as three characters each, plus room for the path and k. Longer ones are refused before routing.
+     */
+    public static int maxRequestLine() {
+        return SearchRequest.MAX_QUERY_CHARS * 4 * 3 + 4_096;
+    }
+
     public static Router create(Vertx vertx, IngestConfig config, Parts parts) {
         SessionHandlers sessions = new SessionHandlers(parts.sessions());
         TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
@@ -44,10 +53,13 @@ public final class ApiRouter {
         WebSocketHandler webSockets = new WebSocketHandler(vertx, parts.sessions(), parts.intake(), parts.streams(),
                 config.maxTurnBytes());
         HealthHandlers health = new HealthHandlers(parts.readiness());
+        SessionViewHandlers views = new SessionViewHandlers(parts.sessions(), parts.postprocess());
 
         Router router = Router.router(vertx);
         router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
         router.post("/v1/sessions").handler(sessions::create);
+        router.get("/v1/sessions/:sid").handler(views::view);
+        router.get("/v1/sessions/:sid/search").handler(views::search);
         router.post("/v1/sessions/:sid/turns").handler(turns::submit);
         router.get("/v1/sessions/:sid/turns/:turnId").handler(turns::status);
         router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +21,19 @@ public final class JsonResponses {
     }
 
     public static void send(HttpServerResponse response, int status, JsonObject body) {
+        send(response, status, body.toBuffer());
+    }
+
+    /** Sends JSON that is already encoded, e.g. a body passed through from another service unchanged. */
+    public static void send(RoutingContext ctx, int status, Buffer json) {
+        send(ctx.response(), status, json);
+    }
+
+    private static void send(HttpServerResponse response, int status, Buffer json) {
         if (response.headWritten() || response.closed()) {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(json);
     }
 
     public static JsonObject errorBody(String code, String message) {
@@ -33,6 +43,9 @@ public final class JsonResponses {
     /** Answers with the error's status and code; anything but an {@link ApiException} is a 500. */
     public static void fail(RoutingContext ctx, Throwable error) {
         if (error instanceof ApiException api) {
+            if (api.retryAfterSeconds() > 0 && !ctx.response().headWritten() && !ctx.response().closed()) {
+                ctx.response().putHeader("Retry-After", Integer.toString(api.retryAfterSeconds()));
+            }
             send(ctx, api.status(), errorBody(api.code(), api.getMessage()));
             return;
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,8 +17,14 @@ import java.util.concurrent.CompletableFuture;
 /** The gateway's HTTP API over java.net.http, as any client would call it. */
 public final class Api {
 
-    /** A status and its body. */
-    public record Response(int status, String body) {
+    /** A status, its body and its headers. */
+    public record Response(int status, String body, HttpHeaders headers) {
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonObject json() {
             return new JsonObject(body);
         }
@@ -56,7 +63,7 @@ public final class Api {
         HttpRequest request = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Response(response.statusCode(), response.body()));
+                .thenApply(response -> new Response(response.statusCode(), response.body(), response.headers()));
     }
 
     public Response get(String path) {
@@ -71,7 +78,7 @@ public final class Api {
 
     public CompletableFuture<Response> getAsync(String path) {
         return http.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(response -> new Response(response.statusCode(), response.body()));
+                .thenApply(response -> new Response(response.statusCode(), response.body(), response.headers()));
     }
 
     /** Creates a session and returns its id. */
@@ -95,7 +102,7 @@ public final class Api {
     private Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
