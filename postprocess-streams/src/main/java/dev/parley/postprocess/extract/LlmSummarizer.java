@@ -33,7 +33,7 @@ public final class LlmSummarizer implements Summarizer {
     private final HttpClient http;
 
     /**
-     * @param baseUrl the server root; requests go to {@code {baseUrl}/v1/chat/completions}
+     * @param baseUrl the URL {@code /chat/completions} is appended to, as for PARLEY_LLM_URL (e.g. {@code http://localhost:11434/v1})
      * @param apiKey  sent as {@code Authorization: Bearer <apiKey>}; null or blank sends no header
      * @param timeout for connecting and for the whole request
      */
@@ -47,7 +47,7 @@ public final class LlmSummarizer implements Summarizer {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
         }
-        this.endpoint = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/v1/chat/completions");
+        this.endpoint = URI.create(baseUrl.toString().replaceAll("/+$", "") + "/chat/completions");
         this.model = model;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.timeout = timeout;

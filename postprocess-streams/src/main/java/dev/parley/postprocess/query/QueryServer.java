@@ -8,6 +8,7 @@ import dev.parley.avro.TurnSummary;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,7 +52,9 @@ public final class QueryServer implements AutoCloseable {
         router.get("/sessions/:sid/search").handler(this::search);
         router.get("/health").handler(this::health);
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
-        this.server = vertx.createHttpServer().requestHandler(router);
+        // A 1,000-character non-ASCII query percent-encodes to about 12 KB of request line.
+        this.server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(16_384))
+            .requestHandler(router);
     }
 
     /** Binds {@code port} (0 picks one) and answers 503 until {@link #serve(SessionQueries)}. */

@@ -127,7 +127,7 @@ class LlmSummarizerTest {
     @Test
     @DisplayName("a base URL with a path and a trailing slash is joined without a double slash")
     void joinsBaseUrlPath() {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/proxy/");
+        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/proxy/v1/");
         new LlmSummarizer(base, "tiny-model", null, TIMEOUT).summarize(null, TURNS, 500);
         assertEquals("/proxy/v1/chat/completions", recorded.path());
     }
@@ -178,7 +178,7 @@ class LlmSummarizerTest {
     @DisplayName("a server slower than the timeout fails with a timeout")
     void timeoutFails() {
         stall = true;
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
         LlmSummarizer impatient = new LlmSummarizer(base, "tiny-model", null, Duration.ofMillis(200));
         SummarizerException e = assertThrows(SummarizerException.class,
                 () -> impatient.summarize(null, TURNS, 500));
@@ -191,7 +191,7 @@ class LlmSummarizerTest {
     void unreachableFails() {
         int port = server.getAddress().getPort();
         server.stop(0);
-        LlmSummarizer summarizer = new LlmSummarizer(URI.create("http://127.0.0.1:" + port), "m", null, TIMEOUT);
+        LlmSummarizer summarizer = new LlmSummarizer(URI.create("http://127.0.0.1:" + port + "/v1"), "m", null, TIMEOUT);
         SummarizerException e = assertThrows(SummarizerException.class, () -> summarizer.summarize(null, TURNS, 50));
         assertTrue(e.getMessage().contains("could not reach"), e.getMessage());
     }
@@ -209,7 +209,7 @@ class LlmSummarizerTest {
     }
 
     private LlmSummarizer summarizer(String apiKey) {
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
         return new LlmSummarizer(base, "tiny-model", apiKey, TIMEOUT);
     }
 
