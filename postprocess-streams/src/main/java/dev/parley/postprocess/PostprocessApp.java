@@ -12,7 +12,10 @@ import dev.parley.postprocess.topology.SnapshotUpdater;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -108,6 +111,16 @@ public final class PostprocessApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The ledger partitions whose state this instance owns right now. */
+    public Set<Integer> ownedPartitions() {
+        return streams.metadataForLocalThreads().stream()
+            .flatMap(thread -> thread.activeTasks().stream())
+            .flatMap(task -> task.topicPartitions().stream())
+            .filter(partition -> partition.topic().equals(PostprocessTopology.LEDGER))
+            .map(TopicPartition::partition)
+            .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The query API's port. */

@@ -15,6 +15,7 @@ import dev.parley.avro.UserTurn;
 import dev.parley.postprocess.extract.CommitmentExtractor;
 import dev.parley.postprocess.extract.CommitmentMatcher;
 import dev.parley.postprocess.extract.ExtractedCommitment;
+import dev.parley.postprocess.extract.ExtractiveSummarizer;
 import dev.parley.postprocess.extract.FactExtractor;
 import dev.parley.postprocess.extract.SummaryTurn;
 import dev.parley.postprocess.extract.Summarizer;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one ledger event to a session's snapshot: the pure core of the snapshot topology. Everything it writes
@@ -40,6 +43,8 @@ public final class SnapshotUpdater {
     /** The newest turns are never folded into the summary: turn N-1 and its reply stay verbatim. */
     public static final int KEEP_VERBATIM_TURNS = 2;
     static final String PRODUCER = "postprocess-streams";
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotUpdater.class);
+    private static final Summarizer FALLBACK = new ExtractiveSummarizer();
 
     /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary event. */
     public record Update(SessionSnapshot snapshot, List<Commitment> commitments, LedgerEvent summary) {
@@ -209,12 +214,23 @@ public final class SnapshotUpdater {
         List<SummaryTurn> folded = turns.subList(0, fold).stream()
             .map(t -> new SummaryTurn(t.getTurnId(), t.getUserText(), t.getAssistantText())).toList();
         HistorySummary previous = snapshot.getSummary();
-        String text = summarizer.summarize(previous == null ? null : previous.getText(), folded, summaryMaxChars);
+        String previousText = previous == null ? null : previous.getText();
+        Summarizer by = summarizer;
+        String text;
+        try {
+            text = summarizer.summarize(previousText, folded, summaryMaxChars);
+        } catch (RuntimeException e) {
+            // A model server that is down must not stop the snapshots: fold with the extractive summarizer.
+            LOG.warn("Summarizer {} failed for session {}, using {} instead: {}", summarizer.id(),
+                snapshot.getSessionId(), FALLBACK.id(), e.getMessage());
+            by = FALLBACK;
+            text = FALLBACK.summarize(previousText, folded, summaryMaxChars);
+        }
         HistorySummary summary = new HistorySummary(text,
             previous == null ? folded.get(0).turnId() : previous.getFirstTurnId(),
             folded.get(folded.size() - 1).turnId(),
             (previous == null ? 0 : previous.getCoveredTurns()) + fold,
-            offset, summarizer.id());
+            offset, by.id());
         snapshot.setSummary(summary);
         snapshot.setRecentTurns(new ArrayList<>(turns.subList(fold, turns.size())));
         return summaryEvent(snapshot.getSessionId(), summary, event.getTimestamp());

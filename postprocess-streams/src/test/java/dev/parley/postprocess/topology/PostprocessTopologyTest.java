@@ -19,6 +19,9 @@ import dev.parley.avro.UserTurn;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.EmbeddingException;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
+import dev.parley.postprocess.extract.Summarizer;
+import dev.parley.postprocess.extract.SummarizerException;
+import dev.parley.postprocess.extract.SummaryTurn;
 import dev.parley.schemas.registry.InMemorySchemaRegistryClient;
 import dev.parley.schemas.topics.Topics;
 import java.nio.file.Files;
@@ -149,6 +152,31 @@ class PostprocessTopologyTest {
     }
 
     @Test
+    @DisplayName("a summarizer that fails (an LLM server down) does not stop snapshots: the extractive one stands in")
+    void summarizerFallback() {
+        Summarizer down = new Summarizer() {
+            @Override
+            public String summarize(String previousSummary, List<SummaryTurn> turns, int maxChars) {
+                throw new SummarizerException("connection refused", SummarizerException.NO_STATUS);
+            }
+
+            @Override
+            public String id() {
+                return "llm:down";
+            }
+        };
+        Harness h = new Harness(300, new HashEmbedder(), down);
+        for (int i = 1; i <= 6; i++) {
+            h.pipe(user("t" + i, "Tell me about consumer group number " + i + " and its offsets.", T0.plusSeconds(i)));
+            h.pipe(reply("t" + i, "Consumer group " + i + " commits its offsets to Kafka.", T0.plusSeconds(i)));
+        }
+        SessionSnapshot snapshot = h.latestSnapshot();
+        assertEquals(6, snapshot.getTurnCount());
+        assertEquals("extractive", snapshot.getSummary().getSummarizer());
+        assertFalse(snapshot.getSummary().getText().isBlank());
+    }
+
+    @Test
     @DisplayName("an undecodable ledger record goes to the DLQ with the reason and the next record is processed")
     void badRecord() {
         Harness h = new Harness(8_000, new HashEmbedder());
@@ -256,7 +284,11 @@ class PostprocessTopologyTest {
         private final List<SessionSnapshot> seen = new ArrayList<>();
 
         Harness(int budget, Embedder embedder) {
-            SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, new ExtractiveSummarizer());
+            this(budget, embedder, new ExtractiveSummarizer());
+        }
+
+        Harness(int budget, Embedder embedder, Summarizer summarizer) {
+            SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, summarizer);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "postprocess-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
