@@ -1,6 +1,10 @@
 package dev.parley.kafka;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +27,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final Thread cleanupHook;
+    private final FileChannel lock;
 
-    private EmbeddedKafka(KafkaNode node, Path dataDir, boolean deleteOnClose) {
+    private EmbeddedKafka(KafkaNode node, Path dataDir, boolean deleteOnClose, FileChannel lock) {
         this.node = node;
+        this.lock = lock;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         // Ephemeral data must not pile up in /tmp when a test JVM exits without closing us.
@@ -65,12 +71,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         node.close();
+        closeQuietly(lock);
         if (deleteOnClose) {
             KafkaNode.deleteRecursively(dataDir);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanupHook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is already running or the JVM is exiting: nothing left to unregister
+            }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException e) {
+                log.warn("Releasing the data directory lock failed: {}", e.toString());
             }
         }
     }
@@ -92,8 +109,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-
-
         public EmbeddedKafka start() {
             boolean ephemeral = dataDir == null;
             Path dir;
@@ -102,6 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the Kafka data directory", e);
             }
+            FileChannel lock = ephemeral ? null : lock(dir);
             RuntimeException last = null;
             // A free port found by probing can be taken by someone else before the broker binds it: retry.
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -109,7 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int quorumPort = KafkaNode.freePort();
                 try {
                     KafkaNode node = KafkaNode.combined(dir, clientPort, quorumPort);
-                    return new EmbeddedKafka(node, dir, ephemeral);
+                    return new EmbeddedKafka(node, dir, ephemeral, lock);
                 } catch (RuntimeException e) {
                     last = e;
                     log.warn("Kafka start attempt {} on ports {}/{} failed: {}", attempt, clientPort, quorumPort, e.toString());
@@ -118,7 +134,34 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (ephemeral) {
                 KafkaNode.deleteRecursively(dir);
             }
+            closeQuietly(lock);
             throw new IllegalStateException("Kafka did not start in " + dir, last);
+        }
+
+        /**
+         * Takes the data directory for this process before Kafka touches it. Kafka's own lock comes too late: a
+         * second broker on the same directory recovers (truncates) the metadata log first, which kills the
+         * broker already running there.
+         */
+        private static FileChannel lock(Path dir) {
+            Path file = dir.resolve("parley.lock");
+            try {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock taken;
+                try {
+                    taken = channel.tryLock();
+                } catch (OverlappingFileLockException sameJvm) {
+                    taken = null;
+                }
+                if (taken == null) {
+                    channel.close();
+                    throw new IllegalStateException("another Parley is using the data directory " + dir.toAbsolutePath()
+                        + " (is ./parley start already running?); stop it or choose another PARLEY_DATA_DIR");
+                }
+                return channel;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + file, e);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.kafka;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,12 @@ class EmbeddedKafkaIT {
             List<String> read = readAll(kafka.bootstrapServers(), "kept", sent.size());
             assertEquals(Set.copyOf(sent), Set.copyOf(read));
             assertEquals(sent.size(), read.size(), "no record lost or duplicated");
+
+            IllegalStateException second = assertThrows(IllegalStateException.class,
+                () -> EmbeddedKafka.persistent(dataDir, freePort()));
+            assertTrue(second.getMessage().contains("another Parley is using the data directory"), second.getMessage());
+            assertEquals(Set.copyOf(sent), Set.copyOf(readAll(kafka.bootstrapServers(), "kept", sent.size())),
+                "a second broker refused on the same directory leaves the running one intact");
         }
     }
 
