@@ -82,19 +82,25 @@ public final class ContextBuildBench {
                 for (int i = 0; i < sizes.size(); i++) {
                     sessions.add(ledger.session(sizes.get(i), i, sizes.size()));
                 }
+                // Snapshot the history, then stop postprocess-streams and write the last turns and the new one:
+                // the context is built from a snapshot that lags by TAIL_TURNS turns, as when it runs behind.
+                try (PostprocessApp postprocess = PostprocessApp.start(vertx, config)) {
+                    HttpClient http = HttpClient.newHttpClient();
+                    for (Session session : sessions) {
+                        session.awaitSnapshot(http, postprocess.port());
+                    }
+                }
+                for (Session session : sessions) {
+                    ledger.finish(session);
+                }
             }
-            System.out.printf("%nWrote %s earlier turns (%d chars per turn), each session in its own partition%n",
-                sizes, Session.TURN_CHARS);
-            try (PostprocessApp postprocess = PostprocessApp.start(vertx, config);
-                 ContextBuilder withSnapshots = ContextBuilder.open(new HashMap<>(clients), BUDGET_CHARS, "", true);
+            System.out.printf("%nWrote %s earlier turns (%d chars per turn), each session in its own partition; "
+                + "the snapshot lags by %d turns%n", sizes, Session.TURN_CHARS, TAIL_TURNS);
+            try (ContextBuilder withSnapshots = ContextBuilder.open(new HashMap<>(clients), BUDGET_CHARS, "", true);
                  ContextBuilder naive = ContextBuilder.open(new HashMap<>(clients), BUDGET_CHARS, "", false)) {
                 withSnapshots.follow(sessions.stream().map(s -> s.partition).collect(Collectors.toSet()));
-                HttpClient http = HttpClient.newHttpClient();
-                for (Session session : sessions) {
-                    session.awaitSnapshot(http, postprocess.port());
-                }
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!sessions.stream().allMatch(s -> withSnapshots.hasSnapshot(s.id))) {
+                while (!sessions.stream().allMatch(s -> withSnapshots.snapshotOffset(s.id) == s.snapshotOffset)) {
                     if (System.nanoTime() > until) {
                         throw new IllegalStateException("the worker's snapshot cache did not catch up");
                     }
@@ -148,7 +154,8 @@ public final class ContextBuildBench {
         String nextTurnId;
         long nextTurnOffset;
         String lastReply;
-        long snapshotMustCover;
+        long lastOffset;
+        long snapshotOffset;
 
         Session(String id, int partition, int turns) {
             this.id = id;
@@ -156,7 +163,7 @@ public final class ContextBuildBench {
             this.turns = turns;
         }
 
-        /** Waits until postprocess-streams' snapshot covers the history (but for the last few turns: the tail). */
+        /** Waits until postprocess-streams' snapshot covers everything written so far. */
         void awaitSnapshot(HttpClient http, int port) throws Exception {
             long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (System.nanoTime() < until) {
@@ -165,7 +172,8 @@ public final class ContextBuildBench {
                     HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     long offset = new io.vertx.core.json.JsonObject(response.body()).getLong("ledgerOffset");
-                    if (offset >= snapshotMustCover) {
+                    if (offset == lastOffset) {
+                        snapshotOffset = offset;
                         return;
                     }
                 }
@@ -188,27 +196,34 @@ public final class ContextBuildBench {
         }
 
         /** A session of {@code turns} earlier turns whose id falls in ledger partition {@code partition}. */
+        /** Writes all but the last {@link #TAIL_TURNS} earlier turns. */
         Session session(int turns, int partition, int partitions) throws Exception {
             String id = UuidV7.next().toString();
             while (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions != partition) {
                 id = UuidV7.next().toString();
             }
             Session session = new Session(id, partition, turns);
-            send(session.id, "", new SessionCreated(null));
+            session.lastOffset = send(session.id, "", new SessionCreated(null)).offset();
+            turns(session, 0, turns - TAIL_TURNS);
+            return session;
+        }
+
+        /** Writes the session's last earlier turns and the turn whose context is built. */
+        void finish(Session session) throws Exception {
+            turns(session, session.turns - TAIL_TURNS, session.turns);
+            session.nextTurnId = UuidV7.next().toString();
+            session.nextTurnOffset = send(session.id, session.nextTurnId, new UserTurn("And now?", null)).offset();
+        }
+
+        private void turns(Session session, int from, int to) throws Exception {
             String filler = "x".repeat(Session.TURN_CHARS / 2 - 40);
-            RecordMetadata last = null;
-            for (int i = 0; i < turns; i++) {
+            for (int i = from; i < to; i++) {
                 String turnId = UuidV7.next().toString();
                 send(session.id, turnId, new UserTurn("Question " + i + " about partitions " + filler, null));
                 session.lastReply = "Answer " + i + " on ordering " + filler;
-                last = send(session.id, turnId, new AssistantReply(session.lastReply, "bench", "stop", null));
-                if (i == turns - 1 - TAIL_TURNS) {
-                    session.snapshotMustCover = last.offset();
-                }
+                session.lastOffset = send(session.id, turnId, new AssistantReply(session.lastReply, "bench", "stop",
+                    null)).offset();
             }
-            session.nextTurnId = UuidV7.next().toString();
-            session.nextTurnOffset = send(session.id, session.nextTurnId, new UserTurn("And now?", null)).offset();
-            return session;
         }
 
         private RecordMetadata send(String sessionId, String turnId, Object payload) throws Exception {

@@ -37,8 +37,8 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     /** Generations streaming right now. */
-    public boolean hasSnapshot(String sessionId) {
-        return turns.hasSnapshot(sessionId);
+    public long snapshotOffset(String sessionId) {
+        return turns.snapshotOffset(sessionId);
     }
 
     public int generating() {

@@ -161,7 +161,7 @@ class TurnConsumerIT {
             .setOpenCommitments(List.of(new OpenCommitment(first + "#0", first, "I'll remind you to call the dentist.",
                 null, now)))
             .setFacts(Map.of("name", "Ada")).setUpdatedAt(now).build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.hasSnapshot(session));
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.snapshotOffset(session) == position[1]);
 
         String second = probe.turn(session, "Second?\n#sim: reply=\"Second answer.\"");
         await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(second).isEmpty());

@@ -6,6 +6,7 @@ import dev.parley.avro.Commitment;
 import dev.parley.avro.CommitmentStatus;
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.HistorySummarized;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
 import dev.parley.avro.LedgerEvent;
@@ -123,11 +124,18 @@ public final class SampleRecords {
                 .setConsumer("inference-worker").setTimestamp(NOW).build();
     }
 
+    public static HistorySummarized historySummarized() {
+        return HistorySummarized.newBuilder().setEventId("e-1").setSessionId("session-1")
+                .setText("User: hi / Assistant: hello").setFirstTurnId("turn-0").setLastTurnId("turn-3")
+                .setCoveredTurns(4).setLedgerPartition(2).setThroughOffset(12).setSummarizer("extractive")
+                .setTimestamp(NOW).build();
+    }
+
     /** Every record type, each LedgerEvent payload included. */
     public static List<SpecificRecord> everyRecordType() {
         List<SpecificRecord> records = new java.util.ArrayList<>(ledgerEvents());
         records.addAll(List.of(tokenChunk(0), finalTokenChunk(), sessionSnapshot(), embeddingIndexed(), commitment(),
-                deadLetter()));
+                historySummarized(), deadLetter()));
         return records;
     }
 }

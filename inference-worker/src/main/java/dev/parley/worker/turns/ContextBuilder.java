@@ -76,9 +76,9 @@ public final class ContextBuilder implements AutoCloseable {
         }
     }
 
-    /** Whether a snapshot of the session has been read (and so a context would start from it). */
-    public boolean hasSnapshot(String sessionId) {
-        return snapshots != null && snapshots.get(sessionId).isPresent();
+    /** The ledger offset the newest snapshot read for the session covers; -1 when none has been read. */
+    public long snapshotOffset(String sessionId) {
+        return snapshots == null ? -1 : snapshots.get(sessionId).map(SessionSnapshot::getLedgerOffset).orElse(-1L);
     }
 
     List<ChatMessage> build(TurnTask turn) {

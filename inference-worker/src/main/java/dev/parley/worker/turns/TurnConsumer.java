@@ -137,9 +137,9 @@ public final class TurnConsumer implements AutoCloseable {
         return assigned;
     }
 
-    /** Whether a snapshot of the session has been read, so its next context starts from it (for tests). */
-    public boolean hasSnapshot(String sessionId) {
-        return contextBuilder.hasSnapshot(sessionId);
+    /** The ledger offset covered by the session's newest snapshot this worker has read, or -1 (for tests). */
+    public long snapshotOffset(String sessionId) {
+        return contextBuilder.snapshotOffset(sessionId);
     }
 
     /** Generations streaming right now (for tests and metrics). */

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.Stores;
  * The postprocess topology, built in one pure method that the application and the tests share:
  * <pre>
  * parley.ledger.v1 ─▶ decode ─┬─▶ snapshots ─▶ parley.sessions.v1, parley.commitments.v1,
- *                             │               parley.ledger.v1 (HistorySummarized)
+ *                             │               parley.summaries.v1
  *                             ├─▶ embeddings ─▶ parley.embeddings.v1   (when an embedder is configured)
  *                             └─▶ parley.dlq.v1 (undecodable records, embeddings given up on)
  * </pre>
@@ -67,8 +67,8 @@ public final class PostprocessTopology {
             values(Topics.SESSIONS.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
         topology.addSink(COMMITMENTS_SINK, Topics.COMMITMENTS.name(), Serdes.String().serializer(),
             values(Topics.COMMITMENTS.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
-        topology.addSink(SUMMARIES_SINK, LEDGER, Serdes.String().serializer(),
-            values(Topics.LEDGER.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
+        topology.addSink(SUMMARIES_SINK, Topics.SUMMARIES.name(), Serdes.String().serializer(),
+            values(Topics.SUMMARIES.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
 
         List<String> deadLetterParents = new ArrayList<>(List.of(DECODE));
         if (embedder != null) {

@@ -42,12 +42,11 @@ public final class SnapshotUpdater {
     public static final Duration EXPIRY_GRACE = Duration.ofDays(1);
     /** The newest turns are never folded into the summary: turn N-1 and its reply stay verbatim. */
     public static final int KEEP_VERBATIM_TURNS = 2;
-    static final String PRODUCER = "postprocess-streams";
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotUpdater.class);
     private static final Summarizer FALLBACK = new ExtractiveSummarizer();
 
-    /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary event. */
-    public record Update(SessionSnapshot snapshot, List<Commitment> commitments, LedgerEvent summary) {
+    /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary made. */
+    public record Update(SessionSnapshot snapshot, List<Commitment> commitments, HistorySummarized summary) {
     }
 
     private final int recentBudgetChars;
@@ -65,10 +64,6 @@ public final class SnapshotUpdater {
 
     /** Applies {@code event}, found at {@code partition}/{@code offset} of the ledger, to {@code current} (null: none yet). */
     public Update apply(SessionSnapshot current, LedgerEvent event, int partition, long offset) {
-        if (event.getPayload() instanceof HistorySummarized) {
-            // Our own record of a summary already applied when it was made; a rebuild records it again.
-            return new Update(null, List.of(), null);
-        }
         SessionSnapshot snapshot = current != null ? SessionSnapshot.newBuilder(current).build() : empty(event, partition);
         if (offset <= snapshot.getLedgerOffset()) {
             return new Update(null, List.of(), null); // already applied
@@ -86,7 +81,7 @@ public final class SnapshotUpdater {
             finish(snapshot, event.getTurnId(), cancelled.getPartialText(), "cancelled");
         }
         expire(snapshot, event, changed);
-        LedgerEvent summary = compact(snapshot, event, offset);
+        HistorySummarized summary = compact(snapshot, event, partition, offset);
         snapshot.setLedgerPartition(partition);
         snapshot.setLedgerOffset(offset);
         snapshot.setUpdatedAt(at);
@@ -194,9 +189,9 @@ public final class SnapshotUpdater {
 
     /**
      * Folds the oldest finished turns into the running summary once the verbatim turns outgrow the budget, down to
-     * half of it (so a summary is not rewritten on every turn). Returns the ledger event that records it, or null.
+     * half of it (so a summary is not rewritten on every turn). Returns the event that records it, or null.
      */
-    private LedgerEvent compact(SessionSnapshot snapshot, LedgerEvent event, long offset) {
+    private HistorySummarized compact(SessionSnapshot snapshot, LedgerEvent event, int partition, long offset) {
         List<TurnSummary> turns = snapshot.getRecentTurns();
         long used = turns.stream().mapToLong(SnapshotUpdater::chars).sum();
         if (used <= recentBudgetChars) {
@@ -233,24 +228,26 @@ public final class SnapshotUpdater {
             offset, by.id());
         snapshot.setSummary(summary);
         snapshot.setRecentTurns(new ArrayList<>(turns.subList(fold, turns.size())));
-        return summaryEvent(snapshot.getSessionId(), summary, event.getTimestamp());
+        return summaryEvent(snapshot.getSessionId(), summary, partition, event.getTimestamp());
     }
 
     private static long chars(TurnSummary turn) {
         return turn.getUserText().length() + (turn.getAssistantText() == null ? 0 : turn.getAssistantText().length());
     }
 
-    private static LedgerEvent summaryEvent(String sessionId, HistorySummary summary, Instant at) {
+    private static HistorySummarized summaryEvent(String sessionId, HistorySummary summary, int partition, Instant at) {
         String identity = "summary:" + sessionId + ":" + summary.getLastTurnId() + ":" + summary.getCoveredTurns();
-        return LedgerEvent.newBuilder()
+        return HistorySummarized.newBuilder()
             .setEventId(UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
             .setSessionId(sessionId)
-            .setTurnId("")
+            .setText(summary.getText())
+            .setFirstTurnId(summary.getFirstTurnId())
+            .setLastTurnId(summary.getLastTurnId())
+            .setCoveredTurns(summary.getCoveredTurns())
+            .setLedgerPartition(partition)
+            .setThroughOffset(summary.getThroughOffset())
+            .setSummarizer(summary.getSummarizer())
             .setTimestamp(at)
-            .setProducer(PRODUCER)
-            .setAttempt(0)
-            .setPayload(new HistorySummarized(summary.getText(), summary.getFirstTurnId(), summary.getLastTurnId(),
-                summary.getCoveredTurns(), summary.getThroughOffset(), summary.getSummarizer()))
             .build();
     }
 }

@@ -141,14 +141,14 @@ class PostprocessTopologyTest {
         assertEquals("t" + covered, snapshot.getSummary().getLastTurnId());
         assertTrue(snapshot.getSummary().getText().length() <= 2_000);
 
-        List<LedgerEvent> summaries = h.ledgerOut.readValuesToList();
+        List<HistorySummarized> summaries = h.summaries.readValuesToList();
         assertFalse(summaries.isEmpty());
-        LedgerEvent last = summaries.get(summaries.size() - 1);
-        HistorySummarized recorded = (HistorySummarized) last.getPayload();
+        HistorySummarized recorded = summaries.get(summaries.size() - 1);
         assertEquals(snapshot.getSummary().getText(), recorded.getText());
         assertEquals(covered, recorded.getCoveredTurns());
-        assertEquals("", last.getTurnId());
+        assertEquals(SESSION, recorded.getSessionId());
         assertEquals("extractive", recorded.getSummarizer());
+        assertTrue(h.ledgerOut.isEmpty(), "the ledger is never written: summaries are derived data");
     }
 
     @Test
@@ -250,7 +250,9 @@ class PostprocessTopologyTest {
         // Avro's arrays compare without logical-type conversions; their JSON text compares them fully.
         assertEquals(first.snapshots.readValuesToList().toString(), second.snapshots.readValuesToList().toString());
         assertEquals(first.commitments.readValuesToList(), second.commitments.readValuesToList());
-        assertEquals(first.ledgerOut.readValuesToList(), second.ledgerOut.readValuesToList());
+        List<HistorySummarized> summaries = first.summaries.readValuesToList();
+        assertFalse(summaries.isEmpty());
+        assertEquals(summaries, second.summaries.readValuesToList());
     }
 
     static LedgerEvent created(Instant at) {
@@ -279,6 +281,7 @@ class PostprocessTopologyTest {
         final TestOutputTopic<String, SessionSnapshot> snapshots;
         final TestOutputTopic<String, Commitment> commitments;
         final TestOutputTopic<String, LedgerEvent> ledgerOut;
+        final TestOutputTopic<String, HistorySummarized> summaries;
         final TestOutputTopic<String, EmbeddingIndexed> embeddings;
         final TestOutputTopic<String, DeadLetter> dlq;
         private final List<SessionSnapshot> seen = new ArrayList<>();
@@ -311,6 +314,8 @@ class PostprocessTopologyTest {
                 Topics.COMMITMENTS.valueSerde(serdeConfig).deserializer());
             ledgerOut = driver.createOutputTopic(Topics.LEDGER.name(), Serdes.String().deserializer(),
                 Topics.LEDGER.valueSerde(serdeConfig).deserializer());
+            summaries = driver.createOutputTopic(Topics.SUMMARIES.name(), Serdes.String().deserializer(),
+                Topics.SUMMARIES.valueSerde(serdeConfig).deserializer());
             embeddings = driver.createOutputTopic(Topics.EMBEDDINGS.name(), Serdes.String().deserializer(),
                 Topics.EMBEDDINGS.valueSerde(serdeConfig).deserializer());
             dlq = driver.createOutputTopic(Topics.DLQ.name(), Serdes.String().deserializer(),

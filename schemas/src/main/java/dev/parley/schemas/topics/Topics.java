@@ -3,6 +3,7 @@ package dev.parley.schemas.topics;
 import dev.parley.avro.Commitment;
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.HistorySummarized;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
@@ -43,6 +44,10 @@ public final class Topics {
     public static final TopicSpec<Commitment> COMMITMENTS = TopicSpec.compacted(
             "parley.commitments.v1", Commitment.class, DEFAULT_PARTITIONS, false);
 
+    /** Summaries postprocess-streams made of sessions' older turns, kept forever (the turns stay in the ledger). */
+    public static final TopicSpec<HistorySummarized> SUMMARIES = TopicSpec.deleting(
+            "parley.summaries.v1", HistorySummarized.class, DEFAULT_PARTITIONS, TopicSpec.FOREVER, false);
+
     /** Records a consumer could not process, with the reason; one partition, kept 30 days. */
     public static final TopicSpec<DeadLetter> DLQ = TopicSpec.deleting(
             "parley.dlq.v1", DeadLetter.class, 1, Duration.ofDays(30).toMillis(), false);
@@ -55,7 +60,7 @@ public final class Topics {
 
     /** Every Parley topic with its default partition count. */
     public static List<TopicSpec<?>> all() {
-        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, DLQ);
+        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, SUMMARIES, DLQ);
     }
 
     /**

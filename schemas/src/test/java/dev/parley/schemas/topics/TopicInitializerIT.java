@@ -89,7 +89,7 @@ class TopicInitializerIT {
     @DisplayName("a second run creates nothing and succeeds")
     void secondRunIsANoOp() {
         TopicInitializer initializer = new TopicInitializer(admin);
-        assertEquals(6, initializer.ensure(specs).size());
+        assertEquals(7, initializer.ensure(specs).size());
         assertEquals(Set.of(), initializer.ensure(specs));
         assertEquals(Set.of(), new TopicInitializer(admin).ensure(specs));
     }
