@@ -178,7 +178,10 @@ public final class ContextBuilder implements AutoCloseable {
         return messages;
     }
 
-    /** The snapshot's memory as one system message; empty when there is none. */
+    /**
+     * The snapshot's memory as one system message; empty when there is none. Promises are quoted: a reply that
+     * repeats this list is quoting them, not making them again.
+     */
     private static String memory(History history) {
         List<String> parts = new ArrayList<>();
         if (history.summary != null) {
@@ -190,7 +193,7 @@ public final class ContextBuilder implements AutoCloseable {
         }
         if (!history.commitments.isEmpty()) {
             parts.add("Promises you made that are still open:\n" + history.commitments.stream()
-                .map(c -> "- " + c.getText() + (c.getDueAt() == null ? "" : " (due " + c.getDueAt() + ")"))
+                .map(c -> "- \"" + c.getText() + "\"" + (c.getDueAt() == null ? "" : " (due " + c.getDueAt() + ")"))
                 .collect(Collectors.joining("\n")));
         }
         return String.join("\n", parts);

@@ -128,6 +128,9 @@ public final class SnapshotUpdater {
         List<ExtractedCommitment> made = promises.extract(reply.getText(), event.getTimestamp().toEpochMilli());
         for (int i = 0; i < made.size(); i++) {
             ExtractedCommitment promise = made.get(i);
+            if (open.stream().anyMatch(c -> sameWords(c.getText(), promise.text()))) {
+                continue; // the same promise again is still one promise
+            }
             OpenCommitment commitment = new OpenCommitment(event.getTurnId() + "#" + i, event.getTurnId(),
                 promise.text(), promise.dueAtMillis() == null ? null : Instant.ofEpochMilli(promise.dueAtMillis()),
                 event.getTimestamp());
@@ -229,6 +232,14 @@ public final class SnapshotUpdater {
         snapshot.setSummary(summary);
         snapshot.setRecentTurns(new ArrayList<>(turns.subList(fold, turns.size())));
         return summaryEvent(snapshot.getSessionId(), summary, partition, event.getTimestamp());
+    }
+
+    private static boolean sameWords(String a, String b) {
+        return normalized(a).equals(normalized(b));
+    }
+
+    private static String normalized(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
     private static long chars(TurnSummary turn) {

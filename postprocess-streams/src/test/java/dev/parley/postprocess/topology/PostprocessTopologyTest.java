@@ -104,6 +104,21 @@ class PostprocessTopologyTest {
     }
 
     @Test
+    @DisplayName("a promise repeated or quoted in a later reply stays one commitment")
+    void repeatedPromise() {
+        Harness h = new Harness(8_000, new HashEmbedder());
+        h.pipe(user("t1", "Remind me about the dentist.", T0));
+        h.pipe(reply("t1", "I'll remind you tomorrow at 9am to call the dentist.", T0.plusSeconds(1)));
+        h.pipe(user("t2", "Thanks!", T0.plusSeconds(2)));
+        h.pipe(reply("t2", "You're welcome. I'll remind you tomorrow at 9am to call the dentist!", T0.plusSeconds(3)));
+        h.pipe(user("t3", "What did you promise?", T0.plusSeconds(4)));
+        h.pipe(reply("t3", "Open promises: \"I'll remind you tomorrow at 9am to call the dentist.\"", T0.plusSeconds(5)));
+
+        assertEquals(1, h.commitments.readValuesToList().size());
+        assertEquals(1, h.latestSnapshot().getOpenCommitments().size());
+    }
+
+    @Test
     @DisplayName("the user calling a promise off cancels it; an unkept one expires a day after it was due")
     void commitmentCancelledAndExpired() {
         Harness h = new Harness(8_000, new HashEmbedder());
