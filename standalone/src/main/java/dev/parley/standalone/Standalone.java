@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything Parley needs on one machine, in one process: a persistent broker, the schema registry, the topics,
- * the LLM simulator (unless PARLEY_LLM_URL names a real server), the inference worker and the gateway.
+ * the LLM simulator (unless PARLEY_LLM_URL names a real server), postprocess-streams, the inference worker and the
+ * gateway.
  */
 public final class Standalone implements AutoCloseable {
 
