@@ -48,10 +48,11 @@ import org.apache.kafka.common.utils.Utils;
  * <ol>
  *   <li>{@code ./mvnw -B -q install -DskipTests}</li>
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.mainClass=dev.parley.bench.ContextBuildBench
- *       -Dexec.args="10,1000,10000 30"} (history sizes, timed builds per size)</li>
+ *       -Dexec.args="10,1000,10000 30"} (history sizes, timed builds per size, and optionally the embeddings:
+ *       none by default, onnx to also time postprocess-streams' catch-up with embeddings)</li>
  * </ol>
- * It starts its own in-process broker, schema registry and postprocess-streams (embeddings off: they are not on the
- * context path); no LLM is involved, the history is written to the ledger directly.
+ * It starts its own in-process broker, schema registry and postprocess-streams; no LLM is involved, the history is
+ * written to the ledger directly.
  */
 public final class ContextBuildBench {
 
@@ -65,6 +66,7 @@ public final class ContextBuildBench {
         List<Integer> sizes = args.length > 0
             ? java.util.Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList() : List.of(10, 1_000, 10_000);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        String embeddings = args.length > 2 ? args[2] : "none";
         Path state = Files.createTempDirectory("parley-context-bench-");
         try (EmbeddedKafka kafka = EmbeddedKafka.ephemeral();
              SchemaRegistry registry = SchemaRegistry.start(kafka.bootstrapServers(), 0)) {
@@ -75,7 +77,7 @@ public final class ContextBuildBench {
             Vertx vertx = Vertx.vertx();
             PostprocessConfig config = PostprocessConfig.fromEnvironment(new Env(Map.of(
                 Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
-                PostprocessConfig.EMBEDDINGS, "none", PostprocessConfig.PORT, "0",
+                PostprocessConfig.EMBEDDINGS, embeddings, PostprocessConfig.PORT, "0",
                 PostprocessConfig.STATE_DIR, state.toString())));
             List<Session> sessions = new ArrayList<>();
             try (Ledger ledger = new Ledger(clients)) {
@@ -84,12 +86,17 @@ public final class ContextBuildBench {
                 }
                 // Snapshot the history, then stop postprocess-streams and write the last turns and the new one:
                 // the context is built from a snapshot that lags by TAIL_TURNS turns, as when it runs behind.
+                long started = System.nanoTime();
                 try (PostprocessApp postprocess = PostprocessApp.start(vertx, config)) {
                     HttpClient http = HttpClient.newHttpClient();
                     for (Session session : sessions) {
                         session.awaitSnapshot(http, postprocess.port());
                     }
                 }
+                long records = sessions.stream().mapToLong(s -> s.lastOffset + 1).sum();
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf("%npostprocess-streams snapshotted %,d ledger records in %.1f s (%,.0f records/s, "
+                    + "start-up included, embeddings %s)%n", records, seconds, records / seconds, embeddings);
                 for (Session session : sessions) {
                     ledger.finish(session);
                 }
