@@ -17,6 +17,7 @@ import dev.parley.postprocess.extract.CommitmentMatcher;
 import dev.parley.postprocess.extract.ExtractedCommitment;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
 import dev.parley.postprocess.extract.FactExtractor;
+import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.SummaryTurn;
 import dev.parley.postprocess.extract.Summarizer;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,7 @@ public final class SnapshotUpdater {
     private final int summaryMaxChars;
     private final Summarizer summarizer;
     private final FactExtractor facts = new FactExtractor();
-    private final CommitmentExtractor promises = new CommitmentExtractor();
+    private final CommitmentExtractor promises = new RuleBasedCommitmentExtractor();
     private final CommitmentMatcher matcher = new CommitmentMatcher();
 
     public SnapshotUpdater(int recentBudgetChars, int summaryMaxChars, Summarizer summarizer) {
