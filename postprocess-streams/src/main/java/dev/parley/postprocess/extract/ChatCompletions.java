@@ -95,6 +95,13 @@ final class ChatCompletions {
         return new Answer(content(response.body(), status), status);
     }
 
+    /** The failure for an answer whose content the caller cannot use; quotes the start of the content. */
+    RuntimeException unusable(Answer answer, String why, Throwable cause) {
+        return failure.of(caller + " got an unusable answer (HTTP " + answer.httpStatus() + ") from " + endpoint
+                + ": " + why + ": " + Text.capWithEllipsis(answer.content().strip(), ERROR_BODY_CHARS),
+                answer.httpStatus(), cause);
+    }
+
     private HttpResponse<String> send(String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
