@@ -4,6 +4,7 @@ import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.Embedders;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
 import dev.parley.postprocess.extract.LlmSummarizer;
+import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.Summarizer;
 import dev.parley.postprocess.query.QueryServer;
 import dev.parley.postprocess.query.SessionQueries;
@@ -50,7 +51,7 @@ public final class PostprocessApp implements AutoCloseable {
             server = QueryServer.start(vertx, config.port());
             HostInfo self = new HostInfo(config.host(), server.port());
             SnapshotUpdater updater = new SnapshotUpdater(config.snapshotBudgetChars(), config.summaryMaxChars(),
-                summarizer(config));
+                summarizer(config), new RuleBasedCommitmentExtractor());
             Topology topology = PostprocessTopology.build(config.kafka(), config.applicationId(), updater, embedder);
             KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, self));
             if (config.reset()) {
