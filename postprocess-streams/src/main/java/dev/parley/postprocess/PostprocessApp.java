@@ -2,8 +2,11 @@ package dev.parley.postprocess;
 
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.Embedders;
+import dev.parley.postprocess.extract.CommitmentExtractor;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
+import dev.parley.postprocess.extract.LlmCommitmentExtractor;
 import dev.parley.postprocess.extract.LlmSummarizer;
+import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.Summarizer;
 import dev.parley.postprocess.query.QueryServer;
 import dev.parley.postprocess.query.SessionQueries;
@@ -50,7 +53,7 @@ public final class PostprocessApp implements AutoCloseable {
             server = QueryServer.start(vertx, config.port());
             HostInfo self = new HostInfo(config.host(), server.port());
             SnapshotUpdater updater = new SnapshotUpdater(config.snapshotBudgetChars(), config.summaryMaxChars(),
-                summarizer(config));
+                summarizer(config), commitmentExtractor(config));
             Topology topology = PostprocessTopology.build(config.kafka(), config.applicationId(), updater, embedder);
             KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, self));
             if (config.reset()) {
@@ -107,6 +110,12 @@ public final class PostprocessApp implements AutoCloseable {
         PostprocessConfig.Remote remote = config.summarizerRemote();
         return remote == null ? new ExtractiveSummarizer()
             : new LlmSummarizer(remote.url(), remote.model(), remote.apiKey(), remote.timeout());
+    }
+
+    private static CommitmentExtractor commitmentExtractor(PostprocessConfig config) {
+        PostprocessConfig.Remote remote = config.commitmentExtractorRemote();
+        return remote == null ? new RuleBasedCommitmentExtractor()
+            : new LlmCommitmentExtractor(remote.url(), remote.model(), remote.apiKey(), remote.timeout());
     }
 
     public KafkaStreams.State state() {

@@ -21,6 +21,8 @@ public record PostprocessConfig(
     int summaryMaxChars,
     String summarizer,
     Remote summarizerRemote,
+    String commitmentExtractor,
+    Remote commitmentExtractorRemote,
     String embeddings,
     Remote embeddingsRemote) {
 
@@ -37,6 +39,10 @@ public record PostprocessConfig(
     public static final String SUMMARIZER_URL = "PARLEY_SUMMARIZER_URL";
     public static final String SUMMARIZER_MODEL = "PARLEY_SUMMARIZER_MODEL";
     public static final String SUMMARIZER_API_KEY = "PARLEY_SUMMARIZER_API_KEY";
+    public static final String COMMITMENT_EXTRACTOR = "PARLEY_COMMITMENT_EXTRACTOR";
+    public static final String COMMITMENT_EXTRACTOR_URL = "PARLEY_COMMITMENT_EXTRACTOR_URL";
+    public static final String COMMITMENT_EXTRACTOR_MODEL = "PARLEY_COMMITMENT_EXTRACTOR_MODEL";
+    public static final String COMMITMENT_EXTRACTOR_API_KEY = "PARLEY_COMMITMENT_EXTRACTOR_API_KEY";
     public static final String EMBEDDINGS = "PARLEY_EMBEDDINGS";
     public static final String EMBEDDINGS_URL = "PARLEY_EMBEDDINGS_URL";
     public static final String EMBEDDINGS_MODEL = "PARLEY_EMBEDDINGS_MODEL";
@@ -45,6 +51,7 @@ public record PostprocessConfig(
 
     public static final int DEFAULT_PORT = 8083;
     public static final List<String> SUMMARIZERS = List.of("extractive", "llm");
+    public static final List<String> COMMITMENT_EXTRACTORS = List.of("rules", "llm");
     public static final List<String> EMBEDDERS = List.of("onnx", "openai", "ollama", "none");
 
     /** An HTTP model server: base URL ({@code /chat/completions} or {@code /embeddings} is appended), model, key. */
@@ -57,6 +64,7 @@ public record PostprocessConfig(
 
     public static PostprocessConfig fromEnvironment(Env env) {
         String summarizer = oneOf(env, SUMMARIZER, "extractive", SUMMARIZERS);
+        String commitmentExtractor = oneOf(env, COMMITMENT_EXTRACTOR, "rules", COMMITMENT_EXTRACTORS);
         String embeddings = oneOf(env, EMBEDDINGS, "onnx", EMBEDDERS);
         PostprocessConfig config = new PostprocessConfig(
             env.string(APPLICATION_ID, "parley-postprocess"),
@@ -73,6 +81,11 @@ public record PostprocessConfig(
             remote(env, summarizer.equals("llm"), SUMMARIZER_URL, env.string("PARLEY_LLM_URL", ""),
                 SUMMARIZER_MODEL, env.string("PARLEY_LLM_MODEL", ""),
                 env.string(SUMMARIZER_API_KEY, env.string("PARLEY_LLM_API_KEY", "")), Duration.ofSeconds(60)),
+            commitmentExtractor,
+            remote(env, commitmentExtractor.equals("llm"), COMMITMENT_EXTRACTOR_URL, env.string("PARLEY_LLM_URL", ""),
+                COMMITMENT_EXTRACTOR_MODEL, env.string("PARLEY_LLM_MODEL", ""),
+                env.string(COMMITMENT_EXTRACTOR_API_KEY, env.string("PARLEY_LLM_API_KEY", "")),
+                Duration.ofSeconds(60)),
             embeddings,
             remote(env, embeddings.equals("openai") || embeddings.equals("ollama"), EMBEDDINGS_URL, "",
                 EMBEDDINGS_MODEL, "", env.string(EMBEDDINGS_API_KEY, ""),
@@ -84,13 +97,15 @@ public record PostprocessConfig(
     /** With another port (0 picks a free one) and state directory: for tests and the standalone run. */
     public PostprocessConfig withPortAndStateDir(int port, Path stateDir) {
         return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
-            snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, embeddings, embeddingsRemote);
+            snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
+            commitmentExtractorRemote, embeddings, embeddingsRemote);
     }
 
     /** With the reset flag set or cleared. */
     public PostprocessConfig withReset(boolean reset) {
         return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
-            snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, embeddings, embeddingsRemote);
+            snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
+            commitmentExtractorRemote, embeddings, embeddingsRemote);
     }
 
     private static String oneOf(Env env, String key, String defaultValue, List<String> allowed) {

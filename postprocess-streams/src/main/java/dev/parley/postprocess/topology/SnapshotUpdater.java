@@ -17,6 +17,7 @@ import dev.parley.postprocess.extract.CommitmentMatcher;
 import dev.parley.postprocess.extract.ExtractedCommitment;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
 import dev.parley.postprocess.extract.FactExtractor;
+import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.SummaryTurn;
 import dev.parley.postprocess.extract.Summarizer;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies one ledger event to a session's snapshot: the pure core of the snapshot topology. Everything it writes
  * derives from the events alone (timestamps included, never the wall clock), so replaying the ledger gives the same
- * snapshots, commitments and summaries.
+ * snapshots, commitments and summaries (with the rule-based extractor and the extractive summarizer; a model's
+ * answers may differ on a replay).
  */
 public final class SnapshotUpdater {
 
@@ -44,6 +47,7 @@ public final class SnapshotUpdater {
     public static final int KEEP_VERBATIM_TURNS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotUpdater.class);
     private static final Summarizer FALLBACK = new ExtractiveSummarizer();
+    private static final CommitmentExtractor FALLBACK_PROMISES = new RuleBasedCommitmentExtractor();
 
     /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary made. */
     public record Update(SessionSnapshot snapshot, List<Commitment> commitments, HistorySummarized summary) {
@@ -53,13 +57,19 @@ public final class SnapshotUpdater {
     private final int summaryMaxChars;
     private final Summarizer summarizer;
     private final FactExtractor facts = new FactExtractor();
-    private final CommitmentExtractor promises = new CommitmentExtractor();
+    private final CommitmentExtractor promises;
     private final CommitmentMatcher matcher = new CommitmentMatcher();
 
-    public SnapshotUpdater(int recentBudgetChars, int summaryMaxChars, Summarizer summarizer) {
+    /**
+     * @param summarizer folds old turns into the summary; when it throws, the extractive one stands in
+     * @param promises   finds the promises in replies; when it throws, the rule-based one stands in
+     */
+    public SnapshotUpdater(int recentBudgetChars, int summaryMaxChars, Summarizer summarizer,
+                           CommitmentExtractor promises) {
         this.recentBudgetChars = recentBudgetChars;
         this.summaryMaxChars = summaryMaxChars;
         this.summarizer = summarizer;
+        this.promises = Objects.requireNonNull(promises, "promises");
     }
 
     /** Applies {@code event}, found at {@code partition}/{@code offset} of the ledger, to {@code current} (null: none yet). */
@@ -125,7 +135,7 @@ public final class SnapshotUpdater {
         close(snapshot, event.getTurnId(), event.getTimestamp(), changed, CommitmentStatus.FULFILLED,
             c -> matcher.fulfils(reply.getText(), c.getText()));
         List<OpenCommitment> open = new ArrayList<>(snapshot.getOpenCommitments());
-        List<ExtractedCommitment> made = promises.extract(reply.getText(), event.getTimestamp().toEpochMilli());
+        List<ExtractedCommitment> made = promisesIn(snapshot, event, reply);
         for (int i = 0; i < made.size(); i++) {
             ExtractedCommitment promise = made.get(i);
             if (open.stream().anyMatch(c -> sameWords(c.getText(), promise.text()))) {
@@ -138,6 +148,18 @@ public final class SnapshotUpdater {
             changed.add(state(snapshot, commitment, CommitmentStatus.OPEN, null, event.getTimestamp()));
         }
         snapshot.setOpenCommitments(open);
+    }
+
+    private List<ExtractedCommitment> promisesIn(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply) {
+        long at = event.getTimestamp().toEpochMilli();
+        try {
+            return promises.extract(reply.getText(), at);
+        } catch (RuntimeException e) {
+            // A model server that is down must not stop the snapshots: find the promises with the rules.
+            LOG.warn("Commitment extractor {} failed for session {} turn {}, using {} instead: {}", promises.id(),
+                snapshot.getSessionId(), event.getTurnId(), FALLBACK_PROMISES.id(), e.getMessage());
+            return FALLBACK_PROMISES.extract(reply.getText(), at);
+        }
     }
 
     /** Records the outcome of a pending turn; false when the turn is unknown or already finished. */

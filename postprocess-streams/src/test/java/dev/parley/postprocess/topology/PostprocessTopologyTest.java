@@ -18,7 +18,11 @@ import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.UserTurn;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.EmbeddingException;
+import dev.parley.postprocess.extract.CommitmentExtractor;
+import dev.parley.postprocess.extract.CommitmentExtractorException;
+import dev.parley.postprocess.extract.ExtractedCommitment;
 import dev.parley.postprocess.extract.ExtractiveSummarizer;
+import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.Summarizer;
 import dev.parley.postprocess.extract.SummarizerException;
 import dev.parley.postprocess.extract.SummaryTurn;
@@ -192,6 +196,63 @@ class PostprocessTopologyTest {
     }
 
     @Test
+    @DisplayName("a commitment extractor that fails (an LLM server down) does not stop snapshots: the rules stand in")
+    void commitmentExtractorFallback() {
+        AtomicInteger calls = new AtomicInteger();
+        CommitmentExtractor down = new CommitmentExtractor() {
+            @Override
+            public List<ExtractedCommitment> extract(String assistantText, long replyTimestampMillis) {
+                calls.incrementAndGet();
+                throw new CommitmentExtractorException("connection refused", CommitmentExtractorException.NO_STATUS,
+                    null);
+            }
+
+            @Override
+            public String id() {
+                return "llm:down";
+            }
+        };
+        Harness h = new Harness(8_000, new HashEmbedder(), new ExtractiveSummarizer(), down);
+        h.pipe(user("t1", "Remind me about the dentist.", T0));
+        h.pipe(reply("t1", "Sure! I'll remind you tomorrow at 9am to call the dentist.", T0.plusSeconds(1)));
+
+        assertEquals(1, calls.get(), "the configured extractor was asked first");
+        Commitment opened = h.commitments.readValue();
+        assertEquals(CommitmentStatus.OPEN, opened.getStatus());
+        assertEquals("t1#0", opened.getCommitmentId());
+        assertEquals("I'll remind you tomorrow at 9am to call the dentist.", opened.getText());
+        assertEquals(Instant.parse("2026-11-21T09:00:00Z"), opened.getDueAt());
+        SessionSnapshot snapshot = h.latestSnapshot();
+        assertEquals("completed", snapshot.getRecentTurns().get(0).getStatus());
+        assertEquals(1, snapshot.getOpenCommitments().size());
+        assertTrue(h.dlq.isEmpty(), "a failed extraction is not a bad record");
+    }
+
+    @Test
+    @DisplayName("the configured commitment extractor's promises are the ones opened")
+    void configuredCommitmentExtractor() {
+        CommitmentExtractor model = new CommitmentExtractor() {
+            @Override
+            public List<ExtractedCommitment> extract(String assistantText, long replyTimestampMillis) {
+                return List.of(new ExtractedCommitment("I'll look into cheaper flights for you.",
+                    replyTimestampMillis + Duration.ofHours(2).toMillis()));
+            }
+
+            @Override
+            public String id() {
+                return "llm:stub";
+            }
+        };
+        Harness h = new Harness(8_000, new HashEmbedder(), new ExtractiveSummarizer(), model);
+        h.pipe(user("t1", "Flights to Lisbon are pricey.", T0));
+        h.pipe(reply("t1", "Let me see what turns up; cheaper flights often appear midweek.", T0.plusSeconds(1)));
+
+        Commitment opened = h.commitments.readValue();
+        assertEquals("I'll look into cheaper flights for you.", opened.getText());
+        assertEquals(T0.plusSeconds(1).plus(Duration.ofHours(2)), opened.getDueAt());
+    }
+
+    @Test
     @DisplayName("an undecodable ledger record goes to the DLQ with the reason and the next record is processed")
     void badRecord() {
         Harness h = new Harness(8_000, new HashEmbedder());
@@ -306,7 +367,11 @@ class PostprocessTopologyTest {
         }
 
         Harness(int budget, Embedder embedder, Summarizer summarizer) {
-            SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, summarizer);
+            this(budget, embedder, summarizer, new RuleBasedCommitmentExtractor());
+        }
+
+        Harness(int budget, Embedder embedder, Summarizer summarizer, CommitmentExtractor promises) {
+            SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, summarizer, promises);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "postprocess-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

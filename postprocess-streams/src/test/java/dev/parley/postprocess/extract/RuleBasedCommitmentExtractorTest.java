@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CommitmentExtractorTest {
+class RuleBasedCommitmentExtractorTest {
 
     /** A Tuesday afternoon. */
     private static final long REPLY_AT = Instant.parse("2024-03-05T14:00:00Z").toEpochMilli();
 
-    private final CommitmentExtractor extractor = new CommitmentExtractor();
+    private final RuleBasedCommitmentExtractor extractor = new RuleBasedCommitmentExtractor();
 
     @Test
     @DisplayName("a reminder promise is the sentence that makes it, due at the stated time next day")
@@ -126,7 +126,7 @@ class CommitmentExtractorTest {
     void capsText() {
         String reply = "I'll send you the full comparison of " + "every plan and feature ".repeat(15) + "tomorrow.";
         ExtractedCommitment found = extractor.extract(reply, REPLY_AT).get(0);
-        assertTrue(found.text().length() <= CommitmentExtractor.MAX_TEXT_CHARS, found.text());
+        assertTrue(found.text().length() <= RuleBasedCommitmentExtractor.MAX_TEXT_CHARS, found.text());
         assertTrue(found.text().startsWith("I'll send you the full comparison"), found.text());
         assertEquals(at("2024-03-06T09:00:00Z"), found.dueAtMillis());
     }
@@ -143,7 +143,7 @@ class CommitmentExtractorTest {
     @DisplayName("the same reply and timestamp always give equal commitments")
     void deterministic() {
         String reply = "I'll remind you on Monday at 10:30am. Let me get back to you on the budget.";
-        assertEquals(extractor.extract(reply, REPLY_AT), new CommitmentExtractor().extract(reply, REPLY_AT));
+        assertEquals(extractor.extract(reply, REPLY_AT), new RuleBasedCommitmentExtractor().extract(reply, REPLY_AT));
     }
 
     private static Long at(String iso) {
