@@ -14,6 +14,8 @@ import dev.parley.postprocess.topology.PostprocessTopology;
 import dev.parley.postprocess.topology.SnapshotUpdater;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,55 +25,65 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** postprocess-streams running: the Kafka Streams application and its query API. */
+/**
+ * postprocess-streams running: two Kafka Streams applications on the ledger, snapshots ({@code <app id>}) and
+ * embeddings ({@code <app id>-embeddings}, when an embedder is configured), and their query API. Two applications,
+ * each with its own threads and offsets, so embedding never holds up a snapshot.
+ */
 public final class PostprocessApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostprocessApp.class);
+    /** Appended to the application id for the embedding application. */
+    public static final String EMBEDDINGS_SUFFIX = "-embeddings";
 
-    private final KafkaStreams streams;
+    private final List<KafkaStreams> started;
+    private final KafkaStreams snapshots;
     private final QueryServer queries;
     private final Embedder embedder;
 
-    private PostprocessApp(KafkaStreams streams, QueryServer queries, Embedder embedder) {
-        this.streams = streams;
+    private PostprocessApp(List<KafkaStreams> started, QueryServer queries, Embedder embedder) {
+        this.started = started;
+        this.snapshots = started.get(0);
         this.queries = queries;
         this.embedder = embedder;
     }
 
     /**
-     * Binds the query API, then starts the Streams application (after a reset when the flag is set). Returns once
-     * started; {@link #state()} says when it is RUNNING.
+     * Binds the query API, then starts the Streams applications (after a reset when the flag is set). Returns once
+     * started; {@link #state()} says when they are RUNNING.
      */
     public static PostprocessApp start(Vertx vertx, PostprocessConfig config) {
         Embedder embedder = embedder(config);
         QueryServer server = null;
+        List<KafkaStreams> started = new ArrayList<>();
         try {
             server = QueryServer.start(vertx, config.port());
             HostInfo self = new HostInfo(config.host(), server.port());
             SnapshotUpdater updater = new SnapshotUpdater(config.snapshotBudgetChars(), config.summaryMaxChars(),
                 summarizer(config), commitmentExtractor(config));
-            Topology topology = PostprocessTopology.build(config.kafka(), config.applicationId(), updater, embedder);
-            KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, self));
-            if (config.reset()) {
-                LOG.warn("{}=true: rebuilding all state of {} from the ledger", PostprocessConfig.RESET,
-                    config.applicationId());
-                StreamsReset.run(config.kafka(), config.applicationId());
-                streams.cleanUp();
+            String snapshotsId = config.applicationId();
+            String embeddingsId = config.applicationId() + EMBEDDINGS_SUFFIX;
+            KafkaStreams snapshots = create(config, snapshotsId, self,
+                PostprocessTopology.snapshots(config.kafka(), snapshotsId, updater));
+            KafkaStreams embeddings = embedder == null ? null : create(config, embeddingsId, self,
+                PostprocessTopology.embeddings(config.kafka(), embeddingsId, embedder));
+            started.add(snapshots);
+            snapshots.start();
+            if (embeddings != null) {
+                started.add(embeddings);
+                embeddings.start();
             }
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("postprocess-streams failed; replacing the stream thread", e);
-                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
-            });
-            streams.start();
-            server.serve(new SessionQueries(streams, self, embedder));
-            LOG.info("postprocess-streams {} started, query API on port {}", config.applicationId(), server.port());
-            return new PostprocessApp(streams, server, embedder);
+            server.serve(new SessionQueries(snapshots, embeddings, self, embedder));
+            LOG.info("postprocess-streams {} started (embeddings: {}), query API on port {}", snapshotsId,
+                embedder == null ? "none" : embedder.modelId(), server.port());
+            return new PostprocessApp(started, server, embedder);
         } catch (RuntimeException e) {
+            started.forEach(PostprocessApp::stop);
             if (server != null) {
                 server.close();
             }
@@ -82,12 +94,28 @@ public final class PostprocessApp implements AutoCloseable {
         }
     }
 
+    /** One Streams application, reset first when the flag says so. */
+    private static KafkaStreams create(PostprocessConfig config, String applicationId, HostInfo self,
+                                       Topology topology) {
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, applicationId, self));
+        if (config.reset()) {
+            LOG.warn("{}=true: rebuilding all state of {} from the ledger", PostprocessConfig.RESET, applicationId);
+            StreamsReset.run(config.kafka(), applicationId);
+            streams.cleanUp();
+        }
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("{} failed; replacing the stream thread", applicationId, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        return streams;
+    }
+
     /** The Streams settings: exactly-once, RocksDB state in the state directory, this instance's query address. */
-    public static Properties streamsConfig(PostprocessConfig config, HostInfo self) {
+    public static Properties streamsConfig(PostprocessConfig config, String applicationId, HostInfo self) {
         Properties props = new Properties();
         props.putAll(config.kafka());
         props.remove("schema.registry.url");
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
@@ -118,13 +146,15 @@ public final class PostprocessApp implements AutoCloseable {
             : new LlmCommitmentExtractor(remote.url(), remote.model(), remote.apiKey(), remote.timeout());
     }
 
+    /** RUNNING when every application is; otherwise the state of the first one that is not. */
     public KafkaStreams.State state() {
-        return streams.state();
+        return started.stream().map(KafkaStreams::state).filter(s -> s != KafkaStreams.State.RUNNING).findFirst()
+            .orElse(KafkaStreams.State.RUNNING);
     }
 
-    /** The ledger partitions whose state this instance owns right now. */
+    /** The ledger partitions whose snapshots this instance owns right now. */
     public Set<Integer> ownedPartitions() {
-        return streams.metadataForLocalThreads().stream()
+        return snapshots.metadataForLocalThreads().stream()
             .flatMap(thread -> thread.activeTasks().stream())
             .flatMap(task -> task.topicPartitions().stream())
             .filter(partition -> partition.topic().equals(PostprocessTopology.LEDGER))
@@ -144,10 +174,14 @@ public final class PostprocessApp implements AutoCloseable {
     @Override
     public void close() {
         queries.close();
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+        started.forEach(PostprocessApp::stop);
         if (embedder != null) {
             embedder.close();
         }
+    }
+
+    private static void stop(KafkaStreams streams) {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     }
 }

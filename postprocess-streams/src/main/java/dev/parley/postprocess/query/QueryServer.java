@@ -18,6 +18,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
+import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,8 @@ public final class QueryServer implements AutoCloseable {
 
     private void snapshot(RoutingContext ctx) {
         String sid = ctx.pathParam("sid");
-        withOwner(ctx, sid, partition -> vertx.executeBlocking(() -> queries.snapshot(sid, partition))
+        withOwner(ctx, sid, SessionQueries::snapshotOwner, partition -> vertx
+            .executeBlocking(() -> queries.snapshot(sid, partition))
             .onSuccess(found -> {
                 if (found.isEmpty()) {
                     error(ctx, 404, "session_not_found", "no snapshot of session " + sid + " (yet)");
@@ -114,7 +117,8 @@ public final class QueryServer implements AutoCloseable {
             return;
         }
         int limit = k;
-        withOwner(ctx, sid, partition -> vertx.executeBlocking(() -> queries.search(sid, partition, q, limit))
+        withOwner(ctx, sid, SessionQueries::vectorOwner, partition -> vertx
+            .executeBlocking(() -> queries.search(sid, partition, q, limit))
             .onSuccess(hits -> {
                 JsonArray results = new JsonArray();
                 for (SessionQueries.Hit hit : hits) {
@@ -131,15 +135,16 @@ public final class QueryServer implements AutoCloseable {
 
     private void health(RoutingContext ctx) {
         SessionQueries current = queries;
-        boolean serving = current != null && !(current.owner("-") instanceof SessionQueries.Owner.Unavailable);
+        boolean serving = current != null && !(current.snapshotOwner("-") instanceof SessionQueries.Owner.Unavailable);
         json(ctx, serving ? 200 : 503, new JsonObject().put("status", serving ? "up" : "starting"));
     }
 
     /** Runs {@code local} with the partition when this instance owns the session, else forwards or answers 503. */
-    private void withOwner(RoutingContext ctx, String sid, java.util.function.IntConsumer local) {
+    private void withOwner(RoutingContext ctx, String sid,
+                           BiFunction<SessionQueries, String, SessionQueries.Owner> ownerOf, IntConsumer local) {
         SessionQueries current = queries;
         SessionQueries.Owner owner = current == null ? new SessionQueries.Owner.Unavailable("starting")
-            : current.owner(sid);
+            : ownerOf.apply(current, sid);
         if (owner instanceof SessionQueries.Owner.Local here) {
             local.accept(here.partition());
         } else if (owner instanceof SessionQueries.Owner.Remote remote && ctx.queryParams().get(FORWARDED) == null) {

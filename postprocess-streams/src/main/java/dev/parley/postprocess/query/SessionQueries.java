@@ -39,12 +39,15 @@ public final class SessionQueries {
     public record Hit(EmbeddingIndexed item, float score) {
     }
 
-    private final KafkaStreams streams;
+    private final KafkaStreams snapshots;
+    private final KafkaStreams embeddings;
     private final HostInfo self;
     private final Embedder embedder;
 
-    public SessionQueries(KafkaStreams streams, HostInfo self, Embedder embedder) {
-        this.streams = streams;
+    /** {@code embeddings} and {@code embedder} are null when no embeddings are kept. */
+    public SessionQueries(KafkaStreams snapshots, KafkaStreams embeddings, HostInfo self, Embedder embedder) {
+        this.snapshots = snapshots;
+        this.embeddings = embeddings;
         this.self = self;
         this.embedder = embedder;
     }
@@ -57,12 +60,21 @@ public final class SessionQueries {
         return embedder == null ? null : embedder.modelId();
     }
 
-    public Owner owner(String sessionId) {
+    /** Where the session's snapshot lives. */
+    public Owner snapshotOwner(String sessionId) {
+        return owner(snapshots, PostprocessTopology.SNAPSHOT_STORE, sessionId);
+    }
+
+    /** Where the session's vectors live (only when {@link #searchEnabled()}). */
+    public Owner vectorOwner(String sessionId) {
+        return owner(embeddings, PostprocessTopology.VECTOR_STORE, sessionId);
+    }
+
+    private Owner owner(KafkaStreams streams, String store, String sessionId) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return new Owner.Unavailable("postprocess-streams is " + streams.state());
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(PostprocessTopology.SNAPSHOT_STORE, sessionId,
-            Serdes.String().serializer());
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(store, sessionId, Serdes.String().serializer());
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             return new Owner.Unavailable("the session's partition has no owner yet");
         }
@@ -72,7 +84,7 @@ public final class SessionQueries {
 
     /** The session's snapshot from the local store (blocking: a RocksDB read). */
     public Optional<SessionSnapshot> snapshot(String sessionId, int partition) {
-        ReadOnlyKeyValueStore<String, SessionSnapshot> store = streams.store(StoreQueryParameters
+        ReadOnlyKeyValueStore<String, SessionSnapshot> store = snapshots.store(StoreQueryParameters
             .fromNameAndType(PostprocessTopology.SNAPSHOT_STORE, QueryableStoreTypes.<String, SessionSnapshot>keyValueStore())
             .withPartition(partition));
         return Optional.ofNullable(store.get(sessionId));
@@ -81,7 +93,7 @@ public final class SessionQueries {
     /** The {@code k} stored texts of the session most similar to {@code query}, best first (blocking: embeds). */
     public List<Hit> search(String sessionId, int partition, String query, int k) {
         float[] target = embedder.embed(query);
-        ReadOnlyKeyValueStore<String, EmbeddingIndexed> store = streams.store(StoreQueryParameters
+        ReadOnlyKeyValueStore<String, EmbeddingIndexed> store = embeddings.store(StoreQueryParameters
             .fromNameAndType(PostprocessTopology.VECTOR_STORE, QueryableStoreTypes.<String, EmbeddingIndexed>keyValueStore())
             .withPartition(partition));
         TopK<EmbeddingIndexed> best = new TopK<>(k);

@@ -4,7 +4,6 @@ import dev.parley.avro.DeadLetter;
 import dev.parley.avro.LedgerEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,14 +23,14 @@ final class LedgerDecoder implements Processor<String, byte[], String, SpecificR
 
     private final Deserializer<LedgerEvent> ledger;
     private final String consumerName;
-    private final List<String> eventChildren;
+    private final String next;
     private ProcessorContext<String, SpecificRecord> context;
 
-    /** {@code eventChildren}: the processors that get every decoded event, in this order. */
-    LedgerDecoder(Deserializer<LedgerEvent> ledger, String consumerName, List<String> eventChildren) {
+    /** {@code next}: the processor that gets every decoded event. */
+    LedgerDecoder(Deserializer<LedgerEvent> ledger, String consumerName, String next) {
         this.ledger = ledger;
         this.consumerName = consumerName;
-        this.eventChildren = List.copyOf(eventChildren);
+        this.next = next;
     }
 
     @Override
@@ -58,9 +57,7 @@ final class LedgerDecoder implements Processor<String, byte[], String, SpecificR
             context.forward(record.withValue(deadLetter(where, record, undecodable)), PostprocessTopology.DLQ_SINK);
             return;
         }
-        for (String child : eventChildren) {
-            context.forward(record.withValue(event), child);
-        }
+        context.forward(record.withValue(event), next);
     }
 
     private DeadLetter deadLetter(RecordMetadata where, Record<String, byte[]> record, RuntimeException error) {

@@ -256,7 +256,7 @@ class PostprocessTopologyTest {
     @DisplayName("an undecodable ledger record goes to the DLQ with the reason and the next record is processed")
     void badRecord() {
         Harness h = new Harness(8_000, new HashEmbedder());
-        h.rawLedger.pipeInput(SESSION, new byte[] {0, 0, 0, 0, 42, 1, 2, 3}, T0);
+        h.pipeRaw(new byte[] {0, 0, 0, 0, 42, 1, 2, 3}, T0);
         h.pipe(user("t1", "still here?", T0.plusSeconds(1)));
 
         DeadLetter letter = h.dlq.readValue();
@@ -264,7 +264,11 @@ class PostprocessTopologyTest {
         assertEquals(0, letter.getOriginalOffset());
         assertFalse(letter.getReason().isBlank());
         assertEquals(8, letter.getOriginalValue().remaining());
+        assertEquals("postprocess-test", letter.getConsumer());
         assertEquals(1, h.latestSnapshot().getTurnCount());
+        assertEquals("postprocess-test-embeddings", h.embedDlq.readValue().getConsumer(),
+            "each application dead-letters the record under its own name");
+        assertEquals(1, h.embeddings.readValuesToList().size(), "and the embeddings go on too");
     }
 
     @Test
@@ -280,7 +284,7 @@ class PostprocessTopologyTest {
         assertEquals("hash-test", indexed.get(0).getModel());
         assertEquals(HashEmbedder.DIMENSIONS, indexed.get(0).getVector().size());
         assertEquals(64, indexed.get(0).getDigest().length());
-        KeyValueStore<String, EmbeddingIndexed> vectors = h.driver.getKeyValueStore(PostprocessTopology.VECTOR_STORE);
+        KeyValueStore<String, EmbeddingIndexed> vectors = h.embedDriver.getKeyValueStore(PostprocessTopology.VECTOR_STORE);
         assertEquals(indexed.get(0), vectors.get(EmbeddingProcessor.vectorKey(SESSION, indexed.get(0).getSourceEventId())));
     }
 
@@ -296,15 +300,16 @@ class PostprocessTopologyTest {
         assertTrue(h.embeddings.isEmpty());
         assertEquals(1, flaky.calls.get(), "the second item waits behind the failure without a call");
 
-        h.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        h.embedDriver.advanceWallClockTime(Duration.ofSeconds(1));
         assertTrue(h.embeddings.isEmpty(), "the first retry fails too");
-        h.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        h.embedDriver.advanceWallClockTime(Duration.ofSeconds(5));
         assertEquals(List.of("first", "second"), h.embeddings.readValuesToList().stream()
             .map(EmbeddingIndexed::getText).toList());
 
         flaky.failNext(1, false);
         h.pipe(user("t3", "third", T0.plusSeconds(2)));
-        assertTrue(h.dlq.readValue().getReason().contains("embedding"));
+        assertTrue(h.embedDlq.readValue().getReason().contains("embedding"));
+        assertTrue(h.dlq.isEmpty(), "the snapshot application has nothing to dead-letter");
         assertEquals(3, h.latestSnapshot().getTurnCount());
     }
 
@@ -349,17 +354,19 @@ class PostprocessTopologyTest {
             .setPayload(payload).build();
     }
 
-    /** The production topology in a driver, with its topics. */
+    /** The production topologies in two drivers (as in production: two applications on one ledger). */
     private final class Harness {
         final TopologyTestDriver driver;
-        final TestInputTopic<String, LedgerEvent> ledger;
-        final TestInputTopic<String, byte[]> rawLedger;
+        final TopologyTestDriver embedDriver;
+        private final List<TestInputTopic<String, LedgerEvent>> ledgers = new ArrayList<>();
+        private final List<TestInputTopic<String, byte[]>> rawLedgers = new ArrayList<>();
         final TestOutputTopic<String, SessionSnapshot> snapshots;
         final TestOutputTopic<String, Commitment> commitments;
         final TestOutputTopic<String, LedgerEvent> ledgerOut;
         final TestOutputTopic<String, HistorySummarized> summaries;
         final TestOutputTopic<String, EmbeddingIndexed> embeddings;
         final TestOutputTopic<String, DeadLetter> dlq;
+        final TestOutputTopic<String, DeadLetter> embedDlq;
         private final List<SessionSnapshot> seen = new ArrayList<>();
 
         Harness(int budget, Embedder embedder) {
@@ -372,6 +379,25 @@ class PostprocessTopologyTest {
 
         Harness(int budget, Embedder embedder, Summarizer summarizer, CommitmentExtractor promises) {
             SnapshotUpdater updater = new SnapshotUpdater(budget, 2_000, summarizer, promises);
+            driver = driver(PostprocessTopology.snapshots(serdeConfig, "postprocess-test", updater));
+            embedDriver = driver(PostprocessTopology.embeddings(serdeConfig, "postprocess-test-embeddings", embedder));
+            snapshots = driver.createOutputTopic(Topics.SESSIONS.name(), Serdes.String().deserializer(),
+                Topics.SESSIONS.valueSerde(serdeConfig).deserializer());
+            commitments = driver.createOutputTopic(Topics.COMMITMENTS.name(), Serdes.String().deserializer(),
+                Topics.COMMITMENTS.valueSerde(serdeConfig).deserializer());
+            ledgerOut = driver.createOutputTopic(Topics.LEDGER.name(), Serdes.String().deserializer(),
+                Topics.LEDGER.valueSerde(serdeConfig).deserializer());
+            summaries = driver.createOutputTopic(Topics.SUMMARIES.name(), Serdes.String().deserializer(),
+                Topics.SUMMARIES.valueSerde(serdeConfig).deserializer());
+            embeddings = embedDriver.createOutputTopic(Topics.EMBEDDINGS.name(), Serdes.String().deserializer(),
+                Topics.EMBEDDINGS.valueSerde(serdeConfig).deserializer());
+            dlq = driver.createOutputTopic(Topics.DLQ.name(), Serdes.String().deserializer(),
+                Topics.DLQ.valueSerde(serdeConfig).deserializer());
+            embedDlq = embedDriver.createOutputTopic(Topics.DLQ.name(), Serdes.String().deserializer(),
+                Topics.DLQ.valueSerde(serdeConfig).deserializer());
+        }
+
+        private TopologyTestDriver driver(org.apache.kafka.streams.Topology topology) {
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "postprocess-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -381,29 +407,21 @@ class PostprocessTopologyTest {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            driver = new TopologyTestDriver(PostprocessTopology.build(serdeConfig, "postprocess-test", updater,
-                embedder), props, T0);
-            drivers.add(driver);
-            ledger = driver.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
-                Topics.LEDGER.valueSerde(serdeConfig).serializer());
-            rawLedger = driver.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer());
-            snapshots = driver.createOutputTopic(Topics.SESSIONS.name(), Serdes.String().deserializer(),
-                Topics.SESSIONS.valueSerde(serdeConfig).deserializer());
-            commitments = driver.createOutputTopic(Topics.COMMITMENTS.name(), Serdes.String().deserializer(),
-                Topics.COMMITMENTS.valueSerde(serdeConfig).deserializer());
-            ledgerOut = driver.createOutputTopic(Topics.LEDGER.name(), Serdes.String().deserializer(),
-                Topics.LEDGER.valueSerde(serdeConfig).deserializer());
-            summaries = driver.createOutputTopic(Topics.SUMMARIES.name(), Serdes.String().deserializer(),
-                Topics.SUMMARIES.valueSerde(serdeConfig).deserializer());
-            embeddings = driver.createOutputTopic(Topics.EMBEDDINGS.name(), Serdes.String().deserializer(),
-                Topics.EMBEDDINGS.valueSerde(serdeConfig).deserializer());
-            dlq = driver.createOutputTopic(Topics.DLQ.name(), Serdes.String().deserializer(),
-                Topics.DLQ.valueSerde(serdeConfig).deserializer());
+            TopologyTestDriver created = new TopologyTestDriver(topology, props, T0);
+            drivers.add(created);
+            ledgers.add(created.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
+                Topics.LEDGER.valueSerde(serdeConfig).serializer()));
+            rawLedgers.add(created.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer()));
+            return created;
         }
 
         void pipe(LedgerEvent event) {
-            ledger.pipeInput(event.getSessionId(), event, event.getTimestamp());
+            ledgers.forEach(ledger -> ledger.pipeInput(event.getSessionId(), event, event.getTimestamp()));
+        }
+
+        void pipeRaw(byte[] value, Instant at) {
+            rawLedgers.forEach(ledger -> ledger.pipeInput(SESSION, value, at));
         }
 
         SessionSnapshot latestSnapshot() {
