@@ -43,6 +43,7 @@ public record PostprocessConfig(
     public static final String COMMITMENT_EXTRACTOR_URL = "PARLEY_COMMITMENT_EXTRACTOR_URL";
     public static final String COMMITMENT_EXTRACTOR_MODEL = "PARLEY_COMMITMENT_EXTRACTOR_MODEL";
     public static final String COMMITMENT_EXTRACTOR_API_KEY = "PARLEY_COMMITMENT_EXTRACTOR_API_KEY";
+    public static final String LLM_TIMEOUT_MS = "PARLEY_POSTPROCESS_LLM_TIMEOUT_MS";
     public static final String EMBEDDINGS = "PARLEY_EMBEDDINGS";
     public static final String EMBEDDINGS_URL = "PARLEY_EMBEDDINGS_URL";
     public static final String EMBEDDINGS_MODEL = "PARLEY_EMBEDDINGS_MODEL";
@@ -66,6 +67,8 @@ public record PostprocessConfig(
         String summarizer = oneOf(env, SUMMARIZER, "extractive", SUMMARIZERS);
         String commitmentExtractor = oneOf(env, COMMITMENT_EXTRACTOR, "rules", COMMITMENT_EXTRACTORS);
         String embeddings = oneOf(env, EMBEDDINGS, "onnx", EMBEDDERS);
+        // The LLM summarizer and extractor run on the snapshot stream thread: this bounds how long one stalls it.
+        Duration llmTimeout = Duration.ofMillis(env.integer(LLM_TIMEOUT_MS, 60_000, 1, Integer.MAX_VALUE));
         PostprocessConfig config = new PostprocessConfig(
             env.string(APPLICATION_ID, "parley-postprocess"),
             env.kafkaClientConfig("localhost:9092"),
@@ -80,12 +83,11 @@ public record PostprocessConfig(
             summarizer,
             remote(env, summarizer.equals("llm"), SUMMARIZER_URL, env.string("PARLEY_LLM_URL", ""),
                 SUMMARIZER_MODEL, env.string("PARLEY_LLM_MODEL", ""),
-                env.string(SUMMARIZER_API_KEY, env.string("PARLEY_LLM_API_KEY", "")), Duration.ofSeconds(60)),
+                env.string(SUMMARIZER_API_KEY, env.string("PARLEY_LLM_API_KEY", "")), llmTimeout),
             commitmentExtractor,
             remote(env, commitmentExtractor.equals("llm"), COMMITMENT_EXTRACTOR_URL, env.string("PARLEY_LLM_URL", ""),
                 COMMITMENT_EXTRACTOR_MODEL, env.string("PARLEY_LLM_MODEL", ""),
-                env.string(COMMITMENT_EXTRACTOR_API_KEY, env.string("PARLEY_LLM_API_KEY", "")),
-                Duration.ofSeconds(60)),
+                env.string(COMMITMENT_EXTRACTOR_API_KEY, env.string("PARLEY_LLM_API_KEY", "")), llmTimeout),
             embeddings,
             remote(env, embeddings.equals("openai") || embeddings.equals("ollama"), EMBEDDINGS_URL, "",
                 EMBEDDINGS_MODEL, "", env.string(EMBEDDINGS_API_KEY, ""),

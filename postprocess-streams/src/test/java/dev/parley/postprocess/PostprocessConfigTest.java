@@ -55,6 +55,20 @@ class PostprocessConfigTest {
     }
 
     @Test
+    @DisplayName("PARLEY_POSTPROCESS_LLM_TIMEOUT_MS bounds both LLM helpers; 0 is refused")
+    void llmTimeout() {
+        PostprocessConfig config = PostprocessConfig.fromEnvironment(new Env(Map.of(
+            PostprocessConfig.COMMITMENT_EXTRACTOR, "llm", PostprocessConfig.SUMMARIZER, "llm",
+            "PARLEY_LLM_URL", "http://ollama:11434/v1", "PARLEY_LLM_MODEL", "llama3.2",
+            PostprocessConfig.LLM_TIMEOUT_MS, "5000")));
+        assertEquals(Duration.ofSeconds(5), config.commitmentExtractorRemote().timeout());
+        assertEquals(Duration.ofSeconds(5), config.summarizerRemote().timeout());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> PostprocessConfig.fromEnvironment(new Env(Map.of(PostprocessConfig.LLM_TIMEOUT_MS, "0"))));
+        assertTrue(e.getMessage().contains("PARLEY_POSTPROCESS_LLM_TIMEOUT_MS=0"), e.getMessage());
+    }
+
+    @Test
     @DisplayName("the extractor's settings are ignored while it is rules")
     void rulesIgnoreRemoteSettings() {
         PostprocessConfig config = PostprocessConfig.fromEnvironment(new Env(Map.of(
