@@ -76,6 +76,7 @@ class PostprocessIT {
     private static String session;
     private static String firstTurn;
     private static JsonNode snapshotBeforeReset;
+    private static long snapshotOffset;
 
     @BeforeAll
     static void start() {
@@ -120,6 +121,7 @@ class PostprocessIT {
 
         JsonNode snapshot = awaitSnapshot(s -> s.get("turnCount").asInt() == 3
             && s.get("recentTurns").get(2).get("status").asText().equals("completed"));
+        snapshotOffset = snapshot.get("ledgerOffset").asLong();
         assertEquals("Ada", snapshot.get("facts").get("name").asText());
         assertEquals("Lisbon", snapshot.get("facts").get("location").asText());
         JsonNode promise = snapshot.get("openCommitments").get(0);
@@ -128,6 +130,8 @@ class PostprocessIT {
         assertTrue(promise.get("text").asText().contains("remind you"), promise.toString());
         assertTrue(promise.get("dueAt").asText().endsWith("T09:00:00Z"), promise.toString());
 
+        // Interactive queries see the store before the exactly-once commit makes the topics' records readable.
+        await().atMost(WAIT).until(() -> !readAll(Topics.COMMITMENTS).isEmpty());
         List<Commitment> commitments = readAll(Topics.COMMITMENTS);
         assertEquals(1, commitments.stream().filter(c -> c.getSessionId().equals(session)).count());
         assertEquals(CommitmentStatus.OPEN, commitments.get(0).getStatus());
@@ -150,6 +154,8 @@ class PostprocessIT {
     @Order(2)
     @DisplayName("the next turn's context holds the snapshot's facts and open promise, and reply N-1")
     void contextFromSnapshot() throws Exception {
+        // The worker reads snapshots once they are committed; wait for that one rather than race it.
+        await().atMost(WAIT).until(() -> worker.snapshotOffset(session) >= snapshotOffset);
         JsonNode context = echo("What do you know about me?");
         String memory = context.get(0).get("content").asText();
         assertEquals("system", context.get(0).get("role").asText());
@@ -177,6 +183,9 @@ class PostprocessIT {
             && s.get("recentTurns").get(s.get("recentTurns").size() - 1).get("status").asText().equals("completed"));
         assertEquals("Ada", snapshot.get("facts").get("name").asText(), "state from before the stop is kept");
         assertEquals(1, snapshot.get("openCommitments").size());
+        // Once the catch-up is committed (the sessions topic has it), the commitments topic shows what it emitted.
+        await().atMost(WAIT).until(() -> readAll(Topics.SESSIONS).stream()
+            .anyMatch(s -> s.getSessionId().equals(session) && s.getTurnCount() == 6));
         assertEquals(1, readAll(Topics.COMMITMENTS).size(), "nothing is re-emitted after a restart");
         snapshotBeforeReset = snapshot;
     }
@@ -187,9 +196,9 @@ class PostprocessIT {
     void resetRebuildsTheSameSnapshot() throws Exception {
         int port = postprocess.port();
         postprocess.close();
+        int before = readAll(Topics.SESSIONS).size();
         postprocess = PostprocessApp.start(vertx, postprocessConfig.withPortAndStateDir(port,
             postprocessConfig.stateDir()).withReset(true));
-        int before = readAll(Topics.SESSIONS).size();
         await().atMost(WAIT).until(() -> readAll(Topics.SESSIONS).size() > before
             && api.send("GET", "/v1/sessions/" + session, null).statusCode() == 200);
         JsonNode rebuilt = awaitSnapshot(s -> s.get("ledgerOffset").asLong()
