@@ -12,12 +12,12 @@ import dev.parley.avro.UserTurn;
 import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.ids.UuidV7;
+import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.backend.LlmBackend;
 import io.vertx.core.Vertx;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -357,18 +357,8 @@ public final class TurnConsumer implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), error.getMessage());
-        DeadLetter letter = DeadLetter.newBuilder()
-            .setOriginalTopic(record.topic())
-            .setOriginalPartition(record.partition())
-            .setOriginalOffset(record.offset())
-            .setOriginalKey(record.key() == null ? null
-                : ByteBuffer.wrap(record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setReason(String.valueOf(error.getMessage()))
-            .setExceptionClass(error.getClass().getName())
-            .setConsumer(config.groupId())
-            .setTimestamp(Instant.now())
-            .build();
+        DeadLetter letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(),
+            record.value(), error.getMessage(), error, config.groupId(), Instant.now());
         deadLetters.add(new ProducerRecord<>(Topics.DLQ.name(), record.key(),
             deadLetterSerde.serializer().serialize(Topics.DLQ.name(), letter)));
     }

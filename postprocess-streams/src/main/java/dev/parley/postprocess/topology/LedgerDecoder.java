@@ -2,8 +2,8 @@ package dev.parley.postprocess.topology;
 
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.LedgerEvent;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.parley.schemas.topics.DeadLetters;
+import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -61,16 +61,7 @@ final class LedgerDecoder implements Processor<String, byte[], String, SpecificR
     }
 
     private DeadLetter deadLetter(RecordMetadata where, Record<String, byte[]> record, RuntimeException error) {
-        return DeadLetter.newBuilder()
-            .setOriginalTopic(where.topic())
-            .setOriginalPartition(where.partition())
-            .setOriginalOffset(where.offset())
-            .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-            .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setReason(String.valueOf(error.getMessage()))
-            .setExceptionClass(error.getClass().getName())
-            .setConsumer(consumerName)
-            .setTimestamp(java.time.Instant.ofEpochMilli(record.timestamp()))
-            .build();
+        return DeadLetters.of(where.topic(), where.partition(), where.offset(), record.key(), record.value(),
+            error.getMessage(), error, consumerName, Instant.ofEpochMilli(record.timestamp()));
     }
 }
