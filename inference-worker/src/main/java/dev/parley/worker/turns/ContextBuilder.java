@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -96,8 +98,7 @@ public final class ContextBuilder implements AutoCloseable {
             : snapshots.get(sessionId).filter(s -> s.getLedgerPartition() == partition);
         History history = new History();
         TopicPartition ledgerPartition = new TopicPartition(Topics.LEDGER.name(), partition);
-        java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> sink =
-            record -> apply(history, sessionId, turnOffset, record);
+        Consumer<ConsumerRecord<byte[], byte[]>> sink = record -> apply(history, sessionId, turnOffset, record);
         if (snapshot.isPresent()) {
             history.start(snapshot.get(), turnId);
             scanner.scanFromOffset(ledgerPartition, snapshot.get().getLedgerOffset() + 1, mustSee, sink);
@@ -108,8 +109,7 @@ public final class ContextBuilder implements AutoCloseable {
         return withinBudget(history, userText);
     }
 
-    private void apply(History history, String sessionId, long turnOffset,
-                       org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+    private void apply(History history, String sessionId, long turnOffset, ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null || !sessionId.equals(new String(record.key(), StandardCharsets.UTF_8))) {
             return;
         }

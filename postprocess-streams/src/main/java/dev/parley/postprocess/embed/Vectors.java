@@ -1,20 +1,14 @@
 package dev.parley.postprocess.embed;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
-/** Arithmetic, storage encoding and hashing for embedding vectors. */
+/** Arithmetic, Avro conversion and hashing for embedding vectors. */
 public final class Vectors {
-
-    /**
-     * Stored vectors are IEEE 754 float32, 4 bytes per component, little-endian: the byte order of x86 and ARM,
-     * and of the raw float32 blobs other vector tools read.
-     */
-    public static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private Vectors() {
     }
@@ -61,25 +55,21 @@ public final class Vectors {
         return normalized;
     }
 
-    /** The vector as {@code 4 * v.length} bytes, float32 in {@link #BYTE_ORDER}. */
-    public static byte[] toBytes(float[] v) {
-        ByteBuffer buffer = ByteBuffer.allocate(Float.BYTES * v.length).order(BYTE_ORDER);
-        buffer.asFloatBuffer().put(v);
-        return buffer.array();
+    /** The vector as Avro holds it ({@code EmbeddingIndexed.vector}). */
+    public static List<Float> toList(float[] v) {
+        List<Float> values = new ArrayList<>(v.length);
+        for (float value : v) {
+            values.add(value);
+        }
+        return values;
     }
 
-    /**
-     * The vector written by {@link #toBytes(float[])}.
-     *
-     * @throws IllegalArgumentException when the length is not a multiple of 4
-     */
-    public static float[] fromBytes(byte[] b) {
-        if (b.length % Float.BYTES != 0) {
-            throw new IllegalArgumentException(
-                    "a stored vector is 4 bytes per component, but got " + b.length + " bytes");
+    /** A vector Avro holds, as an array. */
+    public static float[] toArray(List<Float> values) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
         }
-        float[] v = new float[b.length / Float.BYTES];
-        ByteBuffer.wrap(b).order(BYTE_ORDER).asFloatBuffer().get(v);
         return v;
     }
 

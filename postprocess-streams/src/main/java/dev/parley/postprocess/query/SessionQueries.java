@@ -101,18 +101,10 @@ public final class SessionQueries {
                 Serdes.String().serializer())) {
             items.forEachRemaining(item -> {
                 if (item.value.getModel().equals(embedder.modelId())) {
-                    best.offer(item.value, Vectors.cosine(target, toArray(item.value.getVector())));
+                    best.offer(item.value, Vectors.cosine(target, Vectors.toArray(item.value.getVector())));
                 }
             });
         }
         return best.results().stream().map(s -> new Hit(s.item(), s.score())).toList();
-    }
-
-    private static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 }

@@ -8,8 +8,8 @@ import dev.parley.avro.UserTurn;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.EmbeddingException;
 import dev.parley.postprocess.embed.Vectors;
+import dev.parley.schemas.topics.DeadLetters;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,13 +112,8 @@ final class EmbeddingProcessor implements Processor<String, LedgerEvent, String,
     /** Embeds one item; false when the embedder failed retriably (the item is then waiting in the retry store). */
     private boolean attempt(String retryKey, EmbeddingIndexed item, long offset, boolean queued) {
         try {
-            float[] vector = embedder.embed(item.getText());
-            List<Float> values = new ArrayList<>(vector.length);
-            for (float v : vector) {
-                values.add(v);
-            }
-            EmbeddingIndexed done = EmbeddingIndexed.newBuilder(item).setModel(embedder.modelId()).setVector(values)
-                .build();
+            EmbeddingIndexed done = EmbeddingIndexed.newBuilder(item).setModel(embedder.modelId())
+                .setVector(Vectors.toList(embedder.embed(item.getText()))).build();
             vectors.put(vectorKey(item.getSessionId(), item.getSourceEventId()), done);
             context.forward(new Record<String, SpecificRecord>(item.getSessionId(), done,
                 item.getTimestamp().toEpochMilli()), PostprocessTopology.EMBEDDINGS_SINK);
@@ -166,17 +161,9 @@ final class EmbeddingProcessor implements Processor<String, LedgerEvent, String,
     }
 
     private void deadLetter(EmbeddingIndexed item, long offset, EmbeddingException error) {
-        DeadLetter letter = DeadLetter.newBuilder()
-            .setOriginalTopic(context.recordMetadata().map(RecordMetadata::topic).orElse(PostprocessTopology.LEDGER))
-            .setOriginalPartition(context.taskId().partition())
-            .setOriginalOffset(offset)
-            .setOriginalKey(null)
-            .setOriginalValue(null)
-            .setReason("embedding event " + item.getSourceEventId() + " failed: " + error.getMessage())
-            .setExceptionClass(error.getClass().getName())
-            .setConsumer(consumerName)
-            .setTimestamp(Instant.ofEpochMilli(item.getTimestamp().toEpochMilli()))
-            .build();
+        DeadLetter letter = DeadLetters.of(PostprocessTopology.LEDGER, context.taskId().partition(), offset,
+            null, null, "embedding event " + item.getSourceEventId() + " failed: " + error.getMessage(),
+            error, consumerName, item.getTimestamp());
         context.forward(new Record<String, SpecificRecord>(item.getSessionId(), letter,
             item.getTimestamp().toEpochMilli()), PostprocessTopology.DLQ_SINK);
     }
