@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.postprocess.StubHttpServer;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class OllamaEmbedderTest {
             + "\"total_duration\":14143917,\"load_duration\":1019500,\"prompt_eval_count\":3}";
 
     @RegisterExtension
-    final StubEmbeddingServer server = new StubEmbeddingServer();
+    final StubHttpServer server = new StubHttpServer();
 
     @Test
     @DisplayName("posts model and input to /api/embed and returns embeddings[0] normalized")

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.postprocess.StubHttpServer;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -22,7 +23,7 @@ class OpenAiEmbedderTest {
             + "\"embedding\":[3.0,4.0]}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":2}}";
 
     @RegisterExtension
-    final StubEmbeddingServer server = new StubEmbeddingServer();
+    final StubHttpServer server = new StubHttpServer();
 
     @Test
     @DisplayName("posts model and input with the bearer key to /v1/embeddings and returns data[0].embedding normalized")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.postprocess.StubHttpServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +24,7 @@ class RemoteEmbedderFailuresTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    final StubEmbeddingServer server = new StubEmbeddingServer();
+    final StubHttpServer server = new StubHttpServer();
 
     /** A named way to build each remote embedder against a URL. */
     record Kind(String name, BiFunction<URI, Duration, Embedder> create) {

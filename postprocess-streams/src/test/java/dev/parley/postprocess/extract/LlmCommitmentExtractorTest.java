@@ -8,26 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.parley.postprocess.StubHttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LlmCommitmentExtractorTest {
 
@@ -38,64 +28,18 @@ class LlmCommitmentExtractorTest {
     private static final String REPLY = "Sure! I'll remind you tomorrow at 9am to call the dentist.";
     private static final String PROMISE = "I'll remind you tomorrow at 9am to call the dentist.";
 
-    private HttpServer server;
-    private ExecutorService executor;
-    private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicInteger requests = new AtomicInteger();
-
-    private volatile int status = 200;
-    private volatile String responseBody = completion("[]");
-    private volatile boolean stall;
-    private volatile Recorded recorded;
-
-    private record Recorded(String method, String path, String authorization, String contentType, String body) {
-    }
+    @RegisterExtension
+    final StubHttpServer server = new StubHttpServer();
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        executor = Executors.newCachedThreadPool();
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-    }
-
-    @AfterEach
-    void stopServer() throws InterruptedException {
-        release.countDown();
-        server.stop(0);
-        executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestHeaders().getFirst("Authorization"),
-                exchange.getRequestHeaders().getFirst("Content-Type"), body);
-        if (stall) {
-            awaitRelease();
-        }
-        byte[] bytes = responseBody.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private void awaitRelease() {
-        try {
-            release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    void answerWithNoPromises() {
+        server.answer(200, completion("[]"));
     }
 
     @Test
     @DisplayName("a promise with a due time becomes a commitment due at that instant")
     void promiseWithDue() {
-        responseBody = completion("[{\"text\": \"" + PROMISE + "\", \"due\": \"2024-03-06T09:00:00Z\"}]");
+        server.answer(200, completion("[{\"text\": \"" + PROMISE + "\", \"due\": \"2024-03-06T09:00:00Z\"}]"));
         assertEquals(List.of(new ExtractedCommitment(PROMISE, at("2024-03-06T09:00:00Z"))),
                 extractor("sk-test").extract(REPLY, REPLY_AT));
     }
@@ -103,8 +47,8 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("a promise with a null due has no due time, and several come back in the model's order")
     void promiseWithoutDue() {
-        responseBody = completion("[{\"text\": \"I'll look into the pricing.\", \"due\": null},"
-                + " {\"text\": \"I'll send you the report on Friday.\", \"due\": \"2024-03-08T09:00:00Z\"}]");
+        server.answer(200, completion("[{\"text\": \"I'll look into the pricing.\", \"due\": null},"
+                + " {\"text\": \"I'll send you the report on Friday.\", \"due\": \"2024-03-08T09:00:00Z\"}]"));
         assertEquals(List.of(new ExtractedCommitment("I'll look into the pricing.", null),
                 new ExtractedCommitment("I'll send you the report on Friday.", at("2024-03-08T09:00:00Z"))),
                 extractor(null).extract("I'll look into the pricing. I'll send you the report on Friday.", REPLY_AT));
@@ -113,15 +57,15 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("an empty array means no promises")
     void noPromises() {
-        responseBody = completion("[]");
+        server.answer(200, completion("[]"));
         assertEquals(List.of(), extractor(null).extract("Kafka keeps records in order per partition.", REPLY_AT));
     }
 
     @Test
     @DisplayName("an array inside a ```json fenced block, with words around it, is read")
     void fencedJson() {
-        responseBody = completion("Here are the promises:\n```json\n[{\"text\": \"" + PROMISE
-                + "\", \"due\": \"2024-03-06T09:00:00Z\"}]\n```\nLet me know if you need more.");
+        server.answer(200, completion("Here are the promises:\n```json\n[{\"text\": \"" + PROMISE
+                + "\", \"due\": \"2024-03-06T09:00:00Z\"}]\n```\nLet me know if you need more."));
         assertEquals(List.of(new ExtractedCommitment(PROMISE, at("2024-03-06T09:00:00Z"))),
                 extractor(null).extract(REPLY, REPLY_AT));
     }
@@ -130,7 +74,7 @@ class LlmCommitmentExtractorTest {
     @DisplayName("entries without text are skipped, long text is capped, and a due that does not parse is null")
     void lenientEntries() {
         String longPromise = "I'll follow up " + "with every detail of the plan ".repeat(10) + "tomorrow.";
-        responseBody = completion(JSON.createArrayNode()
+        server.answer(200, completion(JSON.createArrayNode()
                 .add(JSON.createObjectNode().putNull("text").put("due", "2024-03-06T09:00:00Z"))
                 .add(JSON.createObjectNode().put("text", "   ").putNull("due"))
                 .add(JSON.createObjectNode().put("due", "2024-03-06T09:00:00Z"))
@@ -139,7 +83,7 @@ class LlmCommitmentExtractorTest {
                 .add(JSON.createObjectNode().put("text", "I'll ping you at 6pm.").put("due", "2024-03-05T18:00:00+00:00"))
                 .add(JSON.createObjectNode().put("text", "I'll email you tonight.").put("due", "2024-03-05T20:00:00"))
                 .add(JSON.createObjectNode().put("text", longPromise).put("due", 42))
-                .toString());
+                .toString()));
         List<ExtractedCommitment> found = extractor(null).extract(REPLY, REPLY_AT);
         assertEquals(4, found.size(), found.toString());
         assertEquals(new ExtractedCommitment("I'll check back in an hour.", null), found.get(0));
@@ -156,14 +100,14 @@ class LlmCommitmentExtractorTest {
             + "the reply and its timestamp")
     void request() throws IOException {
         extractor("sk-test").extract(REPLY, REPLY_AT);
-        assertEquals("POST", recorded.method());
-        assertEquals("/v1/chat/completions", recorded.path());
-        assertEquals("Bearer sk-test", recorded.authorization());
-        assertEquals("application/json", recorded.contentType());
-        JsonNode request = JSON.readTree(recorded.body());
+        assertEquals("POST", server.lastMethod());
+        assertEquals("/v1/chat/completions", server.lastPath());
+        assertEquals("Bearer sk-test", server.lastAuthorization());
+        assertEquals("application/json", server.lastContentType());
+        JsonNode request = JSON.readTree(server.lastBody());
         assertEquals("tiny-model", request.get("model").asText());
         assertFalse(request.get("stream").asBoolean(true));
-        assertTrue(request.get("temperature").isNumber(), recorded.body());
+        assertTrue(request.get("temperature").isNumber(), server.lastBody());
         assertEquals(0.0, request.get("temperature").asDouble(-1));
         assertEquals("system", request.at("/messages/0/role").asText());
         assertEquals(LlmCommitmentExtractor.SYSTEM_PROMPT, request.at("/messages/0/content").asText());
@@ -179,7 +123,7 @@ class LlmCommitmentExtractorTest {
     @DisplayName("without an API key no Authorization header is sent")
     void noKeyNoHeader() {
         extractor(null).extract(REPLY, REPLY_AT);
-        assertNull(recorded.authorization());
+        assertNull(server.lastAuthorization());
     }
 
     @Test
@@ -187,13 +131,13 @@ class LlmCommitmentExtractorTest {
     void blankReplyNoRequest() {
         assertEquals(List.of(), extractor(null).extract("  \n", REPLY_AT));
         assertEquals(List.of(), extractor(null).extract(null, REPLY_AT));
-        assertEquals(0, requests.get());
+        assertEquals(0, server.requests());
     }
 
     @Test
     @DisplayName("an answer that is not JSON fails, naming the status and quoting the answer")
     void garbageFails() {
-        responseBody = completion("The assistant promised to remind the user about the dentist.");
+        server.answer(200, completion("The assistant promised to remind the user about the dentist."));
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
                 () -> extractor(null).extract(REPLY, REPLY_AT));
         assertTrue(e.getMessage().contains("not JSON"), e.getMessage());
@@ -206,7 +150,7 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("JSON that is not an array fails")
     void notAnArrayFails() {
-        responseBody = completion("{\"text\": \"" + PROMISE + "\", \"due\": null}");
+        server.answer(200, completion("{\"text\": \"" + PROMISE + "\", \"due\": null}"));
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
                 () -> extractor(null).extract(REPLY, REPLY_AT));
         assertTrue(e.getMessage().contains("not a JSON array"), e.getMessage());
@@ -215,7 +159,7 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("a body without choices[0].message.content fails as malformed")
     void malformedBodyFails() {
-        responseBody = "<html>gateway says hi</html>";
+        server.answer(200, "<html>gateway says hi</html>");
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
                 () -> extractor(null).extract(REPLY, REPLY_AT));
         assertTrue(e.getMessage().contains("malformed"), e.getMessage());
@@ -225,8 +169,7 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("a 500 answer fails with the status and the server's message")
     void serverErrorFails() {
-        status = 500;
-        responseBody = "{\"error\":\"model overloaded\"}";
+        server.answer(500, "{\"error\":\"model overloaded\"}");
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
                 () -> extractor(null).extract(REPLY, REPLY_AT));
         assertTrue(e.getMessage().contains("HTTP 500"), e.getMessage());
@@ -238,7 +181,7 @@ class LlmCommitmentExtractorTest {
     @Test
     @DisplayName("a server slower than the timeout fails with a timeout")
     void timeoutFails() {
-        stall = true;
+        server.hang();
         LlmCommitmentExtractor impatient = new LlmCommitmentExtractor(base("/v1"), "tiny-model", null,
                 Duration.ofMillis(200));
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
@@ -251,7 +194,7 @@ class LlmCommitmentExtractorTest {
     @DisplayName("an unreachable server fails with an extractor exception, not an IOException")
     void unreachableFails() {
         URI gone = base("/v1");
-        server.stop(0);
+        server.stop();
         LlmCommitmentExtractor extractor = new LlmCommitmentExtractor(gone, "m", null, TIMEOUT);
         CommitmentExtractorException e = assertThrows(CommitmentExtractorException.class,
                 () -> extractor.extract(REPLY, REPLY_AT));
@@ -274,7 +217,7 @@ class LlmCommitmentExtractorTest {
     }
 
     private URI base(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create(server.baseUrl() + path);
     }
 
     private static Long at(String instant) {

@@ -1,4 +1,4 @@
-package dev.parley.postprocess.embed;
+package dev.parley.postprocess;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,14 +18,17 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A loopback HTTP server for embedder tests, fresh for each test when registered with {@code @RegisterExtension}:
- * answers every request with one canned reply and records the last request.
+ * A loopback HTTP server for tests of HTTP clients (embedders, LLM summarizer and extractor), fresh for each test when
+ * registered with {@code @RegisterExtension}: answers every request with one canned reply and records the last
+ * request. A hanging request is released when the server stops, at the latest when the test ends.
  */
-final class StubEmbeddingServer implements BeforeEachCallback, AfterEachCallback {
+public final class StubHttpServer implements BeforeEachCallback, AfterEachCallback {
 
     private HttpServer server;
     private ExecutorService executor;
     private CountDownLatch closing;
+    private URI baseUrl;
+    private boolean stopped;
     private final AtomicInteger requests = new AtomicInteger();
 
     private volatile int status = 200;
@@ -38,63 +41,89 @@ final class StubEmbeddingServer implements BeforeEachCallback, AfterEachCallback
     private volatile String lastAuthorization;
     private volatile String lastContentType;
 
+    public StubHttpServer() {
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         executor = Executors.newCachedThreadPool();
         closing = new CountDownLatch(1);
+        stopped = false;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+        baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        stop();
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The server's root, e.g. {@code http://127.0.0.1:40123}; append a path with
+     * {@code URI.create(server.baseUrl() + "/v1")}. Still answers after {@link #stop()}, naming the now closed port.
+     */
+    public URI baseUrl() {
+        if (baseUrl == null) {
+            throw new IllegalStateException("not started: register the stub server with @RegisterExtension");
+        }
+        return baseUrl;
+    }
+
+    /**
+     * Releases hanging requests and closes the port, so later connections to {@link #baseUrl()} are refused.
+     * Safe to call more than once; the extension calls it after each test.
+     */
+    public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         // let hanging handlers return before the server waits for its exchanges to finish
         closing.countDown();
         server.stop(0);
-        executor.shutdownNow();
     }
 
-    /** The server's root, e.g. {@code http://127.0.0.1:40123}. */
-    URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    }
-
-    StubEmbeddingServer answer(int status, String reply) {
+    /** Answers every following request with this status and body (served as JSON). */
+    public StubHttpServer answer(int status, String reply) {
         this.status = status;
         this.reply = reply;
         this.hang = false;
         return this;
     }
 
-    /** Reads each request, then never answers until the server closes. */
-    StubEmbeddingServer hang() {
+    /** Reads each request, then never answers until the server stops. */
+    public StubHttpServer hang() {
         this.hang = true;
         return this;
     }
 
-    int requests() {
+    /** How many requests reached the server. */
+    public int requests() {
         return requests.get();
     }
 
-    String lastMethod() {
+    public String lastMethod() {
         return lastMethod;
     }
 
-    String lastPath() {
+    public String lastPath() {
         return lastPath;
     }
 
-    String lastBody() {
+    public String lastBody() {
         return lastBody;
     }
 
-    String lastAuthorization() {
+    public String lastAuthorization() {
         return lastAuthorization;
     }
 
-    String lastContentType() {
+    public String lastContentType() {
         return lastContentType;
     }
 
