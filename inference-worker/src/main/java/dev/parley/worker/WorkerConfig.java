@@ -15,7 +15,8 @@ public record WorkerConfig(
     int maxConcurrentGenerations,
     int contextBudgetChars,
     Duration tokenCoalesce,
-    String systemPrompt) {
+    String systemPrompt,
+    Duration sessionTimeout) {
 
     public static final String WORKER_ID = "PARLEY_WORKER_ID";
     public static final String GROUP_ID = "PARLEY_WORKER_GROUP";
@@ -23,9 +24,25 @@ public record WorkerConfig(
     public static final String CONTEXT_BUDGET = "PARLEY_CONTEXT_BUDGET_CHARS";
     public static final String TOKEN_COALESCE_MS = "PARLEY_TOKEN_COALESCE_MS";
     public static final String SYSTEM_PROMPT = "PARLEY_SYSTEM_PROMPT";
+    public static final String SESSION_TIMEOUT_MS = "PARLEY_WORKER_SESSION_TIMEOUT_MS";
+
+    /**
+     * How long the group waits for a worker that stopped heartbeating before its partitions go to another one:
+     * the fail-over time for a worker that does not come back. A worker that restarts with the same id takes
+     * its partitions back at once (static membership), whatever this is.
+     */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     public WorkerConfig {
         kafka = Map.copyOf(kafka);
+    }
+
+    /** With the default session timeout. */
+    public WorkerConfig(String workerId, String groupId, Map<String, Object> kafka, BackendConfig backend,
+                        int maxConcurrentGenerations, int contextBudgetChars, Duration tokenCoalesce,
+                        String systemPrompt) {
+        this(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars, tokenCoalesce,
+            systemPrompt, DEFAULT_SESSION_TIMEOUT);
     }
 
     public static WorkerConfig fromEnvironment(Env env) {
@@ -37,13 +54,21 @@ public record WorkerConfig(
             env.integer(MAX_CONCURRENT, 256, 1, 100_000),
             env.integer(CONTEXT_BUDGET, 16_000, 100, 10_000_000),
             env.millis(TOKEN_COALESCE_MS, Duration.ZERO),
-            env.string(SYSTEM_PROMPT, ""));
+            env.string(SYSTEM_PROMPT, ""),
+            // the broker's group.{min,max}.session.timeout.ms bound it too (6 s and 30 min by default)
+            Duration.ofMillis(env.integer(SESSION_TIMEOUT_MS, (int) DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000,
+                1_800_000)));
         env.validate();
         return config;
     }
 
     public WorkerConfig withWorkerId(String workerId) {
         return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt);
+            tokenCoalesce, systemPrompt, sessionTimeout);
+    }
+
+    public WorkerConfig withSessionTimeout(Duration sessionTimeout) {
+        return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout);
     }
 }

@@ -52,6 +52,14 @@ final class PartitionTurns {
         nextOffset = Math.max(nextOffset, offset + 1);
     }
 
+    /**
+     * The consumer's position: past the records delivered and also past what is never delivered (transaction
+     * markers, aborted records), so a partition that ends with a marker finishes its catch-up too.
+     */
+    void positionAt(long position) {
+        nextOffset = Math.max(nextOffset, position);
+    }
+
     boolean known(String turnId) {
         return openByTurn.containsKey(turnId) || finished.contains(turnId);
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +46,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -63,6 +66,9 @@ import org.slf4j.LoggerFactory;
  * to the consumer group's generation, so a worker that lost its partitions cannot commit anything any more.
  * After an assignment the partition is first read up to its end offset: turns a previous owner finished are
  * skipped, and those it left open are regenerated with the next attempt number.
+ *
+ * <p>The worker is a static member of its group ({@code group.instance.id} from the worker id): a worker that
+ * restarts with the same id takes its partitions back at once instead of waiting out its old session.
  */
 public final class TurnConsumer implements AutoCloseable {
 
@@ -165,6 +171,8 @@ public final class TurnConsumer implements AutoCloseable {
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             log.error("Worker {} stops: its transactional producer can no longer write ({})", config.workerId(),
                 e.toString());
+        } catch (FencedInstanceIdException e) {
+            log.error("Worker {} stops: another worker joined the group with the same id", config.workerId());
         } catch (RuntimeException e) {
             if (running) {
                 log.error("Worker {} turn consumer failed", config.workerId(), e);
@@ -174,7 +182,12 @@ public final class TurnConsumer implements AutoCloseable {
             if (!crashed) {
                 commitQuietly();
             }
-            consumer.close(crashed ? Duration.ZERO : Duration.ofSeconds(10));
+            // A clean stop leaves the group so the partitions move at once; a crash stays in it like a killed
+            // process would, until the same worker id comes back or the session times out.
+            consumer.close(crashed
+                ? CloseOptions.groupMembershipOperation(GroupMembershipOperation.REMAIN_IN_GROUP).withTimeout(Duration.ZERO)
+                : CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
         }
     }
 
@@ -221,9 +234,15 @@ public final class TurnConsumer implements AutoCloseable {
         }
     }
 
-    /** Partitions that have been read up to their end offset at assignment schedule their unfinished turns. */
+    /**
+     * Partitions that have been read up to their end offset at assignment schedule their unfinished turns. The
+     * consumer's position counts what the records do not show: transaction markers, aborted records.
+     */
     private void finishCatchUps() {
         for (PartitionTurns turns : partitions.values()) {
+            if (turns.catchingUp()) {
+                turns.positionAt(consumer.position(turns.partition));
+            }
             if (!turns.catchingUp()) {
                 List<TurnTask> pending = turns.finishCatchUp();
                 if (!pending.isEmpty()) {
@@ -436,6 +455,8 @@ public final class TurnConsumer implements AutoCloseable {
             }
             Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
             for (TopicPartition tp : assigned) {
+                // read_committed: the end is the last stable offset. A turn behind a transaction that a dead
+                // worker left open is read after the catch-up, but that worker could not read it either.
                 partitions.put(tp, new PartitionTurns(tp, consumer.position(tp), ends.get(tp)));
             }
             log.info("Worker {} assigned {}", config.workerId(), assigned);
@@ -482,6 +503,10 @@ public final class TurnConsumer implements AutoCloseable {
         Map<String, Object> c = new HashMap<>(config.kafka());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "parley-worker-" + config.workerId());
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "parley-worker-" + config.workerId());
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            (int) Math.max(500, config.sessionTimeout().toMillis() / 5));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -500,6 +525,10 @@ public final class TurnConsumer implements AutoCloseable {
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "parley-worker-ledger-" + config.workerId());
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A transaction lives for one commit (milliseconds). A worker that died with one open holds back
+        // read_committed readers of those partitions (the next owner's catch-up) until the broker aborts it:
+        // keep that short. A restart with the same id aborts it at once (initTransactions).
+        c.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         return c;
     }
 
