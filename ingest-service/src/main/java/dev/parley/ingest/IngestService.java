@@ -9,6 +9,7 @@ import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.ingest.ledger.LedgerLookup;
 import dev.parley.ingest.ledger.LedgerWriter;
 import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnCommits;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.postprocess.PostprocessClient;
@@ -39,6 +40,8 @@ public final class IngestService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a final chunk may wait for its turn's terminal ledger event before the connection is failed. */
+    private static final Duration TERMINAL_WAIT = Duration.ofMinutes(10);
 
     private final HttpServer server;
     private final TokenStreams streams;
@@ -89,12 +92,14 @@ public final class IngestService implements AutoCloseable {
             started.push(postprocess);
 
             LedgerLookup lookup = new LedgerLookup(vertx, ledger);
-            TokenStreams streams = new TokenStreams(vertx, tokens, config.clientBufferEvents(), config.clientStall());
+            TurnTracker tracker = new TurnTracker(writer, lookup);
+            TokenStreams streams = new TokenStreams(vertx, tokens, new TurnCommits(vertx, tracker, TERMINAL_WAIT),
+                    config.clientBufferEvents(), config.clientStall());
             Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
                     writer, lookup);
             ApiRouter.Parts parts = new ApiRouter.Parts(sessions,
                     new TurnIntake(writer, lookup, config.clientTurnWindow()),
-                    new TurnTracker(writer, lookup),
+                    tracker,
                     streams,
                     new ReadinessCheck(admin, Topics.all()),
                     postprocess);

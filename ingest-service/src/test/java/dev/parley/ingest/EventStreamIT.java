@@ -170,6 +170,53 @@ class EventStreamIT {
     }
 
     @Test
+    @DisplayName("done waits for the turn's terminal ledger event: a final chunk alone is not the end")
+    void doneWaitsForTheCommit() {
+        String sessionId = gateway.api().createSession();
+        SseClient sse = open(sessionId, "", Map.of());
+        String turnId = gateway.api().submitTurn(sessionId, "hi");
+        worker.chunk(sessionId, turnId, 1, 0, "Hel");
+        worker.chunk(sessionId, turnId, 1, 1, "lo");
+        worker.doneUnrecorded(sessionId, turnId, 1, 2, null);
+
+        await().atMost(TIMEOUT).until(() -> sse.events("token").size() == 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !sse.hasEvent("done"));
+
+        worker.reply(sessionId, turnId, 1, "Hello");
+        await().atMost(TIMEOUT).until(() -> sse.hasEvent("done"));
+        assertEquals(List.of("token", "token", "done"), types(sse.events()));
+        assertEquals(1, sse.events("done").get(0).data().getInteger("attempt"));
+    }
+
+    @Test
+    @DisplayName("a final chunk the ledger never recorded (its worker died before the commit) never reaches a "
+            + "client: the regenerated attempt follows with reset, and its done is the only one")
+    void unrecordedDoneIsNeverSent() {
+        String sessionId = gateway.api().createSession();
+        SseClient sse = open(sessionId, "", Map.of());
+        String turnId = gateway.api().submitTurn(sessionId, "hi");
+        worker.chunk(sessionId, turnId, 1, 0, "first ");
+        worker.chunk(sessionId, turnId, 1, 1, "try");
+        worker.doneUnrecorded(sessionId, turnId, 1, 2, null);
+        await().atMost(TIMEOUT).until(() -> sse.events("token").size() == 2);
+
+        worker.chunk(sessionId, turnId, 2, 0, "second ");
+        worker.chunk(sessionId, turnId, 2, 1, "try");
+        worker.done(sessionId, turnId, 2, 2, null);
+
+        await().atMost(TIMEOUT).until(() -> sse.hasEvent("done"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> sse.events("done").size() == 1);
+        assertEquals(List.of("token", "token", "reset", "token", "token", "done"), types(sse.events()));
+        assertEquals(2, sse.events("done").get(0).data().getInteger("attempt"));
+
+        // a client resuming from the start of the turn sees the same: attempt 1's final chunk stays unsent
+        SseClient resumed = open(sessionId, "?turnId=" + turnId, Map.of());
+        await().atMost(TIMEOUT).until(() -> resumed.hasEvent("done"));
+        assertEquals(types(sse.events()), types(resumed.events()));
+    }
+
+    @Test
     @DisplayName("failed and cancelled endings carry the partial text")
     void failedAndCancelled() {
         String sessionId = gateway.api().createSession();

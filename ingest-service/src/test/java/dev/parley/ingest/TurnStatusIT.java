@@ -64,8 +64,7 @@ class TurnStatusIT {
             CompletableFuture<Api.Response> waiting = gateway.api().getAsync(path(sessionId, turnId) + "?wait=30");
             // nothing ends the turn yet, so the waiting request must still be open
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
-            worker.stream(sessionId, turnId, 1, List.of("Streaming ", "equals ", "blocking"));
-            worker.reply(sessionId, turnId, 1, "Streaming equals blocking");
+            worker.stream(sessionId, turnId, 1, List.of("Streaming ", "equals ", "blocking")); // and its reply
 
             Api.Response answer = waiting.join();
             assertEquals(200, answer.status(), answer.body());

@@ -5,8 +5,9 @@ package dev.parley.ingest.ledger;
  *
  * @param text   the reply (completed) or the partial text (failed, cancelled); empty while pending
  * @param reason why it failed or was cancelled, else null
+ * @param attempt the generation attempt the terminal event records; 0 while there is none
  */
-public record TurnStatus(String turnId, State state, String text, String reason) {
+public record TurnStatus(String turnId, State state, String text, String reason, int attempt) {
 
     /** A turn's state as clients see it. */
     public enum State {
@@ -19,11 +20,11 @@ public record TurnStatus(String turnId, State state, String text, String reason)
     }
 
     public static TurnStatus unknown(String turnId) {
-        return new TurnStatus(turnId, State.UNKNOWN, "", null);
+        return new TurnStatus(turnId, State.UNKNOWN, "", null, 0);
     }
 
     public static TurnStatus pending(String turnId) {
-        return new TurnStatus(turnId, State.PENDING, "", null);
+        return new TurnStatus(turnId, State.PENDING, "", null, 0);
     }
 
     /** True once the turn has its one terminal ledger event. */

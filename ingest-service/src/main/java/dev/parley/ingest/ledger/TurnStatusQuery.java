@@ -28,12 +28,13 @@ final class TurnStatusQuery implements LedgerQuery<TurnStatus> {
         if (payload instanceof UserTurn) {
             exists = true;
         } else if (payload instanceof AssistantReply reply) {
-            terminal = new TurnStatus(turnId, TurnStatus.State.COMPLETED, reply.getText(), null);
+            terminal = new TurnStatus(turnId, TurnStatus.State.COMPLETED, reply.getText(), null, event.getAttempt());
         } else if (payload instanceof ReplyFailed failed) {
-            terminal = new TurnStatus(turnId, TurnStatus.State.FAILED, failed.getPartialText(), failed.getReason());
+            terminal = new TurnStatus(turnId, TurnStatus.State.FAILED, failed.getPartialText(), failed.getReason(),
+                    event.getAttempt());
         } else if (payload instanceof ReplyCancelled cancelled) {
             terminal = new TurnStatus(turnId, TurnStatus.State.CANCELLED, cancelled.getPartialText(),
-                    cancelled.getReason());
+                    cancelled.getReason(), event.getAttempt());
         }
         return terminal != null;
     }

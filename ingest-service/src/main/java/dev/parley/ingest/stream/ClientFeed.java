@@ -1,6 +1,8 @@
 package dev.parley.ingest.stream;
 
 import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.ledger.TurnCommits;
+import dev.parley.ingest.ledger.TurnStatus;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.Watch;
 import dev.parley.ingest.relay.WatchListener;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * bounded queue. A full queue refuses records, which suspends this watcher in the relay (nobody
  * else waits); once half drained it resumes from the first refused record. A client whose queue
  * stays full for the stall timeout is closed with {@code slow_consumer} and a cursor to resume from.
+ *
+ * <p>An attempt's final chunk ({@code done}, {@code failed}, {@code cancelled}) is held back until the ledger has
+ * the turn's terminal event: it goes out when that event records the same attempt, and is dropped when it records
+ * another one (a worker died between its last chunk and its commit; the new attempt follows with a reset). So the
+ * first terminal event a client sees is the ledger's.
  */
 public final class ClientFeed implements WatchListener<TokenChunk> {
 
@@ -33,10 +40,12 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private final Vertx vertx;
     private final Context context;
     private final EventSink sink;
+    private final String sessionId;
     private final int partition;
     private final int maxQueued;
     private final Duration stallTimeout;
     private final ChunkTranslator translator;
+    private final TurnCommits commits;
     private final Runnable onSlowClientClosed;
     private final Promise<Void> started = Promise.promise();
 
@@ -50,17 +59,21 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     // used on the context only
     private Watch<TokenChunk> watch;
     private Cursor lastHandled;
+    /** A final chunk waiting for the ledger's terminal event; nothing after it is delivered meanwhile. */
+    private Pending held;
     private boolean closed;
 
-    ClientFeed(Vertx vertx, Context context, EventSink sink, int partition, int maxQueued, Duration stallTimeout,
-               ChunkTranslator translator, Runnable onSlowClientClosed) {
+    ClientFeed(Vertx vertx, Context context, EventSink sink, String sessionId, int partition, int maxQueued,
+               Duration stallTimeout, ChunkTranslator translator, TurnCommits commits, Runnable onSlowClientClosed) {
         this.vertx = vertx;
         this.context = context;
         this.sink = sink;
+        this.sessionId = sessionId;
         this.partition = partition;
         this.maxQueued = maxQueued;
         this.stallTimeout = stallTimeout;
         this.translator = translator;
+        this.commits = commits;
         this.onSlowClientClosed = onSlowClientClosed;
     }
 
@@ -138,23 +151,74 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
         if (closed) {
             return;
         }
-        while (!sink.writeQueueFull()) {
+        if (held != null && supersededInQueue(held)) {
+            skip(held); // a newer attempt of the turn is already here: this one was never recorded
+        }
+        while (held == null && !sink.writeQueueFull()) {
             Pending next = queue.poll();
             if (next == null) {
                 break;
             }
             queued.decrementAndGet();
-            for (StreamEvent event : translator.translate(next.offset(), next.chunk())) {
-                sink.send(event);
+            if (next.chunk().getFinal$()) {
+                hold(next);
+            } else {
+                deliver(next);
             }
-            lastHandled = new Cursor(partition, next.offset());
         }
         if (queued.get() <= maxQueued / 2 && suspended.compareAndSet(true, false)) {
             watch.resumeDelivery();
         }
-        if (!queue.isEmpty()) {
+        if (held == null && !queue.isEmpty()) {
             sink.onDrain(this::scheduleDrain);
         }
+    }
+
+    private void deliver(Pending next) {
+        for (StreamEvent event : translator.translate(next.offset(), next.chunk())) {
+            sink.send(event);
+        }
+        lastHandled = new Cursor(partition, next.offset());
+    }
+
+    /** Waits for the ledger before the final chunk goes out; a client resuming meanwhile gets it held again. */
+    private void hold(Pending last) {
+        held = last;
+        TokenChunk chunk = last.chunk();
+        commits.committed(sessionId, partition, chunk.getTurnId()).onComplete(answer -> context.runOnContext(x -> {
+            if (closed || held != last) {
+                return;
+            }
+            if (answer.failed()) {
+                close();
+                sink.fail("unavailable", "cannot read the ledger: " + answer.cause().getMessage(), lastHandled);
+                return;
+            }
+            TurnStatus status = answer.result();
+            held = null;
+            if (status.state() == TurnStatus.State.UNKNOWN || status.attempt() == chunk.getAttempt()) {
+                deliver(last);
+            } else {
+                skip(last);
+            }
+            drain();
+        }));
+    }
+
+    private void skip(Pending notRecorded) {
+        held = null;
+        lastHandled = new Cursor(partition, notRecorded.offset());
+    }
+
+    private boolean supersededInQueue(Pending last) {
+        String turnId = last.chunk().getTurnId();
+        int attempt = last.chunk().getAttempt();
+        for (Pending pending : queue) {
+            if (pending.chunk().getTurnId().equals(turnId) && pending.chunk().getAttempt() > attempt) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeIfStillStalled(long suspension) {

@@ -1,6 +1,7 @@
 package dev.parley.ingest.stream;
 
 import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.ledger.TurnCommits;
 import dev.parley.ingest.relay.StartPosition;
 import dev.parley.ingest.relay.TopicRelay;
 import io.vertx.core.Vertx;
@@ -12,13 +13,16 @@ public final class TokenStreams {
 
     private final Vertx vertx;
     private final TopicRelay<TokenChunk> relay;
+    private final TurnCommits commits;
     private final int maxQueuedPerClient;
     private final Duration stallTimeout;
     private final AtomicLong slowClientsClosed = new AtomicLong();
 
-    public TokenStreams(Vertx vertx, TopicRelay<TokenChunk> relay, int maxQueuedPerClient, Duration stallTimeout) {
+    public TokenStreams(Vertx vertx, TopicRelay<TokenChunk> relay, TurnCommits commits, int maxQueuedPerClient,
+                        Duration stallTimeout) {
         this.vertx = vertx;
         this.relay = relay;
+        this.commits = commits;
         this.maxQueuedPerClient = maxQueuedPerClient;
         this.stallTimeout = stallTimeout;
     }
@@ -38,8 +42,8 @@ public final class TokenStreams {
         if (context == null) {
             throw new IllegalStateException("open a feed on the connection's Vert.x context");
         }
-        ClientFeed feed = new ClientFeed(vertx, context, sink, partition, maxQueuedPerClient, stallTimeout,
-                new ChunkTranslator(partition, startTurnId), slowClientsClosed::incrementAndGet);
+        ClientFeed feed = new ClientFeed(vertx, context, sink, sessionId, partition, maxQueuedPerClient, stallTimeout,
+                new ChunkTranslator(partition, startTurnId), commits, slowClientsClosed::incrementAndGet);
         feed.attach(relay.watch(sessionId, partition, start, false, feed));
         return feed;
     }

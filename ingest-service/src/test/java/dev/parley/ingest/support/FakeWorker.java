@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,13 +24,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Plays the inference worker's side of the contract: token chunks (attempt, seq, final chunk) and
- * one terminal ledger event per turn, written transactionally, with the real serdes.
+ * one terminal ledger event per turn, written transactionally, with the real serdes. Like the worker,
+ * every final chunk is followed by the terminal event of its attempt, unless a test asks for a final
+ * chunk alone (a worker that died before its commit).
  */
 public final class FakeWorker implements AutoCloseable {
 
     private final KafkaProducer<String, TokenChunk> tokens;
     private final KafkaProducer<String, LedgerEvent> ledger;
     private final KafkaProducer<String, byte[]> raw;
+    /** The text each attempt has streamed so far, for its terminal event. */
+    private final Map<String, StringBuilder> streamed = new ConcurrentHashMap<>();
 
     public FakeWorker(Map<String, Object> clientConfig) {
         Map<String, Object> producer = new HashMap<>();
@@ -47,6 +52,7 @@ public final class FakeWorker implements AutoCloseable {
 
     /** Writes a non-final chunk and returns where it landed. */
     public RecordMetadata chunk(String sessionId, String turnId, int attempt, int seq, String text) {
+        streamed(turnId, attempt).append(text);
         return send(TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
                 .setSeq(seq).setText(text).build());
     }
@@ -56,6 +62,7 @@ public final class FakeWorker implements AutoCloseable {
         for (int seq = from; seq < from + count; seq++) {
             TokenChunk chunk = TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
                     .setSeq(seq).setText(text).build();
+            streamed(turnId, attempt).append(text);
             tokens.send(new ProducerRecord<>(Topics.TOKENS.name(), sessionId, chunk));
         }
         tokens.flush();
@@ -71,20 +78,36 @@ public final class FakeWorker implements AutoCloseable {
         return written;
     }
 
+    /** The attempt's final chunk, then its AssistantReply committed to the ledger. */
     public RecordMetadata done(String sessionId, String turnId, int attempt, int seq, Usage usage) {
+        RecordMetadata last = doneUnrecorded(sessionId, turnId, attempt, seq, usage);
+        reply(sessionId, turnId, attempt, streamed(turnId, attempt).toString());
+        return last;
+    }
+
+    /** A final chunk whose terminal event never reaches the ledger: its worker died before the commit. */
+    public RecordMetadata doneUnrecorded(String sessionId, String turnId, int attempt, int seq, Usage usage) {
         return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("stop").setUsage(usage).build());
     }
 
     public RecordMetadata failedChunk(String sessionId, String turnId, int attempt, int seq, String reason,
                                       String partialText) {
-        return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("error").setReason(reason)
-                .setPartialText(partialText).build());
+        RecordMetadata last = send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("error")
+                .setReason(reason).setPartialText(partialText).build());
+        failed(sessionId, turnId, attempt, partialText, reason);
+        return last;
     }
 
     public RecordMetadata cancelledChunk(String sessionId, String turnId, int attempt, int seq,
                                          String partialText) {
-        return send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("cancelled")
+        RecordMetadata last = send(finalChunk(sessionId, turnId, attempt, seq).setFinishReason("cancelled")
                 .setReason("cancel requested").setPartialText(partialText).build());
+        cancelled(sessionId, turnId, attempt, partialText);
+        return last;
+    }
+
+    private StringBuilder streamed(String turnId, int attempt) {
+        return streamed.computeIfAbsent(turnId + '#' + attempt, key -> new StringBuilder());
     }
 
     /** Bytes that are not a Confluent-framed Avro record, keyed by the session. */
