@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /** The workers of a cluster: the members of their consumer group and the ledger partitions assigned to them. */
@@ -39,7 +40,7 @@ final class GroupWorkerPresence implements WorkerPresence {
         Set<Integer> held = group.members().stream()
                 .flatMap(member -> member.assignment().topicPartitions().stream())
                 .filter(partition -> partition.topic().equals(ledgerTopic))
-                .map(partition -> partition.partition())
+                .map(TopicPartition::partition)
                 .collect(Collectors.toSet());
         int members = group.members().size();
         // a classic group reports no assignments while it rebalances: say so rather than look abandoned
