@@ -1,6 +1,7 @@
 package dev.parley.worker;
 
 import dev.parley.schemas.config.Env;
+import dev.parley.schemas.config.WorkerGroup;
 import dev.parley.worker.backend.BackendConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record WorkerConfig(
     Duration sessionTimeout) {
 
     public static final String WORKER_ID = "PARLEY_WORKER_ID";
-    public static final String GROUP_ID = "PARLEY_WORKER_GROUP";
+    public static final String GROUP_ID = WorkerGroup.KEY;
     public static final String MAX_CONCURRENT = "PARLEY_MAX_CONCURRENT_GENERATIONS";
     public static final String CONTEXT_BUDGET = "PARLEY_CONTEXT_BUDGET_CHARS";
     public static final String TOKEN_COALESCE_MS = "PARLEY_TOKEN_COALESCE_MS";
@@ -48,7 +49,7 @@ public record WorkerConfig(
     public static WorkerConfig fromEnvironment(Env env) {
         WorkerConfig config = new WorkerConfig(
             env.string(WORKER_ID, "worker-" + UUID.randomUUID()),
-            env.string(GROUP_ID, "parley-inference-worker"),
+            WorkerGroup.fromEnvironment(env),
             env.kafkaClientConfig("localhost:9092"),
             BackendConfig.fromEnvironment(env),
             env.integer(MAX_CONCURRENT, 256, 1, 100_000),

@@ -1,6 +1,7 @@
 package dev.parley.ingest;
 
 import dev.parley.schemas.config.Env;
+import dev.parley.schemas.config.WorkerGroup;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -18,11 +19,12 @@ import java.util.Objects;
  * @param clientStall        how long a connection's queue may stay full before it is closed as too slow
  * @param postprocessUrl     base URL of postprocess-streams' query API (session views, search); no trailing slash
  * @param postprocessTimeout how long a call to that API may take, connecting included, before it fails
+ * @param workerGroup        the inference workers' consumer group, whose members must hold the ledger for /health/ready
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
  */
 public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
-                           Duration postprocessTimeout, Map<String, Object> kafka) {
+                           Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
@@ -32,6 +34,7 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
     public static final String CLIENT_STALL_MS = "PARLEY_CLIENT_STALL_MS";
     public static final String POSTPROCESS_URL = "PARLEY_POSTPROCESS_URL";
     public static final String POSTPROCESS_TIMEOUT_MS = "PARLEY_POSTPROCESS_TIMEOUT_MS";
+    public static final String WORKER_GROUP = WorkerGroup.KEY;
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MAX_TURN_BYTES = 65_536;
@@ -41,6 +44,7 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
     public static final Duration DEFAULT_CLIENT_STALL = Duration.ofSeconds(10);
     public static final String DEFAULT_POSTPROCESS_URL = "http://localhost:8083";
     public static final Duration DEFAULT_POSTPROCESS_TIMEOUT = Duration.ofSeconds(5);
+    public static final String DEFAULT_WORKER_GROUP = WorkerGroup.DEFAULT;
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
 
     /** A UserTurn must fit in one Kafka record (the broker's default limit is about 1 MiB). */
@@ -51,6 +55,9 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
         Objects.requireNonNull(clientStall, "clientStall");
         Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
+        if (workerGroup == null || workerGroup.isBlank()) {
+            throw new IllegalArgumentException("workerGroup is missing");
+        }
         String urlProblem = urlProblem(postprocessUrl);
         if (urlProblem != null) {
             throw new IllegalArgumentException("postprocessUrl " + postprocessUrl + ": " + urlProblem);
@@ -87,16 +94,17 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         }
         int postprocessTimeoutMs = env.integer(POSTPROCESS_TIMEOUT_MS, (int) DEFAULT_POSTPROCESS_TIMEOUT.toMillis(),
                 1, Integer.MAX_VALUE);
+        String workerGroup = WorkerGroup.fromEnvironment(env);
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
         env.validate();
         return new IngestConfig(port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
-                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), kafka);
+                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
         return new IngestConfig(port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                postprocessUrl, postprocessTimeout, kafka);
+                postprocessUrl, postprocessTimeout, workerGroup, kafka);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */

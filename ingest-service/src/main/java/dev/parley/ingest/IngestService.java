@@ -2,9 +2,10 @@ package dev.parley.ingest;
 
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.health.ReadinessCheck;
+import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.ingest.http.ApiRouter;
 import dev.parley.ingest.kafka.KafkaClientConfigs;
-import dev.parley.ingest.kafka.ReadinessCheck;
 import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.ingest.ledger.LedgerLookup;
 import dev.parley.ingest.ledger.LedgerWriter;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,9 +63,23 @@ public final class IngestService implements AutoCloseable {
 
     /**
      * Starts the Kafka clients and relays, then the HTTP server; returns once it listens. Blocks:
-     * never call it on an event loop. Kafka need not be up yet: /health/ready says when it is.
+     * never call it on an event loop. Kafka need not be up yet: /health/ready says when it is, and
+     * when the members of the worker group ({@link IngestConfig#workerGroup()}) hold every ledger partition.
      */
     public static IngestService start(Vertx vertx, IngestConfig config) {
+        return launch(vertx, config, null);
+    }
+
+    /**
+     * Like {@link #start(Vertx, IngestConfig)}, but /health/ready asks {@code workers} who holds the ledger,
+     * e.g. {@link WorkerPresence#local} for the worker in this JVM instead of the worker group.
+     */
+    public static IngestService start(Vertx vertx, IngestConfig config, WorkerPresence workers) {
+        return launch(vertx, config, Objects.requireNonNull(workers, "workers"));
+    }
+
+    /** {@code localWorkers} null: the worker group's members, asked through the gateway's admin client. */
+    private static IngestService launch(Vertx vertx, IngestConfig config, WorkerPresence localWorkers) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("IngestService.start blocks; call it off the event loop");
         }
@@ -91,6 +107,8 @@ public final class IngestService implements AutoCloseable {
                     config.postprocessTimeout());
             started.push(postprocess);
 
+            WorkerPresence workers = localWorkers != null ? localWorkers
+                    : WorkerPresence.inGroup(admin, config.workerGroup(), Topics.LEDGER.name());
             LedgerLookup lookup = new LedgerLookup(vertx, ledger);
             TurnTracker tracker = new TurnTracker(writer, lookup);
             TokenStreams streams = new TokenStreams(vertx, tokens, new TurnCommits(vertx, tracker, TERMINAL_WAIT),
@@ -101,7 +119,7 @@ public final class IngestService implements AutoCloseable {
                     new TurnIntake(writer, lookup, config.clientTurnWindow()),
                     tracker,
                     streams,
-                    new ReadinessCheck(admin, Topics.all()),
+                    new ReadinessCheck(admin, Topics.all(), Topics.LEDGER.name(), workers),
                     postprocess);
 
             int frameLimit = (int) Math.min(Integer.MAX_VALUE, ApiRouter.bodyLimit(config));

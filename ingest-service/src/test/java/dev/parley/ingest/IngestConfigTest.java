@@ -28,6 +28,7 @@ class IngestConfigTest {
         assertEquals(Duration.ofSeconds(10), config.clientStall());
         assertEquals("http://localhost:8083", config.postprocessUrl());
         assertEquals(Duration.ofSeconds(5), config.postprocessTimeout());
+        assertEquals("parley-inference-worker", config.workerGroup());
         assertEquals("localhost:9092", config.kafka().get("bootstrap.servers"));
         assertEquals("http://localhost:8081", config.kafka().get("schema.registry.url"));
     }
@@ -41,6 +42,7 @@ class IngestConfigTest {
                 Map.entry("PARLEY_CLIENT_BUFFER_EVENTS", "7"), Map.entry("PARLEY_CLIENT_STALL_MS", "900"),
                 Map.entry("PARLEY_POSTPROCESS_URL", "https://postprocess_1:9443/parley/"),
                 Map.entry("PARLEY_POSTPROCESS_TIMEOUT_MS", "750"),
+                Map.entry("PARLEY_WORKER_GROUP", "workers-eu"),
                 Map.entry("PARLEY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"),
                 Map.entry("PARLEY_KAFKA_SECURITY_PROTOCOL", "SSL"),
                 Map.entry("PARLEY_SCHEMA_REGISTRY_URL", "http://registry:8081"))));
@@ -53,6 +55,7 @@ class IngestConfigTest {
         assertEquals(Duration.ofMillis(900), config.clientStall());
         assertEquals("https://postprocess_1:9443/parley", config.postprocessUrl(), "without the trailing slash");
         assertEquals(Duration.ofMillis(750), config.postprocessTimeout());
+        assertEquals("workers-eu", config.workerGroup());
         assertEquals("kafka:9092", config.kafka().get("bootstrap.servers"));
         assertEquals("SSL", config.kafka().get("security.protocol"));
         assertEquals("http://registry:8081", config.kafka().get("schema.registry.url"));
@@ -65,10 +68,11 @@ class IngestConfigTest {
                 () -> IngestConfig.fromEnvironment(new Env(Map.of("PARLEY_HTTP_PORT", "http",
                         "PARLEY_MAX_TURN_BYTES", "0", "PARLEY_SSE_HEARTBEAT_MS", "-5",
                         "PARLEY_CLIENT_BUFFER_EVENTS", "many", "PARLEY_POSTPROCESS_URL", "localhost:8083",
-                        "PARLEY_POSTPROCESS_TIMEOUT_MS", "0"))));
+                        "PARLEY_POSTPROCESS_TIMEOUT_MS", "0", "PARLEY_WORKER_GROUP", "my workers"))));
 
         for (String key : new String[] {"PARLEY_HTTP_PORT", "PARLEY_MAX_TURN_BYTES", "PARLEY_SSE_HEARTBEAT_MS",
-                "PARLEY_CLIENT_BUFFER_EVENTS", "PARLEY_POSTPROCESS_URL", "PARLEY_POSTPROCESS_TIMEOUT_MS"}) {
+                "PARLEY_CLIENT_BUFFER_EVENTS", "PARLEY_POSTPROCESS_URL", "PARLEY_POSTPROCESS_TIMEOUT_MS",
+                "PARLEY_WORKER_GROUP"}) {
             assertTrue(error.getMessage().contains(key), error.getMessage());
         }
     }

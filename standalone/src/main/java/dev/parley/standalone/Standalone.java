@@ -2,6 +2,7 @@ package dev.parley.standalone;
 
 import dev.parley.ingest.IngestConfig;
 import dev.parley.ingest.IngestService;
+import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.postprocess.PostprocessApp;
@@ -65,8 +66,10 @@ public final class Standalone implements AutoCloseable {
         Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, null);
         postprocess = track(PostprocessApp.start(vertx, PostprocessConfig.fromEnvironment(env)));
         env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, postprocessUrl());
-        track(InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(env)));
-        ingest = track(IngestService.start(vertx, IngestConfig.fromEnvironment(env)));
+        InferenceWorker worker = track(InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(env)));
+        // the worker shares this JVM: readiness asks it directly rather than describing its consumer group
+        ingest = track(IngestService.start(vertx, IngestConfig.fromEnvironment(env),
+            WorkerPresence.local(worker::assignedPartitions)));
         log.info("Parley is running: open {} (Kafka {}, schema registry {}, LLM {}, data in {})", url(),
             kafka.bootstrapServers(), registry.url(),
             simulator == null ? env.string("PARLEY_LLM_URL", "") : simulator.baseUrl() + " (simulator)",

@@ -1,14 +1,18 @@
 package dev.parley.standalone;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.avro.TokenChunk;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.serde.WireFormat;
 import dev.parley.schemas.topics.Topics;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneIT {
 
     @Test
-    @DisplayName("the standalone run creates every topic and keeps schema ids across a restart")
+    @DisplayName("the standalone run creates every topic, keeps schema ids across a restart and is ready each time "
+        + "once its worker holds the ledger")
     void restartKeepsTopicsAndSchemaIds(@TempDir Path dataDir) throws Exception {
         StandaloneConfig config = StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
             "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0"));
@@ -33,10 +38,23 @@ class StandaloneIT {
                 assertTrue(topics.containsAll(expected), "topics " + topics + " lack some of " + expected);
             }
             idBefore = schemaIdOf(parley.registryUrl());
+            assertReadyWithLocalWorker(parley);
         }
         try (Standalone parley = Standalone.start(config)) {
             assertEquals(idBefore, schemaIdOf(parley.registryUrl()), "the same schema keeps its id after a restart");
+            assertReadyWithLocalWorker(parley);
         }
+    }
+
+    /** /health/ready turns 200 once the in-process worker holds every ledger partition, and says so. */
+    private static void assertReadyWithLocalWorker(Standalone parley) throws Exception {
+        ParleyHttp api = new ParleyHttp(parley.url());
+        HttpResponse<String> ready = await().atMost(Duration.ofSeconds(60))
+            .until(() -> api.send("GET", "/health/ready", null), response -> response.statusCode() == 200);
+        JsonNode workers = ParleyHttp.JSON.readTree(ready.body()).path("checks").path("workers");
+        int partitions = Topics.LEDGER.partitions();
+        assertEquals(partitions + " of " + partitions + " ledger partitions held by 1 worker(s)", workers.asText(),
+            ready.body());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.IngestConfig;
-import dev.parley.ingest.kafka.ReadinessCheck;
+import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
