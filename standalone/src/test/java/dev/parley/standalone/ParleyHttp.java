@@ -37,6 +37,12 @@ final class ParleyHttp {
         return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
     }
 
+    /** Posts a turn with an idempotency key; the raw answer, whatever it is. */
+    HttpResponse<String> submitTurn(String sessionId, String text, String clientTurnId) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("text", text, "clientTurnId", clientTurnId));
+        return send("POST", "/v1/sessions/" + sessionId + "/turns", body);
+    }
+
     JsonNode turnStatus(String sessionId, String turnId, int waitSeconds) throws Exception {
         return expect(200, send("GET", "/v1/sessions/" + sessionId + "/turns/" + turnId + "?wait=" + waitSeconds, null));
     }

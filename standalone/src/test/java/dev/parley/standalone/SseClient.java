@@ -16,8 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A plain Server-Sent Events reader for tests: records every event it receives, in order. */
 final class SseClient implements AutoCloseable {
 
-    /** One event as the wire carried it. */
-    record Event(String id, String type, String data) {
+    /** One event as the wire carried it, and when it arrived ({@link System#nanoTime()}). */
+    record Event(String id, String type, String data, long receivedNanos) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -50,6 +50,11 @@ final class SseClient implements AutoCloseable {
         return status;
     }
 
+    /** True once the connection has ended: closed by the server, failed, or never opened. */
+    boolean ended() {
+        return !reader.isAlive();
+    }
+
     private void read(HttpClient http, HttpRequest request) {
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -62,7 +67,7 @@ final class SseClient implements AutoCloseable {
             for (String line; !closed && (line = lines.readLine()) != null; ) {
                 if (line.isEmpty()) {
                     if (data.length() > 0) {
-                        events.add(new Event(id, type, data.toString()));
+                        events.add(new Event(id, type, data.toString(), System.nanoTime()));
                     }
                     id = null;
                     type = "message";
@@ -80,7 +85,7 @@ final class SseClient implements AutoCloseable {
             }
         } catch (Exception e) {
             if (!closed) {
-                events.add(new Event(null, "client-error", e.toString()));
+                events.add(new Event(null, "client-error", e.toString(), System.nanoTime()));
             }
         }
     }
