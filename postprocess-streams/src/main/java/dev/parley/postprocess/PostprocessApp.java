@@ -89,9 +89,10 @@ public final class PostprocessApp implements AutoCloseable {
                 summarizer(config), commitmentExtractor(config));
             String snapshotsId = config.applicationId();
             String embeddingsId = config.applicationId() + EMBEDDINGS_SUFFIX;
-            Started snapshots = create(config, snapshotsId, self,
+            String instanceId = InstanceId.of(config);
+            Started snapshots = create(config, snapshotsId, self, instanceId,
                 PostprocessTopology.snapshots(config.kafka(), snapshotsId, updater));
-            Started embeddings = embedder == null ? null : create(config, embeddingsId, self,
+            Started embeddings = embedder == null ? null : create(config, embeddingsId, self, instanceId,
                 PostprocessTopology.embeddings(config.kafka(), embeddingsId, embedder));
             started.add(snapshots);
             snapshots.start();
@@ -101,8 +102,9 @@ public final class PostprocessApp implements AutoCloseable {
             }
             server.serve(new SessionQueries(snapshots.streams(), embeddings == null ? null : embeddings.streams(),
                 self, embedder));
-            LOG.info("postprocess-streams {} started (embeddings: {}), query API on port {}", snapshotsId,
-                embedder == null ? "none" : embedder.modelId(), server.port());
+            LOG.info("postprocess-streams {} started (embeddings: {}, group instance id: {}), query API on port {}",
+                snapshotsId, embedder == null ? "none" : embedder.modelId(), instanceId == null ? "none" : instanceId,
+                server.port());
             return new PostprocessApp(started, server, embedder);
         } catch (RuntimeException e) {
             started.forEach(PostprocessApp::stop);
@@ -119,8 +121,9 @@ public final class PostprocessApp implements AutoCloseable {
     /**
      * One Streams application, reset first when the flag says so, its local state wiped when the last run was killed.
      */
-    private static Started create(PostprocessConfig config, String applicationId, HostInfo self, Topology topology) {
-        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, applicationId, self));
+    private static Started create(PostprocessConfig config, String applicationId, HostInfo self, String instanceId,
+                                  Topology topology) {
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, applicationId, self, instanceId));
         LocalState local = LocalState.of(config.stateDir(), applicationId);
         if (config.reset()) {
             LOG.warn("{}=true: rebuilding all state of {} from the ledger", PostprocessConfig.RESET, applicationId);
@@ -140,8 +143,12 @@ public final class PostprocessApp implements AutoCloseable {
         return new Started(applicationId, streams, local);
     }
 
-    /** The Streams settings: exactly-once, RocksDB state in the state directory, this instance's query address. */
-    public static Properties streamsConfig(PostprocessConfig config, String applicationId, HostInfo self) {
+    /**
+     * The Streams settings: exactly-once, RocksDB state in the state directory, this instance's query address, and
+     * static group membership under {@code instanceId} (none when null).
+     */
+    public static Properties streamsConfig(PostprocessConfig config, String applicationId, HostInfo self,
+                                           String instanceId) {
         Properties props = new Properties();
         props.putAll(config.kafka());
         props.remove("schema.registry.url");
@@ -152,6 +159,9 @@ public final class PostprocessApp implements AutoCloseable {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (instanceId != null) {
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         return props;
     }
 

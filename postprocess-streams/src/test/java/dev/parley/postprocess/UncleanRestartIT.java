@@ -100,7 +100,10 @@ class UncleanRestartIT {
         Map<String, String> env = new HashMap<>(Map.of(Env.KAFKA_BOOTSTRAP, "localhost:" + kafkaPort,
             Env.REGISTRY_URL, "http://localhost:" + registryPort, PostprocessConfig.PORT, "0",
             PostprocessConfig.APPLICATION_ID, "unclean-" + UUID.randomUUID(),
-            PostprocessConfig.STATE_DIR, stateDir.toString()));
+            PostprocessConfig.STATE_DIR, stateDir.toString(),
+            // Members a killed process leaves behind would hold a restart up for this long (the default is 45 s):
+            // far beyond the waits below, so a restart that waits for them fails instead of passing slowly.
+            "PARLEY_KAFKA_SESSION_TIMEOUT_MS", "300000"));
         Map<String, Object> clients = Map.of("bootstrap.servers", env.get(Env.KAFKA_BOOTSTRAP),
             "schema.registry.url", env.get(Env.REGISTRY_URL));
         List<String> sessions = List.of(sessionIn(0), sessionIn(1));
