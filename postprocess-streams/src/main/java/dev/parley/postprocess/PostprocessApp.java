@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -40,15 +42,34 @@ public final class PostprocessApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostprocessApp.class);
     /** Appended to the application id for the embedding application. */
     public static final String EMBEDDINGS_SUFFIX = "-embeddings";
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final List<KafkaStreams> started;
+    private final List<Started> started;
     private final KafkaStreams snapshots;
     private final QueryServer queries;
     private final Embedder embedder;
 
-    private PostprocessApp(List<KafkaStreams> started, QueryServer queries, Embedder embedder) {
+    /** One Streams application and the marker that says whether its local state was left by a clean stop. */
+    private record Started(String applicationId, KafkaStreams streams, LocalState local) {
+
+        /** Marks the local state in use until a clean close, then starts; logs how long it took to run. */
+        void start() {
+            long startNanos = System.nanoTime();
+            AtomicBoolean wasRunning = new AtomicBoolean();
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING && !wasRunning.getAndSet(true)) {
+                    LOG.info("{} is RUNNING, {} ms after start", applicationId,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+                }
+            });
+            local.starting();
+            streams.start();
+        }
+    }
+
+    private PostprocessApp(List<Started> started, QueryServer queries, Embedder embedder) {
         this.started = started;
-        this.snapshots = started.get(0);
+        this.snapshots = started.get(0).streams();
         this.queries = queries;
         this.embedder = embedder;
     }
@@ -60,7 +81,7 @@ public final class PostprocessApp implements AutoCloseable {
     public static PostprocessApp start(Vertx vertx, PostprocessConfig config) {
         Embedder embedder = embedder(config);
         QueryServer server = null;
-        List<KafkaStreams> started = new ArrayList<>();
+        List<Started> started = new ArrayList<>();
         try {
             server = QueryServer.start(vertx, config.port());
             HostInfo self = new HostInfo(config.host(), server.port());
@@ -68,9 +89,10 @@ public final class PostprocessApp implements AutoCloseable {
                 summarizer(config), commitmentExtractor(config));
             String snapshotsId = config.applicationId();
             String embeddingsId = config.applicationId() + EMBEDDINGS_SUFFIX;
-            KafkaStreams snapshots = create(config, snapshotsId, self,
+            String instanceId = InstanceId.of(config);
+            Started snapshots = create(config, snapshotsId, self, instanceId,
                 PostprocessTopology.snapshots(config.kafka(), snapshotsId, updater));
-            KafkaStreams embeddings = embedder == null ? null : create(config, embeddingsId, self,
+            Started embeddings = embedder == null ? null : create(config, embeddingsId, self, instanceId,
                 PostprocessTopology.embeddings(config.kafka(), embeddingsId, embedder));
             started.add(snapshots);
             snapshots.start();
@@ -78,9 +100,11 @@ public final class PostprocessApp implements AutoCloseable {
                 started.add(embeddings);
                 embeddings.start();
             }
-            server.serve(new SessionQueries(snapshots, embeddings, self, embedder));
-            LOG.info("postprocess-streams {} started (embeddings: {}), query API on port {}", snapshotsId,
-                embedder == null ? "none" : embedder.modelId(), server.port());
+            server.serve(new SessionQueries(snapshots.streams(), embeddings == null ? null : embeddings.streams(),
+                self, embedder));
+            LOG.info("postprocess-streams {} started (embeddings: {}, group instance id: {}), query API on port {}",
+                snapshotsId, embedder == null ? "none" : embedder.modelId(), instanceId == null ? "none" : instanceId,
+                server.port());
             return new PostprocessApp(started, server, embedder);
         } catch (RuntimeException e) {
             started.forEach(PostprocessApp::stop);
@@ -94,24 +118,37 @@ public final class PostprocessApp implements AutoCloseable {
         }
     }
 
-    /** One Streams application, reset first when the flag says so. */
-    private static KafkaStreams create(PostprocessConfig config, String applicationId, HostInfo self,
-                                       Topology topology) {
-        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, applicationId, self));
+    /**
+     * One Streams application, reset first when the flag says so, its local state wiped when the last run was killed.
+     */
+    private static Started create(PostprocessConfig config, String applicationId, HostInfo self, String instanceId,
+                                  Topology topology) {
+        KafkaStreams streams = new KafkaStreams(topology, streamsConfig(config, applicationId, self, instanceId));
+        LocalState local = LocalState.of(config.stateDir(), applicationId);
         if (config.reset()) {
             LOG.warn("{}=true: rebuilding all state of {} from the ledger", PostprocessConfig.RESET, applicationId);
             StreamsReset.run(config.kafka(), applicationId);
+            streams.cleanUp();
+        } else if (local.leftByUncleanStop()) {
+            // What Streams would do itself once it found the stores unclean, without its ERROR: see LocalState.
+            LOG.warn("{} was not stopped cleanly last time (killed?): its local state may hold uncommitted writes, "
+                + "so it is wiped and restored from the changelog topics", applicationId);
             streams.cleanUp();
         }
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("{} failed; replacing the stream thread", applicationId, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        return streams;
+        streams.setGlobalStateRestoreListener(new RestoreLog(applicationId));
+        return new Started(applicationId, streams, local);
     }
 
-    /** The Streams settings: exactly-once, RocksDB state in the state directory, this instance's query address. */
-    public static Properties streamsConfig(PostprocessConfig config, String applicationId, HostInfo self) {
+    /**
+     * The Streams settings: exactly-once, RocksDB state in the state directory, this instance's query address, and
+     * static group membership under {@code instanceId} (none when null).
+     */
+    public static Properties streamsConfig(PostprocessConfig config, String applicationId, HostInfo self,
+                                           String instanceId) {
         Properties props = new Properties();
         props.putAll(config.kafka());
         props.remove("schema.registry.url");
@@ -122,6 +159,9 @@ public final class PostprocessApp implements AutoCloseable {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (instanceId != null) {
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         return props;
     }
 
@@ -148,8 +188,8 @@ public final class PostprocessApp implements AutoCloseable {
 
     /** RUNNING when every application is; otherwise the state of the first one that is not. */
     public KafkaStreams.State state() {
-        return started.stream().map(KafkaStreams::state).filter(s -> s != KafkaStreams.State.RUNNING).findFirst()
-            .orElse(KafkaStreams.State.RUNNING);
+        return started.stream().map(app -> app.streams().state())
+            .filter(s -> s != KafkaStreams.State.RUNNING).findFirst().orElse(KafkaStreams.State.RUNNING);
     }
 
     /** The ledger partitions whose snapshots this instance owns right now. */
@@ -180,8 +220,15 @@ public final class PostprocessApp implements AutoCloseable {
         }
     }
 
-    private static void stop(KafkaStreams streams) {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+    private static void stop(Started app) {
+        boolean closed = app.streams().close(CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT));
+        if (closed) {
+            app.local().stoppedCleanly();
+        } else {
+            LOG.warn("{} did not stop within {} s; its local state will be rebuilt at the next start",
+                app.applicationId(), CLOSE_TIMEOUT.toSeconds());
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The postprocess application's settings, read once from the environment and validated as a whole. */
 public record PostprocessConfig(
@@ -24,7 +25,8 @@ public record PostprocessConfig(
     String commitmentExtractor,
     Remote commitmentExtractorRemote,
     String embeddings,
-    Remote embeddingsRemote) {
+    Remote embeddingsRemote,
+    String instanceId) {
 
     public static final String APPLICATION_ID = "PARLEY_POSTPROCESS_APP_ID";
     public static final String STATE_DIR = "PARLEY_POSTPROCESS_STATE_DIR";
@@ -49,11 +51,18 @@ public record PostprocessConfig(
     public static final String EMBEDDINGS_MODEL = "PARLEY_EMBEDDINGS_MODEL";
     public static final String EMBEDDINGS_API_KEY = "PARLEY_EMBEDDINGS_API_KEY";
     public static final String EMBEDDINGS_TIMEOUT_MS = "PARLEY_EMBEDDINGS_TIMEOUT_MS";
+    public static final String INSTANCE_ID = "PARLEY_POSTPROCESS_INSTANCE_ID";
 
     public static final int DEFAULT_PORT = 8083;
     public static final List<String> SUMMARIZERS = List.of("extractive", "llm");
     public static final List<String> COMMITMENT_EXTRACTORS = List.of("rules", "llm");
     public static final List<String> EMBEDDERS = List.of("onnx", "openai", "ollama", "none");
+    /** {@value #INSTANCE_ID} value that turns static group membership off. */
+    public static final String NO_INSTANCE_ID = "none";
+    /** What Kafka accepts in {@code group.instance.id} (Streams appends {@code -<thread>}), kept short. */
+    private static final Pattern INSTANCE_ID_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    /** The Kafka pass-through of {@code group.protocol}, read to keep static membership off with {@code streams}. */
+    private static final String GROUP_PROTOCOL = Env.KAFKA_PREFIX + "GROUP_PROTOCOL";
 
     /** An HTTP model server: base URL ({@code /chat/completions} or {@code /embeddings} is appended), model, key. */
     public record Remote(URI url, String model, String apiKey, Duration timeout) {
@@ -91,7 +100,8 @@ public record PostprocessConfig(
             embeddings,
             remote(env, embeddings.equals("openai") || embeddings.equals("ollama"), EMBEDDINGS_URL, "",
                 EMBEDDINGS_MODEL, "", env.string(EMBEDDINGS_API_KEY, ""),
-                env.millis(EMBEDDINGS_TIMEOUT_MS, Duration.ofSeconds(10))));
+                env.millis(EMBEDDINGS_TIMEOUT_MS, Duration.ofSeconds(10))),
+            instanceId(env));
         env.validate();
         return config;
     }
@@ -100,14 +110,37 @@ public record PostprocessConfig(
     public PostprocessConfig withPortAndStateDir(int port, Path stateDir) {
         return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
             snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
-            commitmentExtractorRemote, embeddings, embeddingsRemote);
+            commitmentExtractorRemote, embeddings, embeddingsRemote, instanceId);
     }
 
     /** With the reset flag set or cleared. */
     public PostprocessConfig withReset(boolean reset) {
         return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
             snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
-            commitmentExtractorRemote, embeddings, embeddingsRemote);
+            commitmentExtractorRemote, embeddings, embeddingsRemote, instanceId);
+    }
+
+    /**
+     * The static group member id: null when unset (then {@link InstanceId} keeps one in the state directory),
+     * {@value #NO_INSTANCE_ID} for dynamic membership, which the streams rebalance protocol requires.
+     */
+    private static String instanceId(Env env) {
+        String value = env.string(INSTANCE_ID, null);
+        boolean streamsProtocol = "streams".equalsIgnoreCase(env.string(GROUP_PROTOCOL, ""));
+        if (value == null) {
+            return streamsProtocol ? NO_INSTANCE_ID : null;
+        }
+        if (value.equals(NO_INSTANCE_ID)) {
+            return value;
+        }
+        if (!INSTANCE_ID_PATTERN.matcher(value).matches()) {
+            env.error(INSTANCE_ID + "=" + value + " must be 1 to 200 letters, digits, '.', '_' or '-', or "
+                + NO_INSTANCE_ID);
+        } else if (streamsProtocol) {
+            env.error(INSTANCE_ID + "=" + value + " needs the classic group protocol, but " + GROUP_PROTOCOL
+                + "=streams has no static membership; set " + INSTANCE_ID + "=" + NO_INSTANCE_ID);
+        }
+        return value;
     }
 
     private static String oneOf(Env env, String key, String defaultValue, List<String> allowed) {

@@ -116,6 +116,36 @@ class PostprocessConfigTest {
             "PARLEY_LLM_MODEL", "llama3.2")));
         PostprocessConfig copy = config.withPortAndStateDir(0, Path.of("/tmp/x")).withReset(true);
         assertEquals("llm", copy.commitmentExtractor());
+        assertEquals(config.instanceId(), copy.instanceId());
         assertEquals(config.commitmentExtractorRemote(), copy.commitmentExtractorRemote());
+    }
+
+    @Test
+    @DisplayName("PARLEY_POSTPROCESS_INSTANCE_ID is unset by default, so the id kept in the state directory is used")
+    void instanceIdDefaultsToTheStateDirectory() {
+        assertNull(PostprocessConfig.fromEnvironment(new Env(Map.of())).instanceId());
+        assertEquals("postprocess-1", PostprocessConfig.fromEnvironment(new Env(Map.of(
+            PostprocessConfig.INSTANCE_ID, "postprocess-1"))).instanceId());
+        assertEquals("none", PostprocessConfig.fromEnvironment(new Env(Map.of(
+            PostprocessConfig.INSTANCE_ID, "none"))).instanceId());
+    }
+
+    @Test
+    @DisplayName("an instance id Kafka would refuse fails naming the key and the value")
+    void badInstanceIdFails() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> PostprocessConfig.fromEnvironment(new Env(Map.of(PostprocessConfig.INSTANCE_ID, "pod 1/a"))));
+        assertTrue(e.getMessage().contains("PARLEY_POSTPROCESS_INSTANCE_ID=pod 1/a"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("with the streams group protocol static membership is off by default and an instance id is refused")
+    void streamsProtocolHasNoStaticMembership() {
+        assertEquals("none", PostprocessConfig.fromEnvironment(new Env(Map.of(
+            "PARLEY_KAFKA_GROUP_PROTOCOL", "streams"))).instanceId());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> PostprocessConfig.fromEnvironment(new Env(Map.of("PARLEY_KAFKA_GROUP_PROTOCOL", "streams",
+                PostprocessConfig.INSTANCE_ID, "postprocess-1"))));
+        assertTrue(e.getMessage().contains("PARLEY_POSTPROCESS_INSTANCE_ID=postprocess-1"), e.getMessage());
     }
 }
