@@ -53,6 +53,10 @@ final class KafkaNode implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        // After a kill, the restarted broker waits for its controller to expire the dead incarnation's
+        // registration (9 s by default) before it is unfenced; one node needs no slack for that.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "1500");
         return start(props, dir, port, true, Uuid.randomUuid().toString());
     }
 
