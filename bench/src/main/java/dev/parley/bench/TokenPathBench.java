@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
 
 /**
  * What Parley adds to a streamed reply: time to first token and to the last one, through Parley (HTTP turn in,
- * Kafka ledger, worker, Kafka tokens, SSE out) against a direct streaming request to the same LLM simulator.
+ * Kafka ledger, worker, Kafka tokens, SSE out) against a direct streaming request to the same LLM simulator, and
+ * how long the end of the stream follows the last token ({@code done} waits for the ledger's commit).
  *
  * <p>How to run:
  * <ol>
@@ -39,8 +40,8 @@ public final class TokenPathBench {
     private TokenPathBench() {
     }
 
-    /** One streamed reply's timings in milliseconds from the request. */
-    record Timing(double firstToken, double last) {
+    /** One streamed reply's timings in milliseconds from the request: first token, last token, end of stream. */
+    record Timing(double firstToken, double lastToken, double end) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,8 +58,9 @@ public final class TokenPathBench {
             List<Timing> direct = run(concurrency, turns, () -> direct(http, simulator));
             List<Timing> parleyTimings = run(concurrency, turns, () -> viaParley(http, parley.url()));
             System.out.printf("%n%d turns, %d concurrent, simulator: 40 tokens, ttft 20 ms, itl 5 ms%n", turns, concurrency);
-            System.out.println("| path | first token p50 | p95 | p99 | last token p50 | p95 | p99 |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| path | first token p50 | p95 | p99 | last token p50 | p95 | p99 "
+                + "| last token → end (done / [DONE]) p50 | p99 |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             print("direct to the simulator", direct);
             print("through Parley", parleyTimings);
         }
@@ -67,9 +69,11 @@ public final class TokenPathBench {
 
     private static void print(String name, List<Timing> timings) {
         List<Double> first = timings.stream().map(Timing::firstToken).sorted().toList();
-        List<Double> last = timings.stream().map(Timing::last).sorted().toList();
-        System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n", name,
-            pct(first, 50), pct(first, 95), pct(first, 99), pct(last, 50), pct(last, 95), pct(last, 99));
+        List<Double> last = timings.stream().map(Timing::lastToken).sorted().toList();
+        List<Double> end = timings.stream().map(t -> t.end() - t.lastToken()).sorted().toList();
+        System.out.printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
+            name, pct(first, 50), pct(first, 95), pct(first, 99), pct(last, 50), pct(last, 95), pct(last, 99),
+            pct(end, 50), pct(end, 99));
     }
 
     private static double pct(List<Double> sorted, int percentile) {
@@ -104,17 +108,19 @@ public final class TokenPathBench {
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofInputStream());
         double first = -1;
+        double last = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (first < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                    first = millisSince(start);
+                if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    last = millisSince(start);
+                    first = first < 0 ? last : first;
                 }
                 if (line.equals("data: [DONE]")) {
                     break;
                 }
             }
         }
-        return new Timing(first, millisSince(start));
+        return new Timing(first, last, millisSince(start));
     }
 
     /** A turn through Parley: the clock starts before POST and stops at the first token and at done on SSE. */
@@ -131,17 +137,19 @@ public final class TokenPathBench {
                 URI.create(base + "/v1/sessions/" + session + "/events?turnId=" + turn)).build(),
             HttpResponse.BodyHandlers.ofInputStream());
         double first = -1;
+        double last = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (first < 0 && line.equals("event: token")) {
-                    first = millisSince(start);
+                if (line.equals("event: token")) {
+                    last = millisSince(start);
+                    first = first < 0 ? last : first;
                 }
                 if (line.equals("event: done") || line.equals("event: failed")) {
                     break;
                 }
             }
         }
-        return new Timing(first, millisSince(start));
+        return new Timing(first, last, millisSince(start));
     }
 
     private static double millisSince(long start) {
