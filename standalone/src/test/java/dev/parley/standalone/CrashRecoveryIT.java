@@ -106,6 +106,11 @@ class CrashRecoveryIT {
         } finally {
             parley.process().destroyForcibly();
         }
+        for (int run = 0; run <= KILLS; run++) {
+            Path log = dataDir.resolve("run-" + run + ".log");
+            List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
+            assertEquals(List.of(), errors, "recovering from a kill is expected, not an error (" + log + ")");
+        }
     }
 
     private static int completed(List<SessionDriver> drivers) {
