@@ -89,6 +89,41 @@ class TokenPathIT {
     }
 
     @Test
+    @DisplayName("?trace=true: every token carries its hop times, the first one all of them, in the order the turn "
+        + "passed them; without it, none")
+    void hopTimesInOrder() throws Exception {
+        String session = api.createSession();
+        String turn = api.postTurn(session, "trace me\n#sim: tokens=5");
+        try (SseClient traced = api.events(session, ParleyHttp.turnQuery(turn) + "&trace=true");
+             SseClient plain = api.events(session, ParleyHttp.turnQuery(turn))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ParleyHttp.terminal(traced.events(), turn) != null
+                && ParleyHttp.terminal(plain.events(), turn) != null);
+            List<SseClient.Event> tokens = tokens(traced.events());
+            assertEquals(5, tokens.size());
+            List<String> firstHops = List.of("received", "consumed", "context", "backendSent", "backendByte",
+                "produced", "relayed", "written");
+            JsonNode first = JSON.readTree(tokens.get(0).data()).get("hops");
+            long previous = 0;
+            for (String hop : firstHops) {
+                assertTrue(first.has(hop), hop + " missing in " + first);
+                assertTrue(first.get(hop).asLong() >= previous, hop + " before the hop ahead of it: " + first);
+                previous = first.get(hop).asLong();
+            }
+            for (SseClient.Event later : tokens.subList(1, tokens.size())) {
+                JsonNode hops = JSON.readTree(later.data()).get("hops");
+                assertEquals(List.of("backendByte", "produced", "relayed", "written"), fieldNames(hops));
+            }
+            tokens(plain.events()).forEach(e -> assertTrue(e.data().indexOf("\"hops\"") < 0, e.data()));
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     @DisplayName("resuming with Last-Event-ID from a mid-turn cursor gives the missed chunks once and in order")
     void resumeFromMidTurnCursor() throws Exception {
         String session = api.createSession();

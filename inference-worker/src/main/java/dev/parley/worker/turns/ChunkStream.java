@@ -3,6 +3,7 @@ package dev.parley.worker.turns;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.Usage;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.backend.TokenUsage;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -23,14 +24,18 @@ final class ChunkStream {
     private final String sessionId;
     private final String turnId;
     private final int attempt;
+    private final TurnHops hops;
     private final Duration coalesce;
     private final Consumer<Exception> onWriteFailure;
     private final StringBuilder pending = new StringBuilder();
     private int seq;
     private long timerId = -1;
+    /** When the first text now waiting in the coalescing window arrived from the backend. */
+    private long pendingSince = HopTimes.NONE;
 
     ChunkStream(Producer<String, TokenChunk> producer, Vertx vertx, int partition, String sessionId, String turnId,
-                int attempt, Duration coalesce, Consumer<Exception> onWriteFailure) {
+                int attempt, TurnHops hops, Duration coalesce, Consumer<Exception> onWriteFailure) {
+        this.hops = hops;
         this.producer = producer;
         this.vertx = vertx;
         this.partition = partition;
@@ -44,8 +49,11 @@ final class ChunkStream {
     /** Text for the stream; sent now, or within the coalescing window. */
     void append(String text, Runnable flushUnderLock) {
         if (coalesce.isZero()) {
-            send(chunk(text).build());
+            send(chunk(text).build(), HopTimes.now());
             return;
+        }
+        if (pending.isEmpty()) {
+            pendingSince = HopTimes.now();
         }
         pending.append(text);
         if (timerId < 0) {
@@ -57,7 +65,7 @@ final class ChunkStream {
     void flush() {
         timerId = -1;
         if (!pending.isEmpty()) {
-            send(chunk(pending.toString()).build());
+            send(chunk(pending.toString()).build(), pendingSince);
             pending.setLength(0);
         }
     }
@@ -86,7 +94,7 @@ final class ChunkStream {
             vertx.cancelTimer(timerId);
         }
         flush();
-        send(last.build());
+        send(last.build(), HopTimes.now());
     }
 
     private TokenChunk.Builder chunk(String text) {
@@ -94,8 +102,16 @@ final class ChunkStream {
             .setText(text);
     }
 
-    private void send(TokenChunk chunk) {
-        producer.send(new ProducerRecord<>(Topics.TOKENS.name(), partition, sessionId, chunk), (metadata, error) -> {
+    /** Sends a chunk whose text arrived from the backend at {@code backendByte}, with its hop times. */
+    private void send(TokenChunk chunk, long backendByte) {
+        ProducerRecord<String, TokenChunk> record = new ProducerRecord<>(Topics.TOKENS.name(), partition, sessionId,
+            chunk);
+        if (chunk.getSeq() == 0) {
+            hops.addTo(record.headers());
+        }
+        HopTimes.put(record.headers(), HopTimes.BACKEND_BYTE, backendByte);
+        HopTimes.put(record.headers(), HopTimes.PRODUCED, HopTimes.now());
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 onWriteFailure.accept(error);
             }

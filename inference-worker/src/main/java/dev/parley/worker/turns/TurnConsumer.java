@@ -14,6 +14,7 @@ import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.backend.LlmBackend;
@@ -192,6 +193,7 @@ public final class TurnConsumer implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
+        long consumed = HopTimes.now();
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         PartitionTurns turns = partitions.get(tp);
         if (turns == null) {
@@ -213,8 +215,9 @@ public final class TurnConsumer implements AutoCloseable {
         Object payload = event.getPayload();
         if (payload instanceof UserTurn user) {
             if (!turns.known(event.getTurnId())) {
+                TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed);
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
-                    event.getTurnId(), user.getText(), catchingUp, producerName, ended -> {
+                    event.getTurnId(), user.getText(), catchingUp, producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
                     });
@@ -298,7 +301,7 @@ public final class TurnConsumer implements AutoCloseable {
 
     private ChunkStream chunkStream(TurnTask task) {
         return new ChunkStream(tokenProducer, vertx, task.partition(), task.sessionId(), task.turnId(),
-            task.attempt(), config.tokenCoalesce(),
+            task.attempt(), task.hops(), config.tokenCoalesce(),
             error -> task.fail("could not write tokens to Kafka: " + error.getMessage()));
     }
 

@@ -34,6 +34,7 @@ final class TurnTask implements StreamListener {
     private final String userText;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
+    private final TurnHops hops;
 
     private State state = State.QUEUED;
     private boolean cancelRequested;
@@ -50,7 +51,8 @@ final class TurnTask implements StreamListener {
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText, boolean recovered,
-             String producerName, Consumer<TurnTask> onEnded) {
+             String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+        this.hops = hops;
         this.recovered = recovered;
         this.partition = partition;
         this.offset = offset;
@@ -77,6 +79,7 @@ final class TurnTask implements StreamListener {
         ChatRequest request;
         try {
             request = cancelRequested() ? null : context.get();
+            hops.contextReady();
         } catch (RuntimeException e) {
             fail("could not build the context: " + e.getMessage());
             return;
@@ -93,6 +96,7 @@ final class TurnTask implements StreamListener {
             }
         }
         if (request != null && !cancelRequested()) {
+            hops.backendSent();
             Generation started = backend.stream(request, this);
             synchronized (this) {
                 generation = started;
@@ -262,6 +266,10 @@ final class TurnTask implements StreamListener {
 
     void recordedAt(long offset) {
         this.recordedAt = offset;
+    }
+
+    TurnHops hops() {
+        return hops;
     }
 
     int partition() {

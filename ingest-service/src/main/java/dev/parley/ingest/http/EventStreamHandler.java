@@ -47,7 +47,8 @@ final class EventStreamHandler {
             return;
         }
         SseSink sink = new SseSink(vertx, ctx.request());
-        ClientFeed feed = streams.open(sessionId, partition, start.position(), start.startTurnId(), sink);
+        ClientFeed feed = streams.open(sessionId, partition, start.position(), start.startTurnId(),
+                wantsHops(ctx.request()), sink);
         long[] heartbeatTimer = {-1};
         ctx.response().closeHandler(ignored -> {
             feed.close();
@@ -60,6 +61,11 @@ final class EventStreamHandler {
             feed.close();
             JsonResponses.fail(ctx, startFailure(error));
         });
+    }
+
+    /** {@code ?trace=true}: each token event carries its hop times ({@code hops}). */
+    static boolean wantsHops(HttpServerRequest request) {
+        return "true".equals(request.getParam("trace"));
     }
 
     /** Why a feed could not start, as the API error a client gets before any event. */

@@ -5,6 +5,7 @@ import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnStatus;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -28,6 +29,7 @@ final class TurnHandlers {
     }
 
     void submit(RoutingContext ctx) {
+        long received = HopTimes.now();
         String sessionId = ctx.pathParam("sid");
         TurnRequest turn;
         try {
@@ -37,7 +39,7 @@ final class TurnHandlers {
             return;
         }
         sessions.require(sessionId)
-                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId()))
+                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), received))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
                         .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
                 .onFailure(error -> JsonResponses.fail(ctx, error));

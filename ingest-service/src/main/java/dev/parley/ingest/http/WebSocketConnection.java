@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
+import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
@@ -28,10 +29,12 @@ final class WebSocketConnection {
     private final TurnIntake intake;
     private final TokenStreams streams;
     private final int maxTurnBytes;
+    private final boolean trace;
     private ClientFeed feed;
 
     WebSocketConnection(Vertx vertx, ServerWebSocket socket, HttpConnection connection, String sessionId,
-                        int partition, TurnIntake intake, TokenStreams streams, int maxTurnBytes) {
+                        int partition, TurnIntake intake, TokenStreams streams, int maxTurnBytes, boolean trace) {
+        this.trace = trace;
         this.socket = socket;
         this.sink = new WebSocketSink(vertx, socket, connection);
         this.sessionId = sessionId;
@@ -51,7 +54,7 @@ final class WebSocketConnection {
     private void follow(StartPosition position, String startTurnId) {
         closeFeed();
         socket.pause();
-        ClientFeed next = streams.open(sessionId, partition, position, startTurnId, sink);
+        ClientFeed next = streams.open(sessionId, partition, position, startTurnId, trace, sink);
         feed = next;
         next.started().onSuccess(ignored -> socket.resume()).onFailure(error -> {
             next.close();
@@ -83,6 +86,7 @@ final class WebSocketConnection {
     }
 
     private void submit(JsonObject frame) {
+        long received = HopTimes.now();
         TurnRequest turn;
         try {
             turn = TurnRequest.fromJson(frame, maxTurnBytes);
@@ -90,7 +94,7 @@ final class WebSocketConnection {
             sink.reply(errorFrame(e));
             return;
         }
-        intake.submit(sessionId, partition, turn.text(), turn.clientTurnId())
+        intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), received)
                 .onSuccess(turnId -> {
                     JsonObject accepted = new JsonObject().put("type", "accepted").put("turnId", turnId);
                     if (turn.clientTurnId() != null) {

@@ -55,7 +55,7 @@ final class WebSocketHandler {
         HttpConnection connection = request.connection();
         request.toWebSocket()
                 .onSuccess(socket -> new WebSocketConnection(vertx, socket, connection, sessionId, partition, intake,
-                        streams, maxTurnBytes).start(start))
+                        streams, maxTurnBytes, EventStreamHandler.wantsHops(request)).start(start))
                 .onFailure(error -> log.debug("WebSocket upgrade for session {} failed: {}", sessionId,
                         error.toString()));
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
+import dev.parley.schemas.trace.HopTimes;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -46,9 +47,15 @@ public final class LedgerWriter implements AutoCloseable {
      * after the acknowledgement, or fails with a 500 kafka_write_failed {@link ApiException}.
      */
     public Future<RecordMetadata> append(LedgerEvent event) {
+        return append(event, HopTimes.NONE);
+    }
+
+    /** Like {@link #append(LedgerEvent)}, with the time the gateway received the request as a hop time. */
+    public Future<RecordMetadata> append(LedgerEvent event, long receivedMicros) {
         Executor onContext = OnContext.current();
         Promise<RecordMetadata> promise = Promise.promise();
         ProducerRecord<String, LedgerEvent> record = new ProducerRecord<>(topic, event.getSessionId(), event);
+        HopTimes.put(record.headers(), HopTimes.RECEIVED, receivedMicros);
         try {
             sender.execute(() -> send(record, onContext, promise));
         } catch (RejectedExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.parley.ingest.ledger;
 
 import dev.parley.schemas.ids.UuidV7;
+import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -34,10 +35,12 @@ public final class TurnIntake {
     /**
      * Appends a UserTurn to an existing session in {@code partition} and answers its turnId once
      * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId.
+     * {@code receivedMicros} is when the request arrived ({@link HopTimes#now()}), carried with the turn.
      */
-    public Future<String> submit(String sessionId, int partition, String text, String clientTurnId) {
+    public Future<String> submit(String sessionId, int partition, String text, String clientTurnId,
+                                 long receivedMicros) {
         if (clientTurnId == null) {
-            return append(sessionId, text, null);
+            return append(sessionId, text, null, receivedMicros);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -56,7 +59,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId));
+                                : append(sessionId, text, clientTurnId, receivedMicros));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -75,9 +78,10 @@ public final class TurnIntake {
         return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
     }
 
-    private Future<String> append(String sessionId, String text, String clientTurnId) {
+    private Future<String> append(String sessionId, String text, String clientTurnId, long receivedMicros) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId)).map(ack -> turnId);
+        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId), receivedMicros)
+                .map(ack -> turnId);
     }
 
     private static Future<String> onCallerContext(CompletableFuture<String> future) {

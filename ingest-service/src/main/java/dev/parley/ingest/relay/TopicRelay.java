@@ -324,7 +324,7 @@ public final class TopicRelay<V> implements AutoCloseable {
         V value = decoded;
         for (Watch<V> watch : interested) {
             if (wants(watch, record.offset())) {
-                if (value == null || offer(watch, record.offset(), value)) {
+                if (value == null || offer(watch, record, value)) {
                     watch.nextOffset = record.offset() + 1;
                 } else {
                     watch.suspended = true;
@@ -348,9 +348,9 @@ public final class TopicRelay<V> implements AutoCloseable {
     }
 
     /** Hands a record to a listener; true when taken (a failing listener is cancelled, as if it took it). */
-    private boolean offer(Watch<V> watch, long offset, V value) {
+    private boolean offer(Watch<V> watch, ConsumerRecord<byte[], byte[]> record, V value) {
         try {
-            return watch.listener().onRecord(offset, value);
+            return watch.listener().onRecord(record.offset(), value, record.headers());
         } catch (RuntimeException e) {
             log.error("A watcher of session {} failed to take a record; cancelling it", watch.sessionId(), e);
             watch.cancel();

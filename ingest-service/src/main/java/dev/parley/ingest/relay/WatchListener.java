@@ -1,5 +1,7 @@
 package dev.parley.ingest.relay;
 
+import org.apache.kafka.common.header.Headers;
+
 /**
  * Receives one watcher's records. Every callback runs on the relay's thread, which serves every
  * other watcher of the topic too: hand the work to another thread and return at once.
@@ -16,6 +18,11 @@ public interface WatchListener<V> {
      * others, until {@link Watch#resumeDelivery()}.
      */
     boolean onRecord(long offset, V value);
+
+    /** {@link #onRecord(long, Object)} with the record's headers, for listeners that read them. */
+    default boolean onRecord(long offset, V value, Headers headers) {
+        return onRecord(offset, value);
+    }
 
     /** The partition has been read up to the end offset it had when the watcher registered (if asked for). */
     default void onCaughtUp() {

@@ -3,6 +3,7 @@ package dev.parley.ingest.stream;
 import dev.parley.avro.TokenChunk;
 import dev.parley.ingest.ledger.TurnCommits;
 import dev.parley.ingest.ledger.TurnStatus;
+import dev.parley.schemas.trace.HopTimes;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.Watch;
 import dev.parley.ingest.relay.WatchListener;
@@ -10,12 +11,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,8 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
 
     private static final Logger log = LoggerFactory.getLogger(ClientFeed.class);
 
-    private record Pending(long offset, TokenChunk chunk) {
+    /** A chunk and, when the client asked for them, its hop times so far. */
+    private record Pending(long offset, TokenChunk chunk, JsonObject hops) {
     }
 
     private final Vertx vertx;
@@ -46,6 +50,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private final Duration stallTimeout;
     private final ChunkTranslator translator;
     private final TurnCommits commits;
+    private final boolean trace;
     private final Runnable onSlowClientClosed;
     private final Promise<Void> started = Promise.promise();
 
@@ -64,7 +69,9 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private boolean closed;
 
     ClientFeed(Vertx vertx, Context context, EventSink sink, String sessionId, int partition, int maxQueued,
-               Duration stallTimeout, ChunkTranslator translator, TurnCommits commits, Runnable onSlowClientClosed) {
+               Duration stallTimeout, ChunkTranslator translator, TurnCommits commits, boolean trace,
+               Runnable onSlowClientClosed) {
+        this.trace = trace;
         this.vertx = vertx;
         this.context = context;
         this.sink = sink;
@@ -115,6 +122,11 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
 
     @Override
     public boolean onRecord(long offset, TokenChunk chunk) {
+        return onRecord(offset, chunk, null);
+    }
+
+    @Override
+    public boolean onRecord(long offset, TokenChunk chunk, Headers headers) {
         // only the relay thread adds, so the check and the increment cannot race each other
         if (queued.get() >= maxQueued) {
             if (suspended.compareAndSet(false, true)) {
@@ -125,7 +137,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
             return false;
         }
         queued.incrementAndGet();
-        queue.add(new Pending(offset, chunk));
+        queue.add(new Pending(offset, chunk, trace ? hops(headers) : null));
         scheduleDrain();
         return true;
     }
@@ -176,6 +188,9 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
 
     private void deliver(Pending next) {
         for (StreamEvent event : translator.translate(next.offset(), next.chunk())) {
+            if (next.hops() != null && event.type().equals("token")) {
+                event.data().put("hops", next.hops().copy().put("written", HopTimes.now()));
+            }
             sink.send(event);
         }
         lastHandled = new Cursor(partition, next.offset());
@@ -208,6 +223,25 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private void skip(Pending notRecorded) {
         held = null;
         lastHandled = new Cursor(partition, notRecorded.offset());
+    }
+
+    /** The hop times a chunk carries, and when the relay handed it over (epoch microseconds). */
+    private static JsonObject hops(Headers headers) {
+        JsonObject hops = new JsonObject();
+        put(hops, "received", headers, HopTimes.RECEIVED);
+        put(hops, "consumed", headers, HopTimes.CONSUMED);
+        put(hops, "context", headers, HopTimes.CONTEXT);
+        put(hops, "backendSent", headers, HopTimes.BACKEND_SENT);
+        put(hops, "backendByte", headers, HopTimes.BACKEND_BYTE);
+        put(hops, "produced", headers, HopTimes.PRODUCED);
+        return hops.put("relayed", HopTimes.now());
+    }
+
+    private static void put(JsonObject hops, String name, Headers headers, String key) {
+        long micros = HopTimes.get(headers, key);
+        if (micros != HopTimes.NONE) {
+            hops.put(name, micros);
+        }
     }
 
     private boolean supersededInQueue(Pending last) {

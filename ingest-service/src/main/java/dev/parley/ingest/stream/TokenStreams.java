@@ -36,14 +36,16 @@ public final class TokenStreams {
      * Starts delivering {@code sessionId}'s events to {@code sink}; call on the connection's context.
      *
      * @param startTurnId skip the session's chunks until this turn's first one; null for none
+     * @param trace       add each token's hop times ({@code hops}, epoch microseconds) to its event
      */
-    public ClientFeed open(String sessionId, int partition, StartPosition start, String startTurnId, EventSink sink) {
+    public ClientFeed open(String sessionId, int partition, StartPosition start, String startTurnId, boolean trace,
+                           EventSink sink) {
         var context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("open a feed on the connection's Vert.x context");
         }
         ClientFeed feed = new ClientFeed(vertx, context, sink, sessionId, partition, maxQueuedPerClient, stallTimeout,
-                new ChunkTranslator(partition, startTurnId), commits, slowClientsClosed::incrementAndGet);
+                new ChunkTranslator(partition, startTurnId), commits, trace, slowClientsClosed::incrementAndGet);
         feed.attach(relay.watch(sessionId, partition, start, false, feed));
         return feed;
     }
