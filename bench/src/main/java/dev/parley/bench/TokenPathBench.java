@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.schemas.trace.HopTimes;
 import dev.parley.standalone.Standalone;
 import dev.parley.standalone.StandaloneConfig;
 import java.io.BufferedReader;
@@ -54,15 +55,17 @@ public final class TokenPathBench {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String simulator = parley.simulatorUrl();
             run(concurrency, 30, () -> direct(http, simulator)); // warm-up: JIT, connections, partitions
-            run(concurrency, 30, () -> viaParley(http, parley.url()));
+            run(concurrency, 30, () -> viaParley(http, parley.url(), null));
             List<Timing> direct = run(concurrency, turns, () -> direct(http, simulator));
-            List<Timing> parleyTimings = run(concurrency, turns, () -> viaParley(http, parley.url()));
+            HopBreakdown hops = new HopBreakdown();
+            List<Timing> parleyTimings = run(concurrency, turns, () -> viaParley(http, parley.url(), hops));
             System.out.printf("%n%d turns, %d concurrent, simulator: 40 tokens, ttft 20 ms, itl 5 ms%n", turns, concurrency);
             System.out.println("| path | first token p50 | p95 | p99 | last token p50 | p95 | p99 "
                 + "| last token → end (done / [DONE]) p50 | p99 |");
             System.out.println("|---|---|---|---|---|---|---|---|---|");
             print("direct to the simulator", direct);
             print("through Parley", parleyTimings);
+            hops.print();
         }
         System.exit(0);
     }
@@ -76,7 +79,7 @@ public final class TokenPathBench {
             pct(end, 50), pct(end, 99));
     }
 
-    private static double pct(List<Double> sorted, int percentile) {
+    static double pct(List<Double> sorted, int percentile) {
         int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
@@ -123,26 +126,37 @@ public final class TokenPathBench {
         return new Timing(first, last, millisSince(start));
     }
 
-    /** A turn through Parley: the clock starts before POST and stops at the first token and at done on SSE. */
-    private static Timing viaParley(HttpClient http, String base) throws Exception {
+    /**
+     * A turn through Parley: the clock starts before POST and stops at the first token and at done on SSE. With
+     * {@code hops}, the stream is asked for hop times ({@code ?trace=true}) and every token's go into it.
+     */
+    private static Timing viaParley(HttpClient http, String base, HopBreakdown hops) throws Exception {
         String session = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
             .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
             .get("sessionId").asText();
         long start = System.nanoTime();
+        long sentMicros = HopTimes.now();
         String turn = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session + "/turns"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", PROMPT)))).build(),
             HttpResponse.BodyHandlers.ofString()).body()).get("turnId").asText();
         HttpResponse<java.io.InputStream> events = http.send(HttpRequest.newBuilder(
-                URI.create(base + "/v1/sessions/" + session + "/events?turnId=" + turn)).build(),
+                URI.create(base + "/v1/sessions/" + session + "/events?turnId=" + turn
+                    + (hops == null ? "" : "&trace=true"))).build(),
             HttpResponse.BodyHandlers.ofInputStream());
         double first = -1;
         double last = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 if (line.equals("event: token")) {
+                    long receivedMicros = HopTimes.now();
                     last = millisSince(start);
-                    first = first < 0 ? last : first;
+                    boolean firstOfTurn = first < 0;
+                    first = firstOfTurn ? last : first;
+                    String data = lines.readLine();
+                    if (hops != null && data != null && data.startsWith("data: ")) {
+                        hops.add(JSON.readTree(data.substring(6)).get("hops"), sentMicros, receivedMicros, firstOfTurn);
+                    }
                 }
                 if (line.equals("event: done") || line.equals("event: failed")) {
                     break;
