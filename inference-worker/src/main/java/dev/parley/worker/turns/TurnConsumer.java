@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,8 +62,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the ledger and turns every UserTurn into exactly one terminal event.
  *
- * <p>One thread owns the group consumer and the transactional producer. Turns of different sessions stream
- * concurrently (an LLM call takes seconds); a session's turns run one after another. A finished turn's terminal
+ * <p>One thread owns the group consumer; the transactional producer runs on the {@link LedgerCommitter}'s. Turns
+ * of different sessions stream concurrently (an LLM call takes seconds); a session's turns run one after another.
+ * A finished turn's terminal
  * event and the partition's committable offset (the first unfinished turn) go out in one Kafka transaction bound
  * to the consumer group's generation, so a worker that lost its partitions cannot commit anything any more.
  * After an assignment the partition is first read up to its end offset: turns a previous owner finished are
@@ -84,6 +86,7 @@ public final class TurnConsumer implements AutoCloseable {
     private final String producerName;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> ledgerProducer;
+    private final LedgerCommitter committer;
     private final KafkaProducer<String, TokenChunk> tokenProducer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
     private final AvroSerde<TokenChunk> tokenSerde;
@@ -104,6 +107,7 @@ public final class TurnConsumer implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crashed;
     private long lastCommitNanos = System.nanoTime();
+    private CompletableFuture<LedgerCommitter.Result> inFlight;
 
     public TurnConsumer(WorkerConfig config, LlmBackend backend, Vertx vertx) {
         this.config = config;
@@ -116,6 +120,7 @@ public final class TurnConsumer implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.ledgerProducer = new KafkaProducer<>(ledgerProducerConfig(config), new StringSerializer(),
             new ByteArraySerializer());
+        this.committer = new LedgerCommitter(ledgerProducer, ledgerSerde, config.workerId());
         this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
             tokenSerde.serializer());
         this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
@@ -244,7 +249,11 @@ public final class TurnConsumer implements AutoCloseable {
     private void finishCatchUps() {
         for (PartitionTurns turns : partitions.values()) {
             if (turns.catchingUp()) {
-                turns.positionAt(consumer.position(turns.partition));
+                try {
+                    turns.positionAt(consumer.position(turns.partition));
+                } catch (WakeupException again) {
+                    return; // a turn ended or a commit completed meanwhile: the next loop looks again
+                }
             }
             if (!turns.catchingUp()) {
                 List<TurnTask> pending = turns.finishCatchUp();
@@ -307,10 +316,34 @@ public final class TurnConsumer implements AutoCloseable {
 
     /**
      * Writes the terminal events of turns that ended, pending dead letters and the committable offsets in one
-     * transaction, then starts each session's next turn. With nothing ended, offsets alone are committed now
-     * and then, so records that start no turn (sessions, cancels) do not sit uncommitted.
+     * transaction on the committer thread, then starts each session's next turn. One transaction is in flight at a
+     * time: what ends meanwhile goes into the next one. With nothing ended, offsets alone are committed now and
+     * then, so records that start no turn (sessions, cancels) do not sit uncommitted. {@code force} waits for
+     * everything to be committed (before a revocation, at a clean stop).
      */
     private void commitEnded(boolean force) {
+        if (inFlight != null) {
+            if (!force && !inFlight.isDone()) {
+                return; // its completion wakes the poll
+            }
+            applied(inFlight.join());
+            inFlight = null;
+        }
+        LedgerCommitter.Batch batch = nextBatch(force);
+        if (batch == null) {
+            return;
+        }
+        inFlight = committer.commit(batch);
+        if (force) {
+            applied(inFlight.join());
+            inFlight = null;
+        } else {
+            inFlight.whenComplete((result, error) -> consumer.wakeup());
+        }
+    }
+
+    /** The ended turns still ours, pending dead letters and the committable offsets; null when nothing is due. */
+    private LedgerCommitter.Batch nextBatch(boolean force) {
         List<TurnTask> done = new ArrayList<>();
         for (TurnTask task; (task = ended.poll()) != null; ) {
             PartitionTurns turns = partitions.get(new TopicPartition(Topics.LEDGER.name(), task.partition()));
@@ -322,59 +355,46 @@ public final class TurnConsumer implements AutoCloseable {
         boolean offsetsDue = partitions.values().stream().anyMatch(PartitionTurns::needsCommit)
             && (force || System.nanoTime() - lastCommitNanos > OFFSET_ONLY_COMMIT_INTERVAL.toNanos());
         if (done.isEmpty() && deadLetters.isEmpty() && !offsetsDue) {
-            return;
+            return null;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         partitions.forEach((tp, turns) -> offsets.put(tp, new OffsetAndMetadata(turns.committable())));
-        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> written = new ArrayList<>();
-        try {
-            ledgerProducer.beginTransaction();
-            for (TurnTask task : done) {
-                written.add(ledgerProducer.send(new ProducerRecord<>(Topics.LEDGER.name(), task.partition(),
-                    task.sessionId(), ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent()))));
-            }
-            deadLetters.forEach(ledgerProducer::send);
-            ledgerProducer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            ledgerProducer.commitTransaction();
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException fatal) {
-            throw fatal;
-        } catch (KafkaException e) {
+        List<ProducerRecord<String, byte[]>> letters = List.copyOf(deadLetters);
+        deadLetters.clear();
+        return new LedgerCommitter.Batch(done, letters, offsets, consumer.groupMetadata());
+    }
+
+    /** Takes a transaction's outcome on the consumer thread: starts sessions' next turns, or retries. */
+    private void applied(LedgerCommitter.Result result) {
+        LedgerCommitter.Batch batch = result.batch();
+        if (result.fatal()) {
+            throw result.failure();
+        }
+        if (!result.committed()) {
             // Most often the group moved on (a rebalance): those partitions are no longer ours to commit.
-            log.warn("Transaction aborted, {} terminal event(s) not written yet: {}", done.size(), e.toString());
-            ledgerProducer.abortTransaction();
-            for (TurnTask task : done) {
+            log.warn("Transaction aborted, {} terminal event(s) not written yet: {}", batch.done().size(),
+                result.failure().toString());
+            for (TurnTask task : batch.done()) {
                 PartitionTurns turns = partitions.get(new TopicPartition(Topics.LEDGER.name(), task.partition()));
                 if (turns != null) { // still ours: try again with the next commit
                     turns.restore(task);
                     ended.add(task);
                 }
             }
+            deadLetters.addAll(0, batch.deadLetters());
             return;
         }
-        deadLetters.clear();
         lastCommitNanos = System.nanoTime();
-        for (int i = 0; i < done.size(); i++) {
-            done.get(i).recordedAt(offsetOf(written.get(i)));
+        for (int i = 0; i < batch.done().size(); i++) {
+            batch.done().get(i).recordedAt(result.recordedAt().get(i));
         }
-        offsets.forEach((tp, offset) -> {
+        batch.offsets().forEach((tp, offset) -> {
             PartitionTurns turns = partitions.get(tp);
             if (turns != null) {
                 turns.committed(offset.offset());
             }
         });
-        done.forEach(sessions::finished);
-    }
-
-    /** The offset of a record of a committed transaction: its send has completed by then. */
-    private static long offsetOf(java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sent) {
-        try {
-            return sent.get().offset();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return -1; // cannot happen after a successful commit; without it the next context just does not wait
-        }
+        batch.done().forEach(sessions::finished);
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
@@ -424,7 +444,7 @@ public final class TurnConsumer implements AutoCloseable {
         starters.shutdownNow();
         Duration wait = crash ? Duration.ZERO : Duration.ofSeconds(10);
         tokenProducer.close(wait);
-        ledgerProducer.close(wait);
+        committer.close(wait);
         scanner.close();
         snapshots.close();
         snapshotSerde.close();
