@@ -61,7 +61,10 @@ final class LedgerCommitter implements AutoCloseable {
         });
     }
 
-    /** Starts the transaction on the committer thread; completes (never exceptionally) with how it ended. */
+    /**
+     * Starts the transaction on the committer thread; completes with how it ended (exceptionally only for what is
+     * not a Kafka failure, which stops the worker as it would on the consumer thread).
+     */
     CompletableFuture<Result> commit(Batch batch) {
         return CompletableFuture.supplyAsync(() -> run(batch), thread);
     }
