@@ -26,10 +26,15 @@ import java.util.concurrent.Future;
  * Kafka ledger, worker, Kafka tokens, SSE out) against a direct streaming request to the same LLM simulator, and
  * how long the end of the stream follows the last token ({@code done} waits for the ledger's commit).
  *
+ * <p>Each of the concurrent load threads is one session that posts its turns back to back, so contexts grow as
+ * they would in a chat; its stream is read over SSE (a new stream per turn, {@code ?turnId=}) or over one
+ * WebSocket per session (turns sent as frames).
+ *
  * <p>How to run:
  * <ol>
  *   <li>{@code ./mvnw -B -q install -DskipTests}</li>
- *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="500 20"} (turns, concurrency; defaults 300 and 10)</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="500 20 ws"} (turns, concurrency, sse or ws; defaults
+ *   300, 10 and sse)</li>
  * </ol>
  * It starts its own standalone Parley on free ports with a temporary data directory, so nothing else is needed.
  */
@@ -48,6 +53,7 @@ public final class TokenPathBench {
     public static void main(String[] args) throws Exception {
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        boolean webSocket = args.length > 2 && args[2].equals("ws");
         Path data = Files.createTempDirectory("parley-bench-");
         try (Standalone parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of(
                 "PARLEY_DATA_DIR", data.toString(), "PARLEY_HTTP_PORT", "0", "PARLEY_KAFKA_PORT", "0",
@@ -55,11 +61,14 @@ public final class TokenPathBench {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String simulator = parley.simulatorUrl();
             run(concurrency, 30, () -> direct(http, simulator)); // warm-up: JIT, connections, partitions
-            run(concurrency, 30, () -> viaParley(http, parley.url(), null));
+            ThreadLocal<ParleySession> sessions = ThreadLocal.withInitial(() -> ParleySession.open(http,
+                parley.url(), webSocket));
+            run(concurrency, 30, () -> sessions.get().turn(PROMPT, null));
             List<Timing> direct = run(concurrency, turns, () -> direct(http, simulator));
             HopBreakdown hops = new HopBreakdown();
-            List<Timing> parleyTimings = run(concurrency, turns, () -> viaParley(http, parley.url(), hops));
-            System.out.printf("%n%d turns, %d concurrent, simulator: 40 tokens, ttft 20 ms, itl 5 ms%n", turns, concurrency);
+            List<Timing> parleyTimings = run(concurrency, turns, () -> sessions.get().turn(PROMPT, hops));
+            System.out.printf("%n%d turns, %d concurrent sessions posting back to back over %s, simulator: 40 tokens, "
+                + "ttft 20 ms, itl 5 ms%n", turns, concurrency, webSocket ? "WebSocket" : "SSE");
             System.out.println("| path | first token p50 | p95 | p99 | last token p50 | p95 | p99 "
                 + "| last token → end (done / [DONE]) p50 | p99 |");
             System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -126,47 +135,7 @@ public final class TokenPathBench {
         return new Timing(first, last, millisSince(start));
     }
 
-    /**
-     * A turn through Parley: the clock starts before POST and stops at the first token and at done on SSE. With
-     * {@code hops}, the stream is asked for hop times ({@code ?trace=true}) and every token's go into it.
-     */
-    private static Timing viaParley(HttpClient http, String base, HopBreakdown hops) throws Exception {
-        String session = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
-            .get("sessionId").asText();
-        long start = System.nanoTime();
-        long sentMicros = HopTimes.now();
-        String turn = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + session + "/turns"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", PROMPT)))).build(),
-            HttpResponse.BodyHandlers.ofString()).body()).get("turnId").asText();
-        HttpResponse<java.io.InputStream> events = http.send(HttpRequest.newBuilder(
-                URI.create(base + "/v1/sessions/" + session + "/events?turnId=" + turn
-                    + (hops == null ? "" : "&trace=true"))).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-        double first = -1;
-        double last = -1;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.equals("event: token")) {
-                    long receivedMicros = HopTimes.now();
-                    last = millisSince(start);
-                    boolean firstOfTurn = first < 0;
-                    first = firstOfTurn ? last : first;
-                    String data = lines.readLine();
-                    if (hops != null && data != null && data.startsWith("data: ")) {
-                        hops.add(JSON.readTree(data.substring(6)).get("hops"), sentMicros, receivedMicros, firstOfTurn);
-                    }
-                }
-                if (line.equals("event: done") || line.equals("event: failed")) {
-                    break;
-                }
-            }
-        }
-        return new Timing(first, last, millisSince(start));
-    }
-
-    private static double millisSince(long start) {
+    static double millisSince(long start) {
         return (System.nanoTime() - start) / 1e6;
     }
 }
