@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the ledger records after the snapshot's offset. The tail is read up to the ledger's end, so the reply to turn N-1
  * is always in turn N's context, however far postprocess-streams lags; the snapshot only keeps the tail short.
  * Without a snapshot (a new session, or postprocess-streams never ran) the whole session is read from the ledger.
+ * When the worker's own consumer has already seen all of that ({@link SessionTails}), nothing is read at all.
  */
 public final class ContextBuilder implements AutoCloseable {
 
@@ -40,14 +42,17 @@ public final class ContextBuilder implements AutoCloseable {
     private final int budgetChars;
     private final String systemPrompt;
     private final List<AutoCloseable> owned;
+    private final SessionTails tails;
 
-    ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, Deserializer<LedgerEvent> ledger,
-                   int budgetChars, String systemPrompt) {
-        this(scanner, snapshots, ledger, budgetChars, systemPrompt, List.of());
+    ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, SessionTails tails,
+                   Deserializer<LedgerEvent> ledger, int budgetChars, String systemPrompt) {
+        this(scanner, snapshots, tails, ledger, budgetChars, systemPrompt, List.of());
     }
 
-    private ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, Deserializer<LedgerEvent> ledger,
-                           int budgetChars, String systemPrompt, List<AutoCloseable> owned) {
+    private ContextBuilder(PartitionScanner scanner, SnapshotCache snapshots, SessionTails tails,
+                           Deserializer<LedgerEvent> ledger, int budgetChars, String systemPrompt,
+                           List<AutoCloseable> owned) {
+        this.tails = tails;
         this.scanner = scanner;
         this.snapshots = snapshots;
         this.ledger = ledger;
@@ -68,7 +73,7 @@ public final class ContextBuilder implements AutoCloseable {
             : null;
         AvroSerde<LedgerEvent> serde = Topics.LEDGER.valueSerde(kafka);
         List<AutoCloseable> owned = snapshots == null ? List.of(scanner, serde) : List.of(snapshots, scanner, serde);
-        return new ContextBuilder(scanner, snapshots, serde.deserializer(), budgetChars, systemPrompt, owned);
+        return new ContextBuilder(scanner, snapshots, null, serde.deserializer(), budgetChars, systemPrompt, owned);
     }
 
     /** Reads the snapshots of these ledger partitions (the worker's assignment). */
@@ -97,10 +102,17 @@ public final class ContextBuilder implements AutoCloseable {
         Optional<SessionSnapshot> snapshot = snapshots == null ? Optional.empty()
             : snapshots.get(sessionId).filter(s -> s.getLedgerPartition() == partition);
         History history = new History();
+        snapshot.ifPresent(s -> history.start(s, turnId));
+        long from = snapshot.map(s -> s.getLedgerOffset() + 1).orElse(0L);
+        Optional<NavigableMap<Long, LedgerEvent>> seen = tails == null ? Optional.empty() : tails.from(sessionId, from)
+            .filter(events -> mustSee < 0 || events.containsKey(mustSee));
+        if (seen.isPresent()) {
+            seen.get().forEach((offset, event) -> apply(history, turnOffset, offset, event));
+            return withinBudget(history, userText);
+        }
         TopicPartition ledgerPartition = new TopicPartition(Topics.LEDGER.name(), partition);
         Consumer<ConsumerRecord<byte[], byte[]>> sink = record -> apply(history, sessionId, turnOffset, record);
         if (snapshot.isPresent()) {
-            history.start(snapshot.get(), turnId);
             scanner.scanFromOffset(ledgerPartition, snapshot.get().getLedgerOffset() + 1, mustSee, sink);
         } else {
             long sessionStart = UuidV7.parse(sessionId).map(UuidV7::timestampMillis).orElse(0L);
@@ -119,7 +131,11 @@ public final class ContextBuilder implements AutoCloseable {
         } catch (RuntimeException undecodable) {
             return; // the turn consumer dead-letters it; history simply goes without it
         }
-        if (event.getPayload() instanceof UserTurn user && record.offset() < turnOffset) {
+        apply(history, turnOffset, record.offset(), event);
+    }
+
+    private static void apply(History history, long turnOffset, long offset, LedgerEvent event) {
+        if (event.getPayload() instanceof UserTurn user && offset < turnOffset) {
             history.turns.putIfAbsent(event.getTurnId(), new String[] {user.getText(), null});
         } else if (event.getPayload() instanceof AssistantReply reply && history.turns.containsKey(event.getTurnId())) {
             history.turns.get(event.getTurnId())[1] = reply.getText();

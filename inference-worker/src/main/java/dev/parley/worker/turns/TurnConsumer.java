@@ -99,6 +99,7 @@ public final class TurnConsumer implements AutoCloseable {
     private final Semaphore generationSlots;
     private final Map<TopicPartition, PartitionTurns> partitions = new HashMap<>();
     private final SessionLines sessions = new SessionLines(this::startLater);
+    private final SessionTails tails = new SessionTails();
     private final ConcurrentLinkedQueue<TurnTask> ended = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
     private final AtomicInteger generating = new AtomicInteger();
@@ -126,7 +127,7 @@ public final class TurnConsumer implements AutoCloseable {
         this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
         this.snapshotSerde = Topics.SESSIONS.valueSerde(config.kafka());
         this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
-        this.contextBuilder = new ContextBuilder(scanner, snapshots, ledgerSerde.deserializer(),
+        this.contextBuilder = new ContextBuilder(scanner, snapshots, tails, ledgerSerde.deserializer(),
             config.contextBudgetChars(), config.systemPrompt());
         this.starters = Executors.newFixedThreadPool(STARTER_THREADS, runnable -> {
             Thread t = new Thread(runnable, "parley-turn-starter");
@@ -217,6 +218,7 @@ public final class TurnConsumer implements AutoCloseable {
         }
         boolean catchingUp = turns.catchingUp();
         turns.seen(record.offset());
+        tails.seen(record.partition(), record.offset(), event);
         Object payload = event.getPayload();
         if (payload instanceof UserTurn user) {
             if (!turns.known(event.getTurnId())) {
@@ -394,7 +396,10 @@ public final class TurnConsumer implements AutoCloseable {
                 turns.committed(offset.offset());
             }
         });
-        batch.done().forEach(sessions::finished);
+        for (TurnTask task : batch.done()) {
+            tails.seen(task.partition(), task.recordedAt(), task.terminalEvent()); // before the consumer reads it back
+            sessions.finished(task);
+        }
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
@@ -480,7 +485,9 @@ public final class TurnConsumer implements AutoCloseable {
             for (TopicPartition tp : assigned) {
                 // read_committed: the end is the last stable offset. A turn behind a transaction that a dead
                 // worker left open is read after the catch-up, but that worker could not read it either.
-                partitions.put(tp, new PartitionTurns(tp, consumer.position(tp), ends.get(tp)));
+                long position = consumer.position(tp);
+                partitions.put(tp, new PartitionTurns(tp, position, ends.get(tp)));
+                tails.assigned(tp.partition(), position);
             }
             log.info("Worker {} assigned {}", config.workerId(), assigned);
             publishAssignment();
@@ -502,6 +509,7 @@ public final class TurnConsumer implements AutoCloseable {
 
         private void dropAll(Collection<TopicPartition> gone) {
             for (TopicPartition tp : gone) {
+                tails.revoked(tp.partition());
                 PartitionTurns turns = partitions.remove(tp);
                 if (turns != null) {
                     for (TurnTask task : turns.openTurns()) {

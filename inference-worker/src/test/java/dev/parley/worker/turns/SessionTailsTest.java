@@ -1,0 +1,73 @@
+package dev.parley.worker.turns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionCreated;
+import dev.parley.avro.UserTurn;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("SessionTails: a context from memory only when the worker has seen every event it needs")
+class SessionTailsTest {
+
+    private final SessionTails tails = new SessionTails();
+
+    @Test
+    @DisplayName("a session created after the assignment is complete from its start")
+    void createdAfterAssignment() {
+        tails.assigned(0, 100);
+        tails.seen(0, 120, event("s", new SessionCreated(null)));
+        tails.seen(0, 121, event("s", new UserTurn("hi", null)));
+        tails.seen(0, 125, event("s", new AssistantReply("hello", null, null, null)));
+        assertEquals(List.of(120L, 121L, 125L), List.copyOf(tails.from("s", 0).orElseThrow().keySet()));
+    }
+
+    @Test
+    @DisplayName("a session older than the assignment is complete only from where the worker began to read")
+    void olderSession() {
+        tails.assigned(0, 100);
+        tails.seen(0, 130, event("s", new UserTurn("again", null)));
+        assertTrue(tails.from("s", 0).isEmpty(), "without a snapshot the start is missing");
+        assertTrue(tails.from("s", 99).isEmpty(), "a snapshot up to 98 leaves 99 unseen");
+        assertEquals(List.of(130L), List.copyOf(tails.from("s", 100).orElseThrow().keySet()));
+        assertEquals(List.of(), List.copyOf(tails.from("s", 131).orElseThrow().keySet()));
+    }
+
+    @Test
+    @DisplayName("dropping the oldest events moves the point from which the tail is complete")
+    void truncated() {
+        tails.assigned(0, 0);
+        tails.seen(0, 0, event("s", new SessionCreated(null)));
+        for (int i = 1; i <= SessionTails.EVENTS_PER_SESSION; i++) {
+            tails.seen(0, i, event("s", new UserTurn("t" + i, null)));
+        }
+        assertTrue(tails.from("s", 0).isEmpty());
+        assertEquals(SessionTails.EVENTS_PER_SESSION, tails.from("s", 1).orElseThrow().size());
+    }
+
+    @Test
+    @DisplayName("nothing is kept for a revoked partition, nor for one never assigned, nor after an unknown offset")
+    void revokedAndUnknown() {
+        tails.assigned(0, 0);
+        tails.seen(0, 1, event("s", new SessionCreated(null)));
+        tails.seen(1, 1, event("t", new SessionCreated(null)));
+        assertTrue(tails.from("t", 0).isEmpty(), "partition 1 is not assigned");
+        tails.seen(0, -1, event("s", new AssistantReply("where?", null, null, null)));
+        assertTrue(tails.from("s", 0).isEmpty(), "an event at an unknown offset makes the session read the ledger");
+        tails.seen(0, 2, event("u", new SessionCreated(null)));
+        tails.revoked(0);
+        assertTrue(tails.from("u", 0).isEmpty());
+    }
+
+    private static LedgerEvent event(String session, Object payload) {
+        return LedgerEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setSessionId(session)
+            .setTurnId(UUID.randomUUID().toString()).setTimestamp(Instant.now()).setProducer("test").setAttempt(0)
+            .setPayload(payload).build();
+    }
+}
