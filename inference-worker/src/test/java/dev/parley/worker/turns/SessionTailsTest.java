@@ -40,15 +40,34 @@ class SessionTailsTest {
     }
 
     @Test
-    @DisplayName("dropping the oldest events moves the point from which the tail is complete")
+    @DisplayName("beyond a session's text budget the oldest events go, and the tail is complete only from the rest")
     void truncated() {
         tails.assigned(0, 0);
         tails.seen(0, 0, event("s", new SessionCreated(null)));
-        for (int i = 1; i <= SessionTails.EVENTS_PER_SESSION; i++) {
-            tails.seen(0, i, event("s", new UserTurn("t" + i, null)));
+        String text = "x".repeat(1_000);
+        int fit = SessionTails.CHARS_PER_SESSION / text.length();
+        for (int i = 1; i <= fit + 1; i++) {
+            tails.seen(0, i, event("s", new UserTurn(text, null)));
         }
         assertTrue(tails.from("s", 0).isEmpty());
-        assertEquals(SessionTails.EVENTS_PER_SESSION, tails.from("s", 1).orElseThrow().size());
+        assertTrue(tails.from("s", 1).isEmpty());
+        assertEquals(fit, tails.from("s", 2).orElseThrow().size());
+    }
+
+    @Test
+    @DisplayName("a session dropped for the total budget is read from the ledger, also when it is seen again")
+    void droppedSession() {
+        tails.assigned(0, 0);
+        tails.seen(0, 0, event("old", new SessionCreated(null)));
+        String text = "y".repeat(SessionTails.CHARS_PER_SESSION);
+        long sessions = SessionTails.CHARS / text.length() + 1;
+        for (int i = 1; i <= sessions; i++) {
+            tails.seen(0, i, event("s" + i, new UserTurn(text, null)));
+        }
+        assertTrue(tails.from("old", 0).isEmpty(), "the least recently used session went first");
+        tails.seen(0, sessions + 1, event("old", new UserTurn("back", null)));
+        assertTrue(tails.from("old", 0).isEmpty(), "what it had before is not in memory any more");
+        assertEquals(1, tails.from("old", sessions + 1).orElseThrow().size());
     }
 
     @Test
