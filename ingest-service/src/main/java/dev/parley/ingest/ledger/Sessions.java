@@ -14,6 +14,15 @@ public final class Sessions {
     /** How far before an id's own timestamp its events may carry (clocks of other hosts differ). */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
+    /**
+     * How far before a session's or turn's id a ledger read starts. The gateway that made the id wrote its record
+     * (SessionCreated, UserTurn) with a timestamp from the same clock, taken later; a read by time starts at the
+     * first record at or after the time asked for, so it reaches that record and everything after it, whatever
+     * other hosts' clocks say. The margin only covers that one clock stepping back in between. (Records written
+     * by the worker, like token chunks, carry its clock: reads of those keep {@link #CLOCK_SKEW}.)
+     */
+    public static final Duration SAME_CLOCK_MARGIN = Duration.ofSeconds(1);
+
     private static final int KNOWN_SESSIONS = 100_000;
 
     private final TopicLayout layout;
@@ -49,7 +58,7 @@ public final class Sessions {
             if (known.get(sessionId) != null) {
                 return Future.succeededFuture(partition);
             }
-            long from = UuidV7.timestampMillis(id.get()) - CLOCK_SKEW.toMillis();
+            long from = UuidV7.timestampMillis(id.get()) - SAME_CLOCK_MARGIN.toMillis();
             return lookup.run(sessionId, partition, from, new SessionCreatedQuery(), Duration.ZERO)
                     .compose(found -> {
                         if (!found) {

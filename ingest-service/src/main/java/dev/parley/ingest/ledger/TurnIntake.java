@@ -73,7 +73,7 @@ public final class TurnIntake {
 
     private Future<Optional<String>> findInLedger(String sessionId, int partition, String clientTurnId) {
         long sessionStart = UuidV7.timestampMillis(UuidV7.parse(sessionId).orElseThrow())
-                - Sessions.CLOCK_SKEW.toMillis();
+                - Sessions.SAME_CLOCK_MARGIN.toMillis();
         long from = Math.max(sessionStart, System.currentTimeMillis() - clientTurnWindow.toMillis());
         return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
     }

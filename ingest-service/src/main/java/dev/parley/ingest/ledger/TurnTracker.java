@@ -35,7 +35,7 @@ public final class TurnTracker {
         if (known != null) {
             return Future.succeededFuture(known);
         }
-        long from = UuidV7.timestampMillis(id.get()) - Sessions.CLOCK_SKEW.toMillis();
+        long from = UuidV7.timestampMillis(id.get()) - Sessions.SAME_CLOCK_MARGIN.toMillis();
         return lookup.run(sessionId, partition, from, new TurnStatusQuery(turnId, !wait.isZero()), wait)
                 .onSuccess(status -> {
                     if (status.terminal()) {
