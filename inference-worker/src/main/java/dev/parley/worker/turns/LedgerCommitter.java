@@ -50,7 +50,7 @@ final class LedgerCommitter implements AutoCloseable {
     private final AvroSerde<LedgerEvent> ledgerSerde;
     private final ExecutorService thread;
 
-    /** Owns {@code producer} (transactional, initialised) and closes it. */
+    /** Owns {@code producer} (transactional) and closes it; {@link #init()} before the first commit. */
     LedgerCommitter(Producer<String, byte[]> producer, AvroSerde<LedgerEvent> ledgerSerde, String name) {
         this.producer = producer;
         this.ledgerSerde = ledgerSerde;
@@ -59,6 +59,11 @@ final class LedgerCommitter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Fences the previous incarnation of this transactional id and aborts what it left open. Blocks. */
+    void init() {
+        producer.initTransactions();
     }
 
     /**

@@ -85,7 +85,6 @@ public final class TurnConsumer implements AutoCloseable {
     private final Vertx vertx;
     private final String producerName;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> ledgerProducer;
     private final LedgerCommitter committer;
     private final KafkaProducer<String, TokenChunk> tokenProducer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
@@ -119,9 +118,8 @@ public final class TurnConsumer implements AutoCloseable {
         this.tokenSerde = Topics.TOKENS.valueSerde(config.kafka());
         this.deadLetterSerde = Topics.DLQ.valueSerde(config.kafka());
         this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
-        this.ledgerProducer = new KafkaProducer<>(ledgerProducerConfig(config), new StringSerializer(),
-            new ByteArraySerializer());
-        this.committer = new LedgerCommitter(ledgerProducer, ledgerSerde, config.workerId());
+        this.committer = new LedgerCommitter(new KafkaProducer<>(ledgerProducerConfig(config),
+            new StringSerializer(), new ByteArraySerializer()), ledgerSerde, config.workerId());
         this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
             tokenSerde.serializer());
         this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
@@ -140,7 +138,7 @@ public final class TurnConsumer implements AutoCloseable {
 
     /** Joins the group and starts consuming on its own thread. */
     public void start() {
-        ledgerProducer.initTransactions();
+        committer.init();
         consumer.subscribe(List.of(Topics.LEDGER.name()), new Rebalance());
         thread.start();
     }
