@@ -95,11 +95,13 @@ public final class IngestService implements AutoCloseable {
             // the worker writes the ledger transactionally: read only what it committed
             TopicRelay<LedgerEvent> ledger = new TopicRelay<>("ledger", Topics.LEDGER.name(),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-ledger-relay", true)),
+                    new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-ledger-offsets", true)),
                     Topics.LEDGER.valueSerde(kafka).deserializer());
             started.push(ledger);
             // tokens stream live, before the worker's transaction commits
             TopicRelay<TokenChunk> tokens = new TopicRelay<>("tokens", Topics.TOKENS.name(),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-tokens-relay", false)),
+                    new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-tokens-offsets", false)),
                     Topics.TOKENS.valueSerde(kafka).deserializer());
             started.push(tokens);
 

@@ -43,9 +43,9 @@ public final class KafkaClientConfigs {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         // only reached when a position fell out of the log (a cursor older than retention): take what is left
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // The broker answers one connection's requests in order: a new watcher's offset lookups wait behind the
-        // relay's parked fetch. A short fetch wait keeps opening a stream fast (500 ms by default, measured in
-        // bench) at the cost of an idle fetch every 50 ms per relay.
+        // After a seek (a newcomer that starts behind the others) the consumer sends no new fetch to the broker
+        // until its parked one returns: a short fetch wait keeps a newcomer's backlog from waiting up to 500 ms
+        // (the default) on a quiet topic, at the cost of an idle fetch every 50 ms per relay.
         config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         return config;
     }

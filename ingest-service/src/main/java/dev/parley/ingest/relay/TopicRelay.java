@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -41,7 +41,8 @@ public final class TopicRelay<V> implements AutoCloseable {
     //
     // Threading: the consumer is not thread-safe, so only the relay thread touches it. Other
     // threads queue commands and wake the poll. KafkaConsumer.wakeup() also aborts the next blocking
-    // metadata call, so those calls are retried when woken.
+    // metadata call, so those calls are retried when woken. Where a newcomer starts is looked up by
+    // the OffsetResolver, on its own thread and connection; the relay thread only seeks.
     //
     // The relay commits nothing (no group): a record it cannot decode is logged, counted and skipped.
     // A registry outage is different (the record is fine, the schema just cannot be fetched): the
@@ -56,6 +57,7 @@ public final class TopicRelay<V> implements AutoCloseable {
 
     private final String topic;
     private final Consumer<byte[], byte[]> consumer;
+    private final OffsetResolver offsets;
     private final Deserializer<V> deserializer;
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Map<Integer, PartitionWatchers<V>> partitions = new HashMap<>();
@@ -67,11 +69,13 @@ public final class TopicRelay<V> implements AutoCloseable {
 
     /**
      * Starts the relay thread. The relay owns {@code consumer} (manual assignment, byte[] keys and
-     * values) and closes it.
+     * values), which reads, and {@code lookups}, which only looks up where new watchers start, and closes both.
      */
-    public TopicRelay(String name, String topic, Consumer<byte[], byte[]> consumer, Deserializer<V> deserializer) {
+    public TopicRelay(String name, String topic, Consumer<byte[], byte[]> consumer, Consumer<byte[], byte[]> lookups,
+                      Deserializer<V> deserializer) {
         this.topic = topic;
         this.consumer = consumer;
+        this.offsets = new OffsetResolver(name, topic, lookups);
         this.deserializer = deserializer;
         this.thread = new Thread(this::run, "parley-relay-" + name);
         this.thread.setDaemon(true);
@@ -90,7 +94,8 @@ public final class TopicRelay<V> implements AutoCloseable {
             listener.onFailure(new IllegalStateException("the relay for " + topic + " is stopped"));
             return watch;
         }
-        submit(() -> register(watch));
+        offsets.resolve(partition, start).whenComplete((resolved, error) ->
+                submit(() -> register(watch, resolved, error)));
         return watch;
     }
 
@@ -132,6 +137,7 @@ public final class TopicRelay<V> implements AutoCloseable {
     /** Stops the thread, tells every watcher, closes the consumer. */
     @Override
     public void close() {
+        offsets.close(); // fails the lookups in flight; their watchers hear it from the relay thread below
         running = false;
         commands.add(() -> { }); // wakes the thread when it idles on the command queue
         consumer.wakeup();
@@ -186,7 +192,7 @@ public final class TopicRelay<V> implements AutoCloseable {
         }
     }
 
-    private void register(Watch<V> watch) {
+    private void register(Watch<V> watch, OffsetResolver.Resolved resolved, Throwable error) {
         if (watch.isCancelled()) {
             return;
         }
@@ -194,25 +200,32 @@ public final class TopicRelay<V> implements AutoCloseable {
             watch.listener().onFailure(new IllegalStateException("the relay for " + topic + " is stopped"));
             return;
         }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            log.debug("Cannot register a watcher on {}-{}: {}", topic, watch.partition(), cause.toString());
+            watch.listener().onFailure(cause);
+            return;
+        }
         TopicPartition tp = new TopicPartition(topic, watch.partition());
         PartitionWatchers<V> watchers = partitions.get(watch.partition());
-        boolean newPartition = watchers == null;
-        if (newPartition) {
-            // assigned before asking for offsets: a read_committed consumer tracks the LSO of assigned partitions only
-            watchers = new PartitionWatchers<>(tp);
-            partitions.put(tp.partition(), watchers);
-            reassign();
-        }
-        long start;
-        long end;
+        long start = resolved.start();
         try {
-            end = uninterrupted(() -> consumer.endOffsets(List.of(tp), METADATA_TIMEOUT).get(tp));
-            start = startOffset(tp, watch.start(), end);
-            if (newPartition || start < uninterrupted(() -> consumer.position(tp, METADATA_TIMEOUT))) {
-                // an older position for the newcomer: everyone else skips what they already had
+            if (watchers == null) {
+                watchers = new PartitionWatchers<>(tp);
+                partitions.put(tp.partition(), watchers);
+                reassign();
                 consumer.seek(tp, start);
+            } else {
+                long position = uninterrupted(() -> consumer.position(tp, METADATA_TIMEOUT));
+                if (watch.start() instanceof StartPosition.End) {
+                    // "only what comes next": where the relay is now, if it moved on since the lookup
+                    start = Math.max(start, position);
+                } else if (start < position) {
+                    // an older position for the newcomer: everyone else skips what they already had
+                    consumer.seek(tp, start);
+                }
             }
-        } catch (CursorOutOfRangeException | KafkaException e) {
+        } catch (KafkaException e) {
             log.debug("Cannot register a watcher on {}: {}", tp, e.toString());
             if (watchers.isEmpty()) {
                 partitions.remove(tp.partition());
@@ -225,28 +238,12 @@ public final class TopicRelay<V> implements AutoCloseable {
         watchers.add(watch);
         watch.listener().onStart(start);
         if (watch.reportCaughtUp()) {
-            if (start >= end) {
+            if (start >= resolved.end()) {
                 watch.listener().onCaughtUp();
             } else {
-                watchers.awaitCaughtUp(watch, end);
+                watchers.awaitCaughtUp(watch, resolved.end());
             }
         }
-    }
-
-    private long startOffset(TopicPartition tp, StartPosition start, long end) {
-        if (start instanceof StartPosition.AtOffset at) {
-            if (at.offset() > end) {
-                throw new CursorOutOfRangeException(tp.partition(), at.offset(), end);
-            }
-            // below the log start (expired by retention) the consumer resets to the earliest record
-            return at.offset();
-        }
-        if (start instanceof StartPosition.AtTime at) {
-            OffsetAndTimestamp found = uninterrupted(() ->
-                    consumer.offsetsForTimes(Map.of(tp, Math.max(0, at.epochMillis())), METADATA_TIMEOUT).get(tp));
-            return found == null ? end : found.offset();
-        }
-        return end;
     }
 
     private void resume(Watch<V> watch) {

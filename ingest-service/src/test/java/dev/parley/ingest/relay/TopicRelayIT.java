@@ -86,6 +86,7 @@ class TopicRelayIT {
         var config = SharedKafka.get().clientConfig();
         relay = new TopicRelay<>("test", Topics.TOKENS.name(),
                 new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(config, "relay-it", false)),
+                new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(config, "relay-it-offsets", false)),
                 Topics.TOKENS.valueSerde(config).deserializer());
         session = UUID.randomUUID().toString();
         partition = TopicLayout.partitionFor(session, Topics.DEFAULT_PARTITIONS);
