@@ -2,6 +2,7 @@ package dev.parley.worker.turns;
 
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.Usage;
+import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.backend.TokenUsage;
@@ -23,6 +24,8 @@ final class ChunkStream {
     private final int partition;
     private final String sessionId;
     private final String turnId;
+    /** The turn id's time: no chunk is stamped earlier, so a reader finds the turn's first chunk by time. */
+    private final long turnMillis;
     private final int attempt;
     private final TurnHops hops;
     private final Duration coalesce;
@@ -41,6 +44,7 @@ final class ChunkStream {
         this.partition = partition;
         this.sessionId = sessionId;
         this.turnId = turnId;
+        this.turnMillis = UuidV7.parse(turnId).map(UuidV7::timestampMillis).orElse(0L);
         this.attempt = attempt;
         this.coalesce = coalesce;
         this.onWriteFailure = onWriteFailure;
@@ -104,8 +108,8 @@ final class ChunkStream {
 
     /** Sends a chunk whose text arrived from the backend at {@code backendByte}, with its hop times. */
     private void send(TokenChunk chunk, long backendByte) {
-        ProducerRecord<String, TokenChunk> record = new ProducerRecord<>(Topics.TOKENS.name(), partition, sessionId,
-            chunk);
+        ProducerRecord<String, TokenChunk> record = new ProducerRecord<>(Topics.TOKENS.name(), partition,
+            Math.max(System.currentTimeMillis(), turnMillis), sessionId, chunk);
         if (chunk.getSeq() == 0) {
             hops.addTo(record.headers());
         }

@@ -60,7 +60,8 @@ public record StreamStart(Cursor after, String turnId, long turnMillis) {
             return StartPosition.atOffset(after.nextOffset());
         }
         if (turnId != null) {
-            return StartPosition.atTime(turnMillis - Sessions.CLOCK_SKEW.toMillis());
+            // the worker stamps a turn's chunks no earlier than the turn id's time, whatever its clock says
+            return StartPosition.atTime(turnMillis);
         }
         return StartPosition.end();
     }

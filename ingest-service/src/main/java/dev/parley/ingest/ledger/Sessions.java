@@ -11,15 +11,13 @@ import java.util.UUID;
 /** Creates sessions and tells whether one exists: a SessionCreated in its ledger partition. */
 public final class Sessions {
 
-    /** How far before an id's own timestamp its events may carry (clocks of other hosts differ). */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-
     /**
      * How far before a session's or turn's id a ledger read starts. The gateway that made the id wrote its record
      * (SessionCreated, UserTurn) with a timestamp from the same clock, taken later; a read by time starts at the
      * first record at or after the time asked for, so it reaches that record and everything after it, whatever
-     * other hosts' clocks say. The margin only covers that one clock stepping back in between. (Records written
-     * by the worker, like token chunks, carry its clock: reads of those keep {@link #CLOCK_SKEW}.)
+     * other hosts' clocks say. The margin only covers that one clock stepping back in between. (Token chunks are
+     * written by the worker, which stamps them no earlier than their turn id's time: a read from that time reaches
+     * a turn's first chunk, whatever the worker's clock says.)
      */
     public static final Duration SAME_CLOCK_MARGIN = Duration.ofSeconds(1);
 

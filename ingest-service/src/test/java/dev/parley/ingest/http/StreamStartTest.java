@@ -26,11 +26,11 @@ class StreamStartTest {
     }
 
     @Test
-    @DisplayName("?after resumes after the cursor; ?turnId starts five minutes before the turn's time; nothing means now")
+    @DisplayName("?after resumes after the cursor; ?turnId starts at the turn's time (its chunks are stamped no earlier); nothing means now")
     void positions() {
         assertEquals(StartPosition.atOffset(8), StreamStart.parse(null, "2-7", TURN).position());
         StreamStart byTurn = StreamStart.parse(" ", null, TURN);
-        assertEquals(StartPosition.atTime(1_000_000_000L - 300_000L), byTurn.position());
+        assertEquals(StartPosition.atTime(1_000_000_000L), byTurn.position());
         assertEquals(TURN, byTurn.startTurnId());
         assertEquals(StartPosition.end(), StreamStart.parse(null, null, null).position());
     }

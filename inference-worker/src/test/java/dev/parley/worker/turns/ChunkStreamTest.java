@@ -1,0 +1,62 @@
+package dev.parley.worker.turns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.avro.TokenChunk;
+import dev.parley.schemas.ids.UuidV7;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("ChunkStream: what a gateway relies on to find a turn's chunks")
+class ChunkStreamTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Serializer<TokenChunk> unused = (topic, chunk) -> new byte[0];
+    private final MockProducer<String, TokenChunk> producer =
+        new MockProducer<>(true, null, new StringSerializer(), unused);
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    @Test
+    @DisplayName("chunks are stamped no earlier than the turn id's time, even when the worker's clock is behind")
+    void stampedNoEarlierThanTheTurn() {
+        long aheadOfUs = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
+        ChunkStream chunks = stream(UuidV7.at(aheadOfUs).toString());
+
+        chunks.append("Hello", () -> { });
+        chunks.complete("stop", null);
+
+        List<ProducerRecord<String, TokenChunk>> sent = producer.history();
+        assertEquals(2, sent.size());
+        sent.forEach(record -> assertEquals(aheadOfUs, record.timestamp()));
+    }
+
+    @Test
+    @DisplayName("chunks of a turn from the past carry the worker's clock")
+    void stampedNowOtherwise() {
+        long before = System.currentTimeMillis();
+        ChunkStream chunks = stream(UuidV7.at(before - Duration.ofMinutes(3).toMillis()).toString());
+
+        chunks.append("Hello", () -> { });
+
+        long stamped = producer.history().get(0).timestamp();
+        assertTrue(stamped >= before && stamped <= System.currentTimeMillis(), "stamped " + stamped);
+    }
+
+    private ChunkStream stream(String turnId) {
+        return new ChunkStream(producer, vertx, 0, "session", turnId, 1, new TurnHops(-1, -1), Duration.ZERO,
+            error -> { });
+    }
+}
