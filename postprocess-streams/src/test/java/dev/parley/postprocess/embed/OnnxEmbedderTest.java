@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,17 @@ class OnnxEmbedderTest {
     @AfterAll
     static void closeModel() {
         embedder.close();
+    }
+
+    @Test
+    @DisplayName("the one-thread session gives the same vectors as LangChain4j's own model class")
+    void sameVectorsAsLangChain4j() {
+        float[] theirs = new AllMiniLmL6V2QuantizedEmbeddingModel().embed(REMINDER).content().vector();
+        float[] ours = embedder.embed(REMINDER);
+        assertEquals(theirs.length, ours.length);
+        for (int i = 0; i < ours.length; i++) {
+            assertEquals(theirs[i], ours[i], 1e-5f, "dimension " + i);
+        }
     }
 
     @Test
