@@ -30,6 +30,8 @@ public final class Bench {
         switch (scenario) {
             case "latency" -> new LatencyScenario(levels(arg(rest, 0, "1,10,50,200")), transports(arg(rest, 1, "both")),
                 Integer.parseInt(arg(rest, 2, "30"))).run();
+            case "fanout" -> new FanoutScenario(Integer.parseInt(arg(rest, 0, "200")),
+                Integer.parseInt(arg(rest, 1, "10")), Integer.parseInt(arg(rest, 2, "60"))).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or burst");
         }
         System.exit(0);
