@@ -93,6 +93,12 @@ final class ThreadCpu {
         new String[] {"LogDirFailureHandler", BROKER},
         new String[] {"ReplicaFetcher", BROKER},
         new String[] {"metrics-meter-tick-thread", BROKER},
+        new String[] {"AddPartitionsToTxnSenderThread-", BROKER},
+        new String[] {"executor-", BROKER},
+        new String[] {"share-group-", BROKER},
+        new String[] {"persister-", BROKER},
+        new String[] {"network-partition-metadata-", BROKER},
+        new String[] {Bench.class.getName(), CLIENT},
         new String[] {"bench-", CLIENT},
         new String[] {"HttpClient-", CLIENT});
 
