@@ -33,13 +33,14 @@ final class EventStreams implements AutoCloseable {
     static final class Watcher {
         final String sessionId;
         final int index;
-        /** Free for the scenario's per-client state. */
-        Object state;
+        /** The scenario's per-client state. */
+        final Object state;
         private String eventType;
 
-        private Watcher(String sessionId, int index) {
+        private Watcher(String sessionId, int index, Object state) {
             this.sessionId = sessionId;
             this.index = index;
+            this.state = state;
         }
     }
 
@@ -54,7 +55,9 @@ final class EventStreams implements AutoCloseable {
         this.vertx = NamedVertx.create("bench");
         HttpClientOptions options = new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(port)
             .setConnectTimeout((int) Duration.ofSeconds(30).toMillis());
-        this.streams = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxStreams));
+        // connections spread over as many event loops as there are cores (else all share the caller's one)
+        this.streams = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxStreams)
+            .setEventLoopSize(Runtime.getRuntime().availableProcessors()));
         this.requests = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(64));
     }
 
@@ -87,8 +90,8 @@ final class EventStreams implements AutoCloseable {
      * Opens a session's event stream from now ({@code ?trace=true} adds the hop times); completes once the gateway
      * answered 200, i.e. the stream is positioned.
      */
-    Future<Watcher> watch(String sessionId, int index, boolean trace, Listener listener) {
-        Watcher watcher = new Watcher(sessionId, index);
+    Future<Watcher> watch(String sessionId, int index, Object state, boolean trace, Listener listener) {
+        Watcher watcher = new Watcher(sessionId, index, state);
         String uri = "/v1/sessions/" + sessionId + "/events" + (trace ? "?trace=true" : "");
         return streams.request(HttpMethod.GET, port, "localhost", uri).compose(request -> request.send())
             .compose(response -> {

@@ -35,6 +35,7 @@ final class FanoutScenario {
     private final Errors drops = new Errors();
     private final Latencies fromProduced = new Latencies();
     private final Latencies fromRelayed = new Latencies();
+    private final Latencies fromWritten = new Latencies();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder produced = new LongAdder();
     private final List<EventStreams.Watcher> watchers = new ArrayList<>();
@@ -104,10 +105,9 @@ final class FanoutScenario {
         for (int index = 0; index < clientsPerSession; index++) {
             for (String id : ids) {
                 opening.acquire();
-                Future<EventStreams.Watcher> watcher = http.watch(id, index, true, listener);
+                Future<EventStreams.Watcher> watcher = http.watch(id, index, new Client(), true, listener);
                 watcher.onComplete(done -> {
                     if (done.succeeded()) {
-                        done.result().state = new Client();
                         opened.add(done.result());
                     } else {
                         errors.add("opening a client: " + Errors.describe(done.cause()));
@@ -182,10 +182,15 @@ final class FanoutScenario {
             .row("relayed: the gateway's relay read it from Kafka", Report.ms(fromRelayed.percentile(50)),
                 Report.ms(fromRelayed.percentile(95)), Report.ms(fromRelayed.percentile(99)),
                 Report.ms(fromRelayed.max()), fromRelayed.count())
+            .row("written: the gateway wrote it to the client's connection", Report.ms(fromWritten.percentile(50)),
+                Report.ms(fromWritten.percentile(95)), Report.ms(fromWritten.percentile(99)),
+                Report.ms(fromWritten.max()), fromWritten.count())
             .end();
         report.paragraph("There is no time of the broker's acknowledgement in the record: \"produced\" is when the "
             + "worker called its producer, so the first row includes the producer's batching, the append and the "
-            + "relay's fetch. All clocks are this JVM's.");
+            + "relay's fetch. \"written\" is taken when the gateway's event loop hands the event to the connection, "
+            + "so the last row is the time in the socket and the bench client's event loop. All clocks are this "
+            + "JVM's.");
 
         report.heading("## CPU time per 1,000 tokens (ms), by thread group");
         report.paragraph(ThreadCpu.NOTE);
@@ -232,6 +237,7 @@ final class FanoutScenario {
         report.put("turnsEnded", turnsEnded);
         report.put("lagFromProduced", fromProduced.summary());
         report.put("lagFromRelayed", fromRelayed.summary());
+        report.put("lagFromWritten", fromWritten.summary());
         report.put("lagNote", "produced = the worker handed the chunk to its Kafka producer; the record carries no "
             + "broker acknowledgement time");
         report.put("cpuPerDeliveredTokens", cpu.summary(delivered.sum()));
@@ -246,9 +252,6 @@ final class FanoutScenario {
         @Override
         public void onEvent(EventStreams.Watcher watcher, String type, String data, long receivedMicros) {
             Client client = (Client) watcher.state;
-            if (client == null) {
-                return; // an event before the open completed: impossible with nothing produced yet
-            }
             switch (type) {
                 case "token" -> token(watcher, client, data, receivedMicros);
                 case "done" -> turns.ended(watcher.sessionId, JsonFields.text(data, "turnId"));
@@ -278,21 +281,22 @@ final class FanoutScenario {
                 }
                 long producedAt = JsonFields.number(data, "produced");
                 long relayedAt = JsonFields.number(data, "relayed");
+                long writtenAt = JsonFields.number(data, "written");
                 if (producedAt > 0) {
                     fromProduced.recordMicros(receivedMicros - producedAt);
                 }
                 if (relayedAt > 0) {
                     fromRelayed.recordMicros(receivedMicros - relayedAt);
                 }
+                if (writtenAt > 0) {
+                    fromWritten.recordMicros(receivedMicros - writtenAt);
+                }
             }
         }
 
         @Override
         public void onDropped(EventStreams.Watcher watcher, String why) {
-            Client client = (Client) watcher.state;
-            if (client != null) {
-                client.dropped = true;
-            }
+            ((Client) watcher.state).dropped = true;
             drops.add(why);
         }
     }
