@@ -14,6 +14,12 @@ import java.util.List;
  *   token, inter-token latency and time to the last token against a direct stream from the simulator, at each
  *   concurrency (comma-separated), over {@code sse}, {@code ws} or {@code both}, with that many turns per stream;
  *   also writes latency.png. Without arguments, or with fewer, the defaults are these.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="fanout 200 10 60"}: that many sessions producing 20
+ *   tokens/s each, that many SSE clients per session watching them from now, measured for that many seconds (the
+ *   defaults).</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="burst 50 30 0"}: that many sessions relaying replies
+ *   of 500 tokens without delay, one SSE client each, counted for that many seconds (the defaults), with that
+ *   PARLEY_TOKEN_COALESCE_MS (optional; without it the environment's, by default 0).</li>
  * </ol>
  * Every PARLEY_* variable of the environment reaches Parley (e.g. {@code PARLEY_EMBEDDINGS=none}); the results list
  * them.
@@ -32,6 +38,8 @@ public final class Bench {
                 Integer.parseInt(arg(rest, 2, "30"))).run();
             case "fanout" -> new FanoutScenario(Integer.parseInt(arg(rest, 0, "200")),
                 Integer.parseInt(arg(rest, 1, "10")), Integer.parseInt(arg(rest, 2, "60"))).run();
+            case "burst" -> new BurstScenario(Integer.parseInt(arg(rest, 0, "50")), Integer.parseInt(arg(rest, 1, "30")),
+                rest.size() > 2 ? rest.get(2) : null).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or burst");
         }
         System.exit(0);

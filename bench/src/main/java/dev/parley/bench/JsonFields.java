@@ -36,4 +36,35 @@ final class JsonFields {
         int end = json.indexOf('"', start);
         return end < 0 ? null : json.substring(start, end);
     }
+
+    /**
+     * The words of the string after {@code "field":"}, counted as runs of characters other than spaces: the
+     * simulator's tokens are words, each after a space but the reply's first, so this is a chunk's token count.
+     */
+    static int words(String json, String field) {
+        int at = json.indexOf("\"" + field + "\":\"");
+        if (at < 0) {
+            return 0;
+        }
+        int words = 0;
+        boolean inWord = false;
+        for (int i = at + field.length() + 4; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\') {
+                words += inWord ? 0 : 1; // an escaped character is part of a word
+                inWord = true;
+                i++;
+                continue;
+            }
+            if (c == '"') {
+                break;
+            }
+            boolean space = c == ' ';
+            if (!space && !inWord) {
+                words++;
+            }
+            inWord = !space;
+        }
+        return words;
+    }
 }
