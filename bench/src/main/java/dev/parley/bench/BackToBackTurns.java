@@ -48,8 +48,23 @@ final class BackToBackTurns {
         }
     }
 
+    /**
+     * Takes a session's event that ends a turn ({@code done}; {@code failed} and {@code cancelled} also count as
+     * errors); false for any other event.
+     */
+    boolean onEnd(String sessionId, String type, String data) {
+        if (!type.equals("done") && !type.equals("failed") && !type.equals("cancelled")) {
+            return false;
+        }
+        if (!type.equals("done")) {
+            errors.add("event " + type + ": " + data);
+        }
+        ended(sessionId, JsonFields.text(data, "turnId"));
+        return true;
+    }
+
     /** A watcher of the session saw the turn end; the first to say so for the turn in flight posts the next. */
-    void ended(String sessionId, String turnId) {
+    private void ended(String sessionId, String turnId) {
         Session session;
         synchronized (this) {
             session = sessions.get(sessionId);

@@ -40,7 +40,8 @@ public final class Bench {
                 Integer.parseInt(arg(rest, 1, "10")), Integer.parseInt(arg(rest, 2, "60"))).run();
             case "burst" -> new BurstScenario(Integer.parseInt(arg(rest, 0, "50")), Integer.parseInt(arg(rest, 1, "30")),
                 rest.size() > 2 ? rest.get(2) : null).run();
-            default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or burst");
+            default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or "
+                + "burst (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }

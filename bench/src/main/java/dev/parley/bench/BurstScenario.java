@@ -36,12 +36,6 @@ final class BurstScenario {
     private volatile long measureStart = Long.MAX_VALUE;
     private BackToBackTurns turns;
 
-    /** One client's place in its session's replies, used on its event loop. */
-    private static final class Client {
-        String turnId;
-        long seq = -1;
-    }
-
     /** @param coalesceMs PARLEY_TOKEN_COALESCE_MS for this run, or null to leave the environment's (default 0) */
     BurstScenario(int sessions, int seconds, String coalesceMs) {
         this.sessions = sessions;
@@ -67,7 +61,7 @@ final class BurstScenario {
             for (int i = 0; i < sessions; i++) {
                 String id = http.createSession().await();
                 try {
-                    watchers.add(http.watch(id, 0, new Client(), false, new Listener()).await());
+                    watchers.add(http.watch(id, 0, new TurnOrder(), false, new Listener()).await());
                     ids.add(id);
                 } catch (Exception e) {
                     errors.add("opening a client: " + Errors.describe(e));
@@ -94,26 +88,17 @@ final class BurstScenario {
 
         @Override
         public void onEvent(EventStreams.Watcher watcher, String type, String data, long receivedMicros) {
-            Client client = (Client) watcher.state;
-            switch (type) {
-                case "token" -> token(client, data);
-                case "done" -> turns.ended(watcher.sessionId, JsonFields.text(data, "turnId"));
-                case "failed", "cancelled" -> {
-                    errors.add("event " + type + ": " + data);
-                    turns.ended(watcher.sessionId, JsonFields.text(data, "turnId"));
-                }
-                default -> errors.add("event " + type + ": " + data);
+            if (type.equals("token")) {
+                token((TurnOrder) watcher.state, data);
+            } else if (!turns.onEnd(watcher.sessionId, type, data)) {
+                errors.add("event " + type + ": " + data);
             }
         }
 
-        private void token(Client client, String data) {
+        private void token(TurnOrder order, String data) {
             int tokens = JsonFields.words(data, "text");
             tokensTotal.add(tokens);
-            String turnId = JsonFields.text(data, "turnId");
-            long seq = JsonFields.number(data, "seq");
-            gaps.add(turnId != null && turnId.equals(client.turnId) ? Math.max(0, seq - client.seq - 1) : seq);
-            client.turnId = turnId;
-            client.seq = seq;
+            gaps.add(order.missedBefore(JsonFields.text(data, "turnId"), JsonFields.number(data, "seq")));
             long second = (System.nanoTime() - measureStart) / 1_000_000_000L;
             if (second >= 0 && second < seconds) {
                 tokensPerSecond.addAndGet((int) second, tokens);
@@ -156,16 +141,9 @@ final class BurstScenario {
                 + TOKENS_PER_REPLY + ")", "tokens received (whole run)", "gaps in a turn's seq")
             .row(errors.count(), drops.count(), turnsEnded, expected, tokensTotal.sum(), gaps.sum())
             .end();
-        List<String> lines = new ArrayList<>();
-        if (!settled) {
-            lines.add("- Turns still in flight 60 s after the last was posted: expected and received may differ "
-                + "by their tokens.");
-        }
-        drops.samples().forEach(sample -> lines.add("- dropped: " + sample));
-        errors.samples().forEach(sample -> lines.add("- error: " + sample));
-        if (!lines.isEmpty()) {
-            report.paragraph(String.join("\n", lines));
-        }
+        report.problems(settled ? List.of() : List.of("Turns still in flight 60 s after the last was posted: "
+            + "expected and received may differ by their tokens."), drops, errors,
+            "No errors, no client dropped.");
 
         report.heading("## CPU time per 1,000 tokens received (ms), by thread group");
         report.paragraph(ThreadCpu.NOTE);
@@ -189,10 +167,6 @@ final class BurstScenario {
         report.put("chunksPerSecond", Report.round(chunkSum / (double) seconds));
         report.put("tokensEachSecond", tokens);
         report.put("chunksEachSecond", chunks);
-        report.put("errors", errors.count());
-        report.put("errorSamples", errors.samples());
-        report.put("clientsDropped", drops.count());
-        report.put("dropReasons", drops.samples());
         report.put("turnsEnded", turnsEnded);
         report.put("tokensExpected", expected);
         report.put("tokensReceived", tokensTotal.sum());

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,9 +43,8 @@ final class FanoutScenario {
 
     /** One client's tally, used on its event loop. */
     private static final class Client {
+        final TurnOrder order = new TurnOrder();
         long tokens;
-        String turnId;
-        long seq = -1;
         long gaps;
         boolean dropped;
     }
@@ -206,14 +204,9 @@ final class FanoutScenario {
         ProcessMemory memory = ProcessMemory.read();
         report.paragraph("Memory of the whole JVM at the end: " + memory.describe() + ".");
         report.heading("## Errors and disconnections");
-        List<String> lines = new ArrayList<>();
-        if (!settled) {
-            lines.add("- Turns still in flight 60 s after the last was posted: the missing-token count may include "
-                + "their tokens.");
-        }
-        drops.samples().forEach(sample -> lines.add("- dropped: " + sample));
-        errors.samples().forEach(sample -> lines.add("- error: " + sample));
-        report.paragraph(lines.isEmpty() ? "None: every client stayed connected and got every token." : String.join("\n", lines));
+        report.problems(settled ? List.of() : List.of("Turns still in flight 60 s after the last was posted: the "
+            + "missing-token count may include their tokens."), drops, errors,
+            "None: every client stayed connected and got every token.");
 
         report.put("sessions", sessions);
         report.put("clientsPerSession", clientsPerSession);
@@ -221,9 +214,6 @@ final class FanoutScenario {
         report.put("clientsConnected", watchers.size());
         report.put("connectSeconds", Report.round(connectSeconds));
         report.put("clientsDropped", dropped);
-        report.put("dropReasons", drops.samples());
-        report.put("errors", errors.count());
-        report.put("errorSamples", errors.samples());
         report.put("tokensMissingAtConnectedClients", missing);
         report.put("seqGaps", gaps);
         report.put("turnsSettled", settled);
@@ -251,28 +241,15 @@ final class FanoutScenario {
 
         @Override
         public void onEvent(EventStreams.Watcher watcher, String type, String data, long receivedMicros) {
-            Client client = (Client) watcher.state;
-            switch (type) {
-                case "token" -> token(watcher, client, data, receivedMicros);
-                case "done" -> turns.ended(watcher.sessionId, JsonFields.text(data, "turnId"));
-                case "failed", "cancelled" -> {
-                    errors.add("event " + type + ": " + data);
-                    turns.ended(watcher.sessionId, JsonFields.text(data, "turnId"));
-                }
-                default -> errors.add("event " + type + ": " + data);
+            if (type.equals("token")) {
+                token(watcher, (Client) watcher.state, data, receivedMicros);
+            } else if (!turns.onEnd(watcher.sessionId, type, data)) {
+                errors.add("event " + type + ": " + data);
             }
         }
 
         private void token(EventStreams.Watcher watcher, Client client, String data, long receivedMicros) {
-            String turnId = JsonFields.text(data, "turnId");
-            long seq = JsonFields.number(data, "seq");
-            if (turnId != null && turnId.equals(client.turnId)) {
-                client.gaps += Math.max(0, seq - client.seq - 1);
-            } else {
-                client.gaps += seq; // a turn begins at seq 0, and every client was there before the first one
-            }
-            client.turnId = turnId;
-            client.seq = seq;
+            client.gaps += client.order.missedBefore(JsonFields.text(data, "turnId"), JsonFields.number(data, "seq"));
             client.tokens++;
             if (measuring) {
                 delivered.increment();

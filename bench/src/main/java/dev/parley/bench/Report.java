@@ -63,6 +63,22 @@ final class Report {
         add("\n" + text + "\n");
     }
 
+    /**
+     * A list of what went wrong: the notes, then each kind of disconnection and of error with how often; or
+     * {@code none} when there is nothing to say.
+     */
+    void problems(List<String> notes, Errors drops, Errors errors, String none) {
+        List<String> lines = new ArrayList<>();
+        notes.forEach(note -> lines.add("- " + note));
+        drops.samples().forEach(sample -> lines.add("- dropped: " + sample));
+        errors.samples().forEach(sample -> lines.add("- error: " + sample));
+        paragraph(lines.isEmpty() ? none : String.join("\n", lines));
+        put("clientsDropped", drops.count());
+        put("dropReasons", drops.samples());
+        put("errors", errors.count());
+        put("errorSamples", errors.samples());
+    }
+
     Table table(String... columns) {
         return new Table(columns);
     }
