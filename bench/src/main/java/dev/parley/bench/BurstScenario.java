@@ -21,7 +21,7 @@ final class BurstScenario {
 
     static final int TOKENS_PER_REPLY = 500;
     static final String PROMPT = "burst\n#sim: tokens=" + TOKENS_PER_REPLY + " ttft_ms=0 itl_ms=0";
-    private static final int WARM_UP_SECONDS = 10;
+    private static final int WARM_UP_SECONDS = 20;
 
     private final int sessions;
     private final int seconds;

@@ -23,7 +23,7 @@ final class FanoutScenario {
     static final int TOKENS_PER_REPLY = 200;
     static final int ITL_MS = 50;
     static final String PROMPT = "fan-out\n#sim: tokens=" + TOKENS_PER_REPLY + " ttft_ms=" + ITL_MS + " itl_ms=" + ITL_MS;
-    private static final int WARM_UP_SECONDS = 10;
+    private static final int WARM_UP_SECONDS = 20;
     private static final int OPENING_AT_ONCE = 100;
 
     private final int sessions;

@@ -20,7 +20,7 @@ final class LatencyScenario {
 
     static final int TOKENS = 40;
     static final String PROMPT = "benchmark\n#sim: tokens=" + TOKENS + " ttft_ms=20 itl_ms=20";
-    private static final int WARM_UP_TURNS = 3;
+    private static final int WARM_UP_TURNS = 10;
 
     private final List<Integer> levels;
     private final List<Transport> transports;
