@@ -1,7 +1,6 @@
 package dev.parley.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,8 @@ import java.util.Map;
  */
 final class HopBreakdown {
 
-    /** The hops of a turn's first token, each from the moment before it (the client's POST first). */
-    private static final List<String[]> FIRST = List.of(
+    /** The hops of a turn's first token, each from the moment before it (the client's request first). */
+    static final List<String[]> FIRST = List.of(
         new String[] {"request sent → gateway received it", "sent", "received"},
         new String[] {"gateway received → worker consumed the UserTurn (ledger append, worker poll)", "received", "consumed"},
         new String[] {"consumed → context ready", "consumed", "context"},
@@ -25,35 +24,39 @@ final class HopBreakdown {
         new String[] {"written → client received it", "written", "clientReceived"});
 
     /** The hops of every later token. */
-    private static final List<String[]> LATER = FIRST.subList(5, FIRST.size());
+    static final List<String[]> LATER = FIRST.subList(5, FIRST.size());
 
-    private final Map<String, List<Double>> first = new LinkedHashMap<>();
-    private final Map<String, List<Double>> later = new LinkedHashMap<>();
+    private final Map<String, Latencies> first = new LinkedHashMap<>();
+    private final Map<String, Latencies> later = new LinkedHashMap<>();
+
+    HopBreakdown() {
+        FIRST.forEach(hop -> first.put(hop[0], new Latencies()));
+        LATER.forEach(hop -> later.put(hop[0], new Latencies()));
+    }
 
     /** Adds one token's hop times; {@code firstOfTurn} also counts the hops before the backend answered. */
-    synchronized void add(JsonNode hops, long sentMicros, long clientReceivedMicros, boolean firstOfTurn) {
+    void add(JsonNode hops, long sentMicros, long clientReceivedMicros, boolean firstOfTurn) {
         for (String[] hop : firstOfTurn ? FIRST : LATER) {
             long from = time(hops, hop[1], sentMicros, clientReceivedMicros);
             long to = time(hops, hop[2], sentMicros, clientReceivedMicros);
             if (from > 0 && to > 0) {
-                (firstOfTurn ? first : later).computeIfAbsent(hop[0], k -> new ArrayList<>()).add((to - from) / 1000.0);
+                (firstOfTurn ? first : later).get(hop[0]).recordMicros(to - from);
             }
         }
     }
 
-    /** Markdown tables: the first token's hops, then every later token's. */
-    synchronized void print() {
-        print("first token of a turn", first);
-        print("later tokens", later);
+    /** A hop's durations: of first tokens, or of every later token. */
+    Latencies hop(boolean firstToken, String name) {
+        return (firstToken ? first : later).get(name);
     }
 
-    private static void print(String title, Map<String, List<Double>> hops) {
-        System.out.printf("%n| hop (%s) | p50 | p95 | p99 |%n|---|---|---|---|%n", title);
-        hops.forEach((name, values) -> {
-            List<Double> sorted = values.stream().sorted().toList();
-            System.out.printf("| %s | %.2f ms | %.2f ms | %.2f ms |%n", name, TokenPathBench.pct(sorted, 50),
-                TokenPathBench.pct(sorted, 95), TokenPathBench.pct(sorted, 99));
-        });
+    /** Every hop's count, p50, p95, p99 and max, for the JSON results. */
+    Map<String, Object> summary() {
+        Map<String, Object> firstSummary = new LinkedHashMap<>();
+        first.forEach((name, values) -> firstSummary.put(name, values.summary()));
+        Map<String, Object> laterSummary = new LinkedHashMap<>();
+        later.forEach((name, values) -> laterSummary.put(name, values.summary()));
+        return Map.of("firstToken", firstSummary, "laterTokens", laterSummary);
     }
 
     private static long time(JsonNode hops, String name, long sent, long clientReceived) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.schemas.trace.HopTimes;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * One chat session as the bench's client: posts turns one after another and times each reply, over SSE (POST, then
  * a stream from the turn) or over one WebSocket for the whole session (a turn frame, then its events).
  */
-abstract class ParleySession {
+abstract class ParleySession implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,43 +35,42 @@ abstract class ParleySession {
         this.http = http;
         this.base = base;
         try {
-            this.sessionId = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .get("sessionId").asText();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201 && created.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + created.statusCode() + ": " + created.body());
+            }
+            this.sessionId = JSON.readTree(created.body()).get("sessionId").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating a session", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create a session", e);
         }
     }
 
-    static ParleySession open(HttpClient http, String base, boolean webSocket) {
-        return webSocket ? new OverWebSocket(http, base) : new OverSse(http, base);
+    static ParleySession open(HttpClient http, String base, Transport transport) {
+        return transport == Transport.WS ? new OverWebSocket(http, base) : new OverSse(http, base);
     }
 
     /**
      * Sends a turn and reads its reply; the clock starts before the turn is sent and stops at the first token, the
-     * last token and {@code done}. With {@code hops}, every token's hop times go into it ({@code ?trace=true}).
+     * last token and {@code done}. Every token's hop times go into {@code hops} ({@code ?trace=true}). Fails on an
+     * error answer, a {@code failed}, {@code cancelled}, {@code reset} or {@code error} event, or a token count
+     * other than {@code expectedTokens}.
      */
-    abstract TokenPathBench.Timing turn(String text, HopBreakdown hops) throws Exception;
+    abstract TurnTiming turn(String text, HopBreakdown hops, int expectedTokens) throws Exception;
 
-    /** Times one reply's events as they arrive. */
-    static final class Clock {
-        final long start = System.nanoTime();
-        final long sentMicros = HopTimes.now();
-        double first = -1;
-        double last = -1;
+    @Override
+    public void close() {
+    }
 
-        void token(JsonNode data, HopBreakdown hops) {
-            long receivedMicros = HopTimes.now();
-            last = TokenPathBench.millisSince(start);
-            boolean firstOfTurn = first < 0;
-            first = firstOfTurn ? last : first;
-            if (hops != null && data.has("hops")) {
-                hops.add(data.get("hops"), sentMicros, receivedMicros, firstOfTurn);
-            }
-        }
-
-        TokenPathBench.Timing end() {
-            return new TokenPathBench.Timing(first, last, TokenPathBench.millisSince(start));
+    /** Counts a token event and adds its hop times. */
+    static void token(TurnTiming.Clock clock, JsonNode data, HopBreakdown hops) {
+        long receivedMicros = HopTimes.now();
+        boolean first = clock.token();
+        if (data.has("hops")) {
+            hops.add(data.get("hops"), clock.sentMicros, receivedMicros, first);
         }
     }
 
@@ -82,43 +82,54 @@ abstract class ParleySession {
         }
 
         @Override
-        TokenPathBench.Timing turn(String text, HopBreakdown hops) throws Exception {
-            Clock clock = new Clock();
+        TurnTiming turn(String text, HopBreakdown hops, int expectedTokens) throws Exception {
+            TurnTiming.Clock clock = new TurnTiming.Clock();
             HttpRequest post = HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + sessionId + "/turns"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", text)))).build();
-            String turn = JSON.readTree(send(post)).get("turnId").asText();
+            HttpResponse<String> accepted = send(post);
+            if (accepted.statusCode() != 202) {
+                throw new IllegalStateException("POST turn: HTTP " + accepted.statusCode() + " " + accepted.body());
+            }
+            String turn = JSON.readTree(accepted.body()).get("turnId").asText();
             HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/v1/sessions/" + sessionId + "/events?turnId=" + turn
-                        + (hops == null ? "" : "&trace=true"))).build(),
+                    URI.create(base + "/v1/sessions/" + sessionId + "/events?trace=true&turnId=" + turn)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(),
                     StandardCharsets.UTF_8))) {
+                if (events.statusCode() != 200) {
+                    throw new IllegalStateException("GET events: HTTP " + events.statusCode());
+                }
                 for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.equals("event: token")) {
-                        String data = lines.readLine();
-                        clock.token(JSON.readTree(data.substring("data: ".length())), hops);
+                    if (!line.startsWith("event: ")) {
+                        continue;
                     }
-                    if (line.equals("event: done") || line.equals("event: failed")) {
-                        break;
+                    String type = line.substring("event: ".length());
+                    String data = lines.readLine();
+                    if (type.equals("token")) {
+                        token(clock, JSON.readTree(data.substring("data: ".length())), hops);
+                    } else if (type.equals("done")) {
+                        return clock.end(expectedTokens);
+                    } else {
+                        throw new IllegalStateException("event " + type + ": " + data);
                     }
                 }
             }
-            return clock.end();
+            throw new IllegalStateException("the event stream ended before done, after " + clock.tokens() + " tokens");
         }
-    }
 
-    /**
-     * The answer's body. Java's HTTP/1.1 client now and then hands out a pooled connection that a closed stream
-     * is just taking down ("connection closed locally"): the request is sent once more. Without a clientTurnId
-     * (which costs a ledger read per turn: measured about 50 ms at p50 with ten streams) a turn that did arrive
-     * the first time is then generated twice; the session's next turn just waits for it.
-     */
-    String send(HttpRequest request) throws Exception {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (java.io.IOException closedUnderUs) {
-            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        /**
+         * Java's HTTP/1.1 client now and then hands out a pooled connection that a closed stream is just taking down
+         * ("connection closed locally"): the request is sent once more. Without a clientTurnId (which costs a ledger
+         * read per turn: measured about 50 ms at p50 with ten streams) a turn that did arrive the first time is then
+         * generated twice; the session's next turn just waits for it.
+         */
+        private HttpResponse<String> send(HttpRequest request) throws Exception {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closedUnderUs) {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
         }
     }
 
@@ -138,8 +149,8 @@ abstract class ParleySession {
         }
 
         @Override
-        TokenPathBench.Timing turn(String text, HopBreakdown hops) throws Exception {
-            Clock clock = new Clock();
+        TurnTiming turn(String text, HopBreakdown hops, int expectedTokens) throws Exception {
+            TurnTiming.Clock clock = new TurnTiming.Clock();
             socket.sendText(JSON.writeValueAsString(Map.of("type", "turn", "text", text)), true).join();
             String turnId = null;
             while (true) {
@@ -150,14 +161,25 @@ abstract class ParleySession {
                 String type = frame.path("type").asText();
                 if (type.equals("accepted")) {
                     turnId = frame.get("turnId").asText();
+                } else if (type.equals("closed")) {
+                    throw new IllegalStateException("the WebSocket closed: " + frame);
                 } else if (turnId != null && turnId.equals(frame.path("turnId").asText())) {
                     if (type.equals("token")) {
-                        clock.token(frame, hops);
-                    } else if (type.equals("done") || type.equals("failed")) {
-                        return clock.end();
+                        token(clock, frame, hops);
+                    } else if (type.equals("done")) {
+                        return clock.end(expectedTokens);
+                    } else {
+                        throw new IllegalStateException("frame " + frame);
                     }
+                } else if (type.equals("error")) {
+                    throw new IllegalStateException("frame " + frame);
                 }
             }
+        }
+
+        @Override
+        public void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(alreadyClosed -> null);
         }
 
         @Override
@@ -174,6 +196,17 @@ abstract class ParleySession {
             }
             webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            frames.add(JSON.createObjectNode().put("type", "closed").put("status", statusCode).put("reason", reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            frames.add(JSON.createObjectNode().put("type", "closed").put("error", Errors.describe(error)));
         }
     }
 }

@@ -1,0 +1,65 @@
+package dev.parley.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Parley's load generator: starts Parley in this JVM on free ports with temporary data, runs one scenario, prints
+ * its markdown tables and writes them with every figure to bench/target/results/&lt;scenario&gt;.md and .json.
+ *
+ * <p>How to run:
+ * <ol>
+ *   <li>{@code ./mvnw -B -q install -DskipTests}</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="latency 1,10,50,200 both 30"}: added time to first
+ *   token, inter-token latency and time to the last token against a direct stream from the simulator, at each
+ *   concurrency (comma-separated), over {@code sse}, {@code ws} or {@code both}, with that many turns per stream;
+ *   also writes latency.png. Without arguments, or with fewer, the defaults are these.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="fanout 200 10 60"}: that many sessions producing 20
+ *   tokens/s each, that many SSE clients per session watching them from now, measured for that many seconds (the
+ *   defaults).</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="burst 50 30 0"}: that many sessions relaying replies
+ *   of 500 tokens without delay, one SSE client each, counted for that many seconds (the defaults), with that
+ *   PARLEY_TOKEN_COALESCE_MS (optional; without it the environment's, by default 0).</li>
+ * </ol>
+ * Every PARLEY_* variable of the environment reaches Parley (e.g. {@code PARLEY_EMBEDDINGS=none}); the results list
+ * them.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        String scenario = args.length > 0 ? args[0] : "latency";
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        switch (scenario) {
+            case "latency" -> new LatencyScenario(levels(arg(rest, 0, "1,10,50,200")), transports(arg(rest, 1, "both")),
+                Integer.parseInt(arg(rest, 2, "30"))).run();
+            case "fanout" -> new FanoutScenario(Integer.parseInt(arg(rest, 0, "200")),
+                Integer.parseInt(arg(rest, 1, "10")), Integer.parseInt(arg(rest, 2, "60"))).run();
+            case "burst" -> new BurstScenario(Integer.parseInt(arg(rest, 0, "50")), Integer.parseInt(arg(rest, 1, "30")),
+                rest.size() > 2 ? rest.get(2) : null).run();
+            default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or "
+                + "burst (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+        }
+        System.exit(0);
+    }
+
+    private static String arg(List<String> args, int index, String defaultValue) {
+        return index < args.size() ? args.get(index) : defaultValue;
+    }
+
+    private static List<Integer> levels(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private static List<Transport> transports(String which) {
+        return switch (which) {
+            case "sse" -> List.of(Transport.SSE);
+            case "ws" -> List.of(Transport.WS);
+            case "both" -> List.of(Transport.SSE, Transport.WS);
+            default -> throw new IllegalArgumentException("transport '" + which + "': sse, ws or both");
+        };
+    }
+}
