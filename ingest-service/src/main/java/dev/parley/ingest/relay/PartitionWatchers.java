@@ -3,12 +3,20 @@ package dev.parley.ingest.relay;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
-/** The watchers of one assigned partition, indexed by session; used only on the relay thread. */
+/**
+ * The watchers of one assigned partition, indexed by session, and which sessions the relay has read records of
+ * (so a newcomer whose session has nothing in the stretch already read needs no seek back); used only on the relay
+ * thread.
+ */
 final class PartitionWatchers<V> {
+
+    /** Sessions whose last record offset is kept, per partition. */
+    private static final int SEEN_SESSIONS = 100_000;
 
     private record CaughtUpWaiter<V>(Watch<V> watch, long endOffset) {
     }
@@ -16,10 +24,48 @@ final class PartitionWatchers<V> {
     private final TopicPartition partition;
     private final Map<String, List<Watch<V>>> bySession = new HashMap<>();
     private final List<CaughtUpWaiter<V>> waiters = new ArrayList<>();
+    /** The offset of each session's last record read since {@link #readFrom}; the least recently read go first. */
+    private final Map<String, Long> lastRecord = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            if (size() <= SEEN_SESSIONS) {
+                return false;
+            }
+            // nothing is known about that session's records up to here any more
+            readFrom = Math.max(readFrom, eldest.getValue() + 1);
+            return true;
+        }
+    };
+    /** Every record from here to the consumer's position has been through {@link #read}. */
+    private long readFrom;
     private int size;
 
-    PartitionWatchers(TopicPartition partition) {
+    /** {@code readFrom}: where the relay starts reading the newly assigned partition. */
+    PartitionWatchers(TopicPartition partition, long readFrom) {
         this.partition = partition;
+        this.readFrom = readFrom;
+    }
+
+    /** The relay read a record of {@code sessionId}. */
+    void read(String sessionId, long offset) {
+        Long last = lastRecord.get(sessionId);
+        if (last == null || last < offset) {
+            lastRecord.put(sessionId, offset);
+        }
+    }
+
+    /** The relay seeks back to {@code offset}: it will read everything from there again. */
+    void seekingTo(long offset) {
+        readFrom = Math.min(readFrom, offset);
+    }
+
+    /**
+     * Whether {@code sessionId} may have records from {@code from} up to the position the relay has read to; false
+     * only when the relay has read all of them and none was the session's.
+     */
+    boolean mayHaveRecords(String sessionId, long from) {
+        Long last = lastRecord.get(sessionId);
+        return from < readFrom || (last != null && last >= from);
     }
 
     TopicPartition topicPartition() {

@@ -211,7 +211,7 @@ public final class TopicRelay<V> implements AutoCloseable {
         long start = resolved.start();
         try {
             if (watchers == null) {
-                watchers = new PartitionWatchers<>(tp);
+                watchers = new PartitionWatchers<>(tp, start);
                 partitions.put(tp.partition(), watchers);
                 reassign();
                 consumer.seek(tp, start);
@@ -220,8 +220,14 @@ public final class TopicRelay<V> implements AutoCloseable {
                 if (watch.start() instanceof StartPosition.End) {
                     // "only what comes next": where the relay is now, if it moved on since the lookup
                     start = Math.max(start, position);
+                } else if (start < position && !watchers.mayHaveRecords(watch.sessionId(), start)) {
+                    // the relay read everything since then and none of it was this session's, e.g. a stream opened
+                    // right after its turn was posted: no seek, which would make every other stream wait for the
+                    // records it already had and for the fetch in flight
+                    start = position;
                 } else if (start < position) {
                     // an older position for the newcomer: everyone else skips what they already had
+                    watchers.seekingTo(start);
                     consumer.seek(tp, start);
                 }
             }
@@ -254,6 +260,7 @@ public final class TopicRelay<V> implements AutoCloseable {
         watch.suspended = false;
         TopicPartition tp = watchers.topicPartition();
         if (watch.nextOffset < uninterrupted(() -> consumer.position(tp, METADATA_TIMEOUT))) {
+            watchers.seekingTo(watch.nextOffset);
             consumer.seek(tp, watch.nextOffset);
         }
     }
@@ -297,7 +304,9 @@ public final class TopicRelay<V> implements AutoCloseable {
         if (record.key() == null) {
             return true;
         }
-        List<Watch<V>> interested = watchers.watchersOf(new String(record.key(), StandardCharsets.UTF_8));
+        String sessionId = new String(record.key(), StandardCharsets.UTF_8);
+        watchers.read(sessionId, record.offset());
+        List<Watch<V>> interested = watchers.watchersOf(sessionId);
         if (interested == null || !anyWants(interested, record.offset())) {
             return true;
         }

@@ -118,6 +118,37 @@ class TopicRelayIT {
     }
 
     @Test
+    @DisplayName("a newcomer whose session has nothing in what the relay already read starts where the relay is, "
+            + "without a seek back, and still gets each of its records once")
+    void newcomerWithoutRecordsSinceItsStart() {
+        String other = sessionInSamePartition();
+        Recorder live = new Recorder();
+        relay.watch(other, partition, StartPosition.end(), false, live);
+        await().atMost(TIMEOUT).until(() -> live.start.get() != null);
+        long mark = live.start.get();
+        List<Long> others = write(other, 3);
+        await().atMost(TIMEOUT).until(() -> live.offsets.size() == 3);
+
+        Recorder newcomer = new Recorder();
+        relay.watch(session, partition, StartPosition.atOffset(mark), false, newcomer);
+        await().atMost(TIMEOUT).until(() -> newcomer.start.get() != null);
+        assertEquals(others.get(2) + 1, newcomer.start.get(), "starts after what the relay had read");
+
+        Recorder otherNewcomer = new Recorder();
+        relay.watch(other, partition, StartPosition.atOffset(mark), false, otherNewcomer);
+        await().atMost(TIMEOUT).until(() -> otherNewcomer.offsets.size() == 3);
+        assertEquals(mark, otherNewcomer.start.get(), "its session has records there: it starts where it asked");
+
+        List<Long> own = write(session, 2);
+        List<Long> more = write(other, 1);
+        await().atMost(TIMEOUT).until(() -> newcomer.offsets.size() == 2 && live.offsets.size() == 4
+                && otherNewcomer.offsets.size() == 4);
+        assertEquals(own, newcomer.offsets);
+        assertEquals(concat(others, more), live.offsets);
+        assertEquals(concat(others, more), otherNewcomer.offsets);
+    }
+
+    @Test
     @DisplayName("a watcher that refuses a record is held there and, resumed, continues from it with no gap")
     void suspendAndResume() {
         Recorder slow = new Recorder();
@@ -177,10 +208,23 @@ class TopicRelayIT {
     }
 
     private List<Long> write(int count) {
+        return write(session, count);
+    }
+
+    private List<Long> write(String sessionId, int count) {
         String turnId = UUID.randomUUID().toString();
         return java.util.stream.IntStream.range(0, count)
-                .mapToObj(seq -> worker.chunk(session, turnId, 1, seq, "t" + seq))
+                .mapToObj(seq -> worker.chunk(sessionId, turnId, 1, seq, "t" + seq))
                 .map(RecordMetadata::offset).toList();
+    }
+
+    private String sessionInSamePartition() {
+        while (true) {
+            String candidate = UUID.randomUUID().toString();
+            if (TopicLayout.partitionFor(candidate, Topics.DEFAULT_PARTITIONS) == partition) {
+                return candidate;
+            }
+        }
     }
 
     @SafeVarargs
