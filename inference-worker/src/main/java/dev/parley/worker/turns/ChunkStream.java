@@ -9,6 +9,7 @@ import dev.parley.worker.backend.TokenUsage;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -76,13 +77,14 @@ final class ChunkStream {
 
     /** The last chunk of the attempt: a complete reply. */
     void complete(String finishReason, TokenUsage usage) {
-        end(chunk("").setFinal$(true).setFinishReason(finishReason == null ? "stop" : finishReason)
+        end(() -> chunk("").setFinal$(true).setFinishReason(finishReason == null ? "stop" : finishReason)
             .setUsage(usage == null ? null : new Usage(usage.promptTokens(), usage.completionTokens())));
     }
 
     /** The last chunk of an attempt that ended without a reply: finishReason error or cancelled. */
     void abort(String finishReason, String reason, String partialText) {
-        end(chunk("").setFinal$(true).setFinishReason(finishReason).setReason(reason).setPartialText(partialText));
+        end(() -> chunk("").setFinal$(true).setFinishReason(finishReason).setReason(reason)
+            .setPartialText(partialText));
     }
 
     /** Stops without a final chunk: the partition moved to another worker, which will write a new attempt. */
@@ -93,12 +95,13 @@ final class ChunkStream {
         }
     }
 
-    private void end(TokenChunk.Builder last) {
+    /** Sends what the coalescing window holds, then the final chunk: built only now, so its seq comes last. */
+    private void end(Supplier<TokenChunk.Builder> last) {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
         flush();
-        send(last.build(), HopTimes.now());
+        send(last.get().build(), HopTimes.now());
     }
 
     private TokenChunk.Builder chunk(String text) {

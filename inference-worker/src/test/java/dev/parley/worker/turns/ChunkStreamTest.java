@@ -55,8 +55,40 @@ class ChunkStreamTest {
         assertTrue(stamped >= before && stamped <= System.currentTimeMillis(), "stamped " + stamped);
     }
 
+    @Test
+    @DisplayName("with a coalescing window, the text still waiting goes out before the final chunk, in seq order")
+    void coalescedTextBeforeTheFinalChunk() {
+        ChunkStream chunks = stream(UuidV7.next().toString(), Duration.ofSeconds(10));
+
+        chunks.append("Hel", () -> { });
+        chunks.append("lo", () -> { });
+        chunks.complete("stop", null);
+
+        List<TokenChunk> sent = producer.history().stream().map(ProducerRecord::value).toList();
+        assertEquals(List.of(0, 1), sent.stream().map(TokenChunk::getSeq).toList());
+        assertEquals("Hello", sent.get(0).getText());
+        assertTrue(sent.get(1).getFinal$());
+    }
+
+    @Test
+    @DisplayName("an attempt that fails while text waits in the window sends that text, then the final chunk")
+    void coalescedTextBeforeAnAbort() {
+        ChunkStream chunks = stream(UuidV7.next().toString(), Duration.ofSeconds(10));
+
+        chunks.append("partial", () -> { });
+        chunks.abort("error", "backend cut the stream", "partial");
+
+        List<TokenChunk> sent = producer.history().stream().map(ProducerRecord::value).toList();
+        assertEquals(List.of(0, 1), sent.stream().map(TokenChunk::getSeq).toList());
+        assertEquals("error", sent.get(1).getFinishReason());
+    }
+
     private ChunkStream stream(String turnId) {
-        return new ChunkStream(producer, vertx, 0, "session", turnId, 1, new TurnHops(-1, -1), Duration.ZERO,
+        return stream(turnId, Duration.ZERO);
+    }
+
+    private ChunkStream stream(String turnId, Duration coalesce) {
+        return new ChunkStream(producer, vertx, 0, "session", turnId, 1, new TurnHops(-1, -1), coalesce,
             error -> { });
     }
 }
