@@ -5,6 +5,7 @@ import dev.parley.avro.TokenChunk;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.ingest.http.ApiRouter;
+import dev.parley.ingest.http.HttpListeners;
 import dev.parley.ingest.kafka.KafkaClientConfigs;
 import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.ingest.ledger.LedgerLookup;
@@ -20,7 +21,6 @@ import dev.parley.schemas.topics.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -45,14 +45,14 @@ public final class IngestService implements AutoCloseable {
     /** How long a final chunk may wait for its turn's terminal ledger event before the connection is failed. */
     private static final Duration TERMINAL_WAIT = Duration.ofMinutes(10);
 
-    private final HttpServer server;
+    private final HttpListeners server;
     private final TokenStreams streams;
     private final TopicRelay<TokenChunk> tokens;
     private final TopicRelay<LedgerEvent> ledger;
     /** Everything started, closed in reverse order. */
     private final Deque<AutoCloseable> resources;
 
-    private IngestService(HttpServer server, TokenStreams streams, TopicRelay<TokenChunk> tokens,
+    private IngestService(HttpListeners server, TokenStreams streams, TopicRelay<TokenChunk> tokens,
                           TopicRelay<LedgerEvent> ledger, Deque<AutoCloseable> resources) {
         this.server = server;
         this.streams = streams;
@@ -132,13 +132,13 @@ public final class IngestService implements AutoCloseable {
             // over HTTP/2 (h2c upgrade, e.g. Java's HttpClient) the path counts towards the header list
             options.getInitialSettings().setMaxHeaderListSize(
                     ApiRouter.maxRequestLine() + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
-            HttpServer server = await(vertx.createHttpServer(options)
-                    .requestHandler(ApiRouter.create(vertx, config, parts))
-                    .listen(config.httpPort()));
+            int eventLoops = Runtime.getRuntime().availableProcessors();
+            HttpListeners server = await(HttpListeners.listen(vertx, options, ApiRouter.create(vertx, config, parts),
+                    config.httpPort(), eventLoops));
             started.push(() -> await(server.close()));
-            log.info("Ingest service listening on port {} (Kafka {}, schema registry {}, postprocess {})",
-                    server.actualPort(), kafka.get("bootstrap.servers"), kafka.get("schema.registry.url"),
-                    config.postprocessUrl());
+            log.info("Ingest service listening on port {} on {} event loops (Kafka {}, schema registry {}, "
+                    + "postprocess {})", server.port(), eventLoops, kafka.get("bootstrap.servers"),
+                    kafka.get("schema.registry.url"), config.postprocessUrl());
             return new IngestService(server, streams, tokens, ledger, started);
         } catch (RuntimeException e) {
             closeAll(started);
@@ -148,7 +148,7 @@ public final class IngestService implements AutoCloseable {
 
     /** The port the HTTP API listens on. */
     public int port() {
-        return server.actualPort();
+        return server.port();
     }
 
     /** Connections closed with slow_consumer since start. */
@@ -165,7 +165,7 @@ public final class IngestService implements AutoCloseable {
     @Override
     public void close() {
         closeAll(resources);
-        log.info("Ingest service on port {} stopped", server.actualPort());
+        log.info("Ingest service on port {} stopped", server.port());
     }
 
     private static void closeAll(Deque<AutoCloseable> resources) {
