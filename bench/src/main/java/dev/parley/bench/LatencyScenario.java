@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * its turns back to back (so contexts grow as in a chat), read over SSE (a POST, then a stream opened with
  * {@code ?turnId=} per turn) or over one WebSocket per session, against the baseline of the same number of streams
  * requesting the same reply straight from the simulator in the same run. Every reply is 40 tokens, 20 ms to the
- * first and 20 ms apart. Order at each concurrency: direct, then SSE, then WebSocket. A warm-up comes first: up to 50
+ * first and 20 ms apart. Order at each concurrency: direct, then SSE, then WebSocket. A warm-up comes first: 50
  * streams, 20 turns each, per path; with a shorter one (10 streams, 10 turns) the JIT compilers still took a
  * quarter of the CPU time measured at 50 streams.
  */
@@ -47,7 +47,7 @@ final class LatencyScenario {
             settings = parley.settings();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             DirectStream direct = new DirectStream(http, parley.simulatorUrl());
-            int warmUpStreams = Math.min(WARM_UP_STREAMS, levels.stream().mapToInt(Integer::intValue).max().orElse(1));
+            int warmUpStreams = WARM_UP_STREAMS; // as many at any level: the JIT needs the load, not the level
             progress("warm-up: %d streams × %d turns per path", warmUpStreams, WARM_UP_TURNS);
             TurnLoad.run(directStreams(direct, warmUpStreams), WARM_UP_TURNS);
             for (Transport transport : transports) {
