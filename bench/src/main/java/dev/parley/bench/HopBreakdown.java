@@ -20,6 +20,8 @@ final class HopBreakdown {
         new String[] {"backend request → first token from the backend (the LLM itself)", "backendSent", "backendByte"},
         new String[] {"backend token → chunk handed to the producer", "backendByte", "produced"},
         new String[] {"produced → gateway relay has it (Kafka append, ack, fetch)", "produced", "relayed"},
+        new String[] {"  of which produced → Kafka acknowledged it (carried by the next chunk)", "produced", "acked"},
+        new String[] {"  of which acknowledged → gateway relay has it (fetch)", "acked", "relayed"},
         new String[] {"relayed → written to the client's connection", "relayed", "written"},
         new String[] {"written → client received it", "written", "clientReceived"});
 
@@ -41,6 +43,22 @@ final class HopBreakdown {
             long to = time(hops, hop[2], sentMicros, clientReceivedMicros);
             if (from > 0 && to > 0) {
                 (firstOfTurn ? first : later).get(hop[0]).recordMicros(to - from);
+            }
+        }
+    }
+
+    /**
+     * Adds the acknowledgement hops of the previous token of a turn, now that the next one brought its
+     * acknowledgement time ({@code previousAcked}).
+     */
+    void addAcked(JsonNode previousHops, long acked, boolean previousWasFirst) {
+        for (String[] hop : previousWasFirst ? FIRST : LATER) {
+            if (hop[1].equals("acked") || hop[2].equals("acked")) {
+                long from = hop[1].equals("acked") ? acked : time(previousHops, hop[1], -1, -1);
+                long to = hop[2].equals("acked") ? acked : time(previousHops, hop[2], -1, -1);
+                if (from > 0 && to > 0) {
+                    (previousWasFirst ? first : later).get(hop[0]).recordMicros(to - from);
+                }
             }
         }
     }

@@ -70,7 +70,12 @@ abstract class ParleySession implements AutoCloseable {
         long receivedMicros = HopTimes.now();
         boolean first = clock.token();
         if (data.has("hops")) {
-            hops.add(data.get("hops"), clock.sentMicros, receivedMicros, first);
+            JsonNode times = data.get("hops");
+            hops.add(times, clock.sentMicros, receivedMicros, first);
+            if (clock.previousHops != null && times.has("previousAcked")) {
+                hops.addAcked(clock.previousHops, times.get("previousAcked").asLong(), clock.tokens() == 2);
+            }
+            clock.previousHops = times;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.schemas.trace.HopTimes;
 import java.util.Arrays;
 
@@ -15,6 +16,8 @@ record TurnTiming(double firstToken, double lastToken, double end, double[] gaps
         private final long start = System.nanoTime();
         /** When the request was sent, on the hop times' clock (epoch microseconds). */
         final long sentMicros = HopTimes.now();
+        /** The hop times of the last token received, which the next token completes with its acknowledgement. */
+        JsonNode previousHops;
         private long first = -1;
         private long last = -1;
         private double[] gaps = new double[64];

@@ -62,7 +62,7 @@ class EventStreamIT {
         List<SseClient.Event> events = sse.events();
         assertEquals(List.of("token", "token", "token", "done"), types(events));
         assertEquals(cursors(written), ids(events));
-        assertEquals(new JsonObject().put("turnId", turnId).put("attempt", 1).put("seq", 1).put("text", "lo"),
+        assertEquals(new JsonObject().put("turnId", turnId).put("attempt", 1).put("seq", 1).put("stage", "answer").put("text", "lo"),
                 events.get(1).data());
         assertEquals(new JsonObject().put("turnId", turnId).put("attempt", 1).put("finishReason", "stop")
                 .put("usage", new JsonObject().put("promptTokens", 7).put("completionTokens", 3)),

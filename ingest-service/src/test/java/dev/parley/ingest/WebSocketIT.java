@@ -72,7 +72,7 @@ class WebSocketIT {
             assertEquals(List.of("token", "token", "token", "done"), types(events));
             assertEquals(EventStreamIT.cursors(written), events.stream().map(f -> f.getString("cursor")).toList());
             assertEquals(new JsonObject().put("type", "token").put("turnId", turnId).put("attempt", 1)
-                    .put("seq", 0).put("text", "one ").put("cursor", EventStreamIT.cursor(written.get(0))),
+                    .put("seq", 0).put("stage", "answer").put("text", "one ").put("cursor", EventStreamIT.cursor(written.get(0))),
                     events.get(0));
 
             ws.send(new JsonObject().put("type", "resume").put("cursor", EventStreamIT.cursor(written.get(0))));

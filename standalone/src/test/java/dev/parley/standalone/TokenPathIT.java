@@ -90,10 +90,11 @@ class TokenPathIT {
 
     @Test
     @DisplayName("?trace=true: every token carries its hop times, the first one all of them, in the order the turn "
-        + "passed them; without it, none")
+        + "passed them, and the previous chunk's acknowledgement; without it, none")
     void hopTimesInOrder() throws Exception {
         String session = api.createSession();
-        String turn = api.postTurn(session, "trace me\n#sim: tokens=5");
+        // 50 ms apart: each chunk's acknowledgement is back before the next chunk is sent
+        String turn = api.postTurn(session, "trace me\n#sim: tokens=5 itl_ms=50");
         try (SseClient traced = api.events(session, ParleyHttp.turnQuery(turn) + "&trace=true");
              SseClient plain = api.events(session, ParleyHttp.turnQuery(turn))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> ParleyHttp.terminal(traced.events(), turn) != null
@@ -109,9 +110,16 @@ class TokenPathIT {
                 assertTrue(first.get(hop).asLong() >= previous, hop + " before the hop ahead of it: " + first);
                 previous = first.get(hop).asLong();
             }
+            JsonNode before = first;
             for (SseClient.Event later : tokens.subList(1, tokens.size())) {
                 JsonNode hops = JSON.readTree(later.data()).get("hops");
-                assertEquals(List.of("backendByte", "produced", "relayed", "written"), fieldNames(hops));
+                assertEquals(List.of("backendByte", "produced", "previousAcked", "relayed", "written"),
+                    fieldNames(hops));
+                long acked = hops.get("previousAcked").asLong();
+                assertTrue(acked >= before.get("produced").asLong() && acked <= hops.get("produced").asLong(),
+                    "the previous chunk's acknowledgement between its production and this one's: " + before + " "
+                        + hops);
+                before = hops;
             }
             tokens(plain.events()).forEach(e -> assertTrue(e.data().indexOf("\"hops\"") < 0, e.data()));
         }

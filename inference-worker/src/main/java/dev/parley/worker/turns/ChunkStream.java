@@ -8,6 +8,7 @@ import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.backend.TokenUsage;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -36,6 +37,8 @@ final class ChunkStream {
     private long timerId = -1;
     /** When the first text now waiting in the coalescing window arrived from the backend. */
     private long pendingSince = HopTimes.NONE;
+    /** The seq of the last chunk Kafka acknowledged and when: the next chunk carries it (written by the producer). */
+    private final AtomicReference<long[]> lastAck = new AtomicReference<>();
 
     ChunkStream(Producer<String, TokenChunk> producer, Vertx vertx, int partition, String sessionId, String turnId,
                 int attempt, TurnHops hops, Duration coalesce, Consumer<Exception> onWriteFailure) {
@@ -117,10 +120,17 @@ final class ChunkStream {
             hops.addTo(record.headers());
         }
         HopTimes.put(record.headers(), HopTimes.BACKEND_BYTE, backendByte);
+        long[] ack = lastAck.get();
+        if (ack != null && ack[0] == chunk.getSeq() - 1) {
+            HopTimes.put(record.headers(), HopTimes.PREVIOUS_ACKED, ack[1]);
+        }
         HopTimes.put(record.headers(), HopTimes.PRODUCED, HopTimes.now());
+        int seq = chunk.getSeq();
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 onWriteFailure.accept(error);
+            } else {
+                lastAck.set(new long[] {seq, HopTimes.now()});
             }
         });
     }

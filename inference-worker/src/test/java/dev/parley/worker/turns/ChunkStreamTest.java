@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.TokenChunk;
 import dev.parley.schemas.ids.UuidV7;
+import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +82,23 @@ class ChunkStreamTest {
         List<TokenChunk> sent = producer.history().stream().map(ProducerRecord::value).toList();
         assertEquals(List.of(0, 1), sent.stream().map(TokenChunk::getSeq).toList());
         assertEquals("error", sent.get(1).getFinishReason());
+    }
+
+    @Test
+    @DisplayName("each chunk carries when Kafka acknowledged the one before it, once that is known")
+    void previousAcknowledgement() {
+        ChunkStream chunks = stream(UuidV7.next().toString());
+
+        chunks.append("one", () -> { });
+        chunks.append("two", () -> { });
+
+        List<ProducerRecord<String, TokenChunk>> sent = producer.history();
+        assertEquals(HopTimes.NONE, HopTimes.get(sent.get(0).headers(), HopTimes.PREVIOUS_ACKED));
+        long acked = HopTimes.get(sent.get(1).headers(), HopTimes.PREVIOUS_ACKED);
+        long firstProduced = HopTimes.get(sent.get(0).headers(), HopTimes.PRODUCED);
+        long secondProduced = HopTimes.get(sent.get(1).headers(), HopTimes.PRODUCED);
+        assertTrue(acked >= firstProduced && acked <= secondProduced, acked + " not in [" + firstProduced + ", "
+            + secondProduced + "]");
     }
 
     private ChunkStream stream(String turnId) {

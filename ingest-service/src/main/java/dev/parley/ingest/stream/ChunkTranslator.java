@@ -67,7 +67,8 @@ public final class ChunkTranslator {
         String turnId = chunk.getTurnId();
         if (!chunk.getFinal$()) {
             return new StreamEvent("token", cursor, new JsonObject().put("turnId", turnId)
-                    .put("attempt", chunk.getAttempt()).put("seq", chunk.getSeq()).put("text", chunk.getText()));
+                    .put("attempt", chunk.getAttempt()).put("seq", chunk.getSeq()).put("stage", chunk.getStage())
+                    .put("text", chunk.getText()));
         }
         String finishReason = chunk.getFinishReason() == null ? "stop" : chunk.getFinishReason();
         if (finishReason.equals("error")) {

@@ -234,6 +234,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
         put(hops, "backendSent", headers, HopTimes.BACKEND_SENT);
         put(hops, "backendByte", headers, HopTimes.BACKEND_BYTE);
         put(hops, "produced", headers, HopTimes.PRODUCED);
+        put(hops, "previousAcked", headers, HopTimes.PREVIOUS_ACKED);
         return hops.put("relayed", HopTimes.now());
     }
 

@@ -23,10 +23,21 @@ class ChunkTranslatorTest {
         List<StreamEvent> done = translator.translate(11, finalChunk("t", 1, 1, "stop").setUsage(new Usage(3, 1)).build());
 
         assertEquals(List.of(new StreamEvent("token", new dev.parley.ingest.relay.Cursor(2, 10),
-                new JsonObject().put("turnId", "t").put("attempt", 1).put("seq", 0).put("text", "Hi"))), token);
+                new JsonObject().put("turnId", "t").put("attempt", 1).put("seq", 0).put("stage", "answer").put("text", "Hi"))), token);
         assertEquals("2-11", done.get(0).cursor().toString());
         assertEquals(new JsonObject().put("turnId", "t").put("attempt", 1).put("finishReason", "stop")
                 .put("usage", new JsonObject().put("promptTokens", 3).put("completionTokens", 1)), done.get(0).data());
+    }
+
+    @Test
+    @DisplayName("a chunk's stage reaches the client (reasoning, answer, ...)")
+    void stage() {
+        ChunkTranslator translator = new ChunkTranslator(PARTITION, null);
+
+        TokenChunk reasoning = TokenChunk.newBuilder(chunk("t", 1, 0, "Let me think")).setStage("reasoning").build();
+
+        assertEquals("reasoning", translator.translate(3, reasoning).get(0).data().getString("stage"));
+        assertEquals("answer", translator.translate(4, chunk("t", 1, 1, "Yes")).get(0).data().getString("stage"));
     }
 
     @Test

@@ -24,6 +24,11 @@ public final class HopTimes {
     public static final String BACKEND_BYTE = "parley.t.backend_byte";
     /** On every chunk: the worker handed it to its Kafka producer. */
     public static final String PRODUCED = "parley.t.produced";
+    /**
+     * On a chunk, when known by the time it was sent: when Kafka acknowledged the attempt's previous chunk (a record
+     * cannot carry its own acknowledgement, so the next one carries it).
+     */
+    public static final String PREVIOUS_ACKED = "parley.t.previous_acked";
 
     /** Absent, or not a hop time. */
     public static final long NONE = -1;
