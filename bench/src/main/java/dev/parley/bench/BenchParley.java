@@ -1,22 +1,10 @@
 package dev.parley.bench;
 
 import dev.parley.ingest.IngestConfig;
-import dev.parley.ingest.IngestService;
-import dev.parley.ingest.health.WorkerPresence;
-import dev.parley.kafka.EmbeddedKafka;
-import dev.parley.kafka.registry.SchemaRegistry;
-import dev.parley.postprocess.PostprocessApp;
 import dev.parley.postprocess.PostprocessConfig;
-import dev.parley.schemas.config.Env;
-import dev.parley.schemas.topics.TopicInitializer;
-import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.Standalone;
 import dev.parley.standalone.StandaloneConfig;
-import dev.parley.worker.InferenceWorker;
-import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
-import dev.parley.worker.simulator.LlmSimulator;
-import dev.parley.worker.simulator.SimulatorConfig;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -26,43 +14,38 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The services of the standalone run (broker, schema registry, LLM simulator, postprocess-streams, inference worker,
- * gateway) in this JVM, each on a Vert.x of its own whose threads are named after it, as separate processes would
- * have; the standalone run shares one Vert.x, whose event loops could not be told apart by service.
+ * The standalone run ({@link Standalone}: broker, schema registry, LLM simulator, postprocess-streams, inference
+ * worker, gateway) in this JVM on free ports with temporary data, each service on a Vert.x of its own whose threads
+ * are named after it ({@link NamedVertx}), as separate processes would have; the standalone run shares one Vert.x,
+ * whose event loops could not be told apart by service.
  */
 final class BenchParley implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(BenchParley.class);
-
     /** The thread-name prefix of each service's Vert.x. */
-    static final String GATEWAY = "gateway";
-    static final String WORKER = "worker";
-    static final String SIMULATOR = "simulator";
-    static final String POSTPROCESS = "postprocess";
+    static final String GATEWAY = Standalone.GATEWAY;
+    static final String WORKER = Standalone.WORKER;
+    static final String SIMULATOR = Standalone.SIMULATOR;
+    static final String POSTPROCESS = Standalone.POSTPROCESS;
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Standalone parley;
+    private final Path data;
     private final Map<String, String> settings;
-    private LlmSimulator simulator;
-    private IngestService gateway;
 
-    private BenchParley(Map<String, String> settings) {
+    private BenchParley(Standalone parley, Path data, Map<String, String> settings) {
+        this.parley = parley;
+        this.data = data;
         this.settings = settings;
     }
 
     /**
-     * Starts everything on free ports with temporary data, with the PARLEY_* variables of this process's environment
-     * and {@code overrides} on top (a PARLEY_LLM_URL is ignored: the bench needs the simulator); returns once the
-     * gateway is ready.
+     * Starts everything with the PARLEY_* variables of this process's environment and {@code overrides} on top (a
+     * PARLEY_LLM_URL is ignored: the bench needs the simulator); returns once the gateway is ready.
      */
     static BenchParley start(Map<String, String> overrides) {
         Map<String, String> settings = new TreeMap<>();
@@ -72,51 +55,28 @@ final class BenchParley implements AutoCloseable {
             }
         });
         settings.putAll(overrides);
-        StandaloneConfig.fromEnvironment(settings); // fails naming every bad setting
-        BenchParley parley = new BenchParley(Map.copyOf(settings));
+        Path data = temporaryDirectory();
+        Map<String, String> env = new TreeMap<>(settings);
+        env.put(StandaloneConfig.DATA_DIR, data.toString());
+        for (String port : new String[] {IngestConfig.HTTP_PORT, StandaloneConfig.KAFKA_PORT,
+            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT}) {
+            env.put(port, "0");
+        }
+        Standalone parley;
         try {
-            parley.startAll();
-            return parley;
+            parley = Standalone.start(StandaloneConfig.fromEnvironment(env), NamedVertx::create);
         } catch (RuntimeException e) {
-            parley.close();
+            deleteQuietly(data);
             throw e;
         }
-    }
-
-    private void startAll() {
-        Path data = temporaryDirectory();
-        track(() -> deleteRecursively(data));
-        EmbeddedKafka kafka = track(EmbeddedKafka.ephemeral());
-        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
-        SchemaRegistry registry = track(SchemaRegistry.start(kafka.bootstrapServers(), 0));
-        Map<String, String> env = new HashMap<>(settings);
-        env.put(Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
-        env.put(Env.REGISTRY_URL, registry.url());
-        env.put(IngestConfig.HTTP_PORT, "0");
-        env.put(PostprocessConfig.PORT, "0");
-        env.putIfAbsent(WorkerConfig.WORKER_ID, "standalone");
-        env.putIfAbsent(PostprocessConfig.STATE_DIR, data.resolve("streams").toString());
-
-        simulator = track(LlmSimulator.start(vertx(SIMULATOR), 0, SimulatorConfig.fromEnvironment(new Env(env))));
-        env.put(BackendConfig.URL, simulator.baseUrl());
-        PostprocessApp postprocess = track(PostprocessApp.start(vertx(POSTPROCESS),
-            PostprocessConfig.fromEnvironment(new Env(env))));
-        env.put(IngestConfig.POSTPROCESS_URL, "http://localhost:" + postprocess.port());
-        InferenceWorker worker = track(InferenceWorker.start(vertx(WORKER), WorkerConfig.fromEnvironment(new Env(env))));
-        gateway = track(IngestService.start(vertx(GATEWAY), IngestConfig.fromEnvironment(new Env(env)),
-            WorkerPresence.local(worker::assignedPartitions)));
-        awaitReady();
-    }
-
-    private Vertx vertx(String service) {
-        Vertx vertx = NamedVertx.create(service);
-        track(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
-        return vertx;
-    }
-
-    private <T extends AutoCloseable> T track(T component) {
-        started.push(component);
-        return component;
+        BenchParley bench = new BenchParley(parley, data, Map.copyOf(settings));
+        try {
+            bench.awaitReady();
+            return bench;
+        } catch (RuntimeException e) {
+            bench.close();
+            throw e;
+        }
     }
 
     private void awaitReady() {
@@ -139,11 +99,32 @@ final class BenchParley implements AutoCloseable {
         throw new IllegalStateException("the gateway was not ready within 120 s: " + url() + "/health/ready");
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+    /** The gateway, e.g. http://localhost:40123. */
+    String url() {
+        return parley.url();
+    }
+
+    int port() {
+        return parley.port();
+    }
+
+    /** The simulator's OpenAI-compatible base URL. */
+    String simulatorUrl() {
+        return parley.simulatorUrl();
+    }
+
+    /** The PARLEY_* settings this run was started with (the bench's own ports and data directory aside). */
+    Map<String, String> settings() {
+        return settings;
+    }
+
+    /** Stops everything, then deletes the temporary data. */
+    @Override
+    public void close() {
+        try {
+            parley.close();
+        } finally {
+            deleteQuietly(data);
         }
     }
 
@@ -155,34 +136,13 @@ final class BenchParley implements AutoCloseable {
         }
     }
 
-    /** The gateway, e.g. http://localhost:40123. */
-    String url() {
-        return "http://localhost:" + gateway.port();
-    }
-
-    int port() {
-        return gateway.port();
-    }
-
-    /** The simulator's OpenAI-compatible base URL. */
-    String simulatorUrl() {
-        return simulator.baseUrl();
-    }
-
-    /** The PARLEY_* settings this run was started with (the bench's own ports and addresses aside). */
-    Map<String, String> settings() {
-        return settings;
-    }
-
-    /** Stops in reverse start order. */
-    @Override
-    public void close() {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                log.warn("Stopping a bench component failed", e);
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 }

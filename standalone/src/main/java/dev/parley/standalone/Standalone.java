@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,19 +31,37 @@ public final class Standalone implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
+    /** The service names {@link #start(StandaloneConfig, Function)} asks a Vert.x for. */
+    public static final String SIMULATOR = "simulator";
+    public static final String POSTPROCESS = "postprocess";
+    public static final String WORKER = "worker";
+    public static final String GATEWAY = "gateway";
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Function<String, Vertx> vertxFor;
+    private Vertx shared;
     private EmbeddedKafka kafka;
     private SchemaRegistry registry;
     private LlmSimulator simulator;
     private IngestService ingest;
     private PostprocessApp postprocess;
 
-    private Standalone() {
+    private Standalone(Function<String, Vertx> vertxFor) {
+        this.vertxFor = vertxFor;
     }
 
-    /** Starts in dependency order; anything started before a failure is stopped again. */
+    /** Starts in dependency order, every service on one Vert.x; anything started before a failure is stopped again. */
     public static Standalone start(StandaloneConfig config) {
-        Standalone parley = new Standalone();
+        return start(config, null);
+    }
+
+    /**
+     * Like {@link #start(StandaloneConfig)}, but each service runs on the Vert.x {@code vertxFor} gives for its name
+     * ({@link #SIMULATOR}, {@link #POSTPROCESS}, {@link #WORKER}, {@link #GATEWAY}), which is closed after the
+     * service; null: one shared Vert.x. The bench uses it to tell the services' threads apart.
+     */
+    public static Standalone start(StandaloneConfig config, Function<String, Vertx> vertxFor) {
+        Standalone parley = new Standalone(vertxFor);
         try {
             parley.startAll(config);
             return parley;
@@ -56,24 +75,36 @@ public final class Standalone implements AutoCloseable {
         kafka = track(EmbeddedKafka.persistent(config.dataDir().resolve("kafka"), config.kafkaPort()));
         TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
         registry = track(SchemaRegistry.start(kafka.bootstrapServers(), config.registryPort()));
-        Vertx vertx = Vertx.vertx();
-        track(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
         Env bootEnv = new Env(config.environment());
         if (config.useSimulator()) {
-            simulator = track(LlmSimulator.start(vertx, config.simulatorPort(), SimulatorConfig.fromEnvironment(bootEnv)));
+            simulator = track(LlmSimulator.start(vertx(SIMULATOR), config.simulatorPort(),
+                SimulatorConfig.fromEnvironment(bootEnv)));
         }
         String llm = simulator == null ? null : simulator.baseUrl();
         Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, null);
-        postprocess = track(PostprocessApp.start(vertx, PostprocessConfig.fromEnvironment(env)));
+        postprocess = track(PostprocessApp.start(vertx(POSTPROCESS), PostprocessConfig.fromEnvironment(env)));
         env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, postprocessUrl());
-        InferenceWorker worker = track(InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(env)));
+        InferenceWorker worker = track(InferenceWorker.start(vertx(WORKER), WorkerConfig.fromEnvironment(env)));
         // the worker shares this JVM: readiness asks it directly rather than describing its consumer group
-        ingest = track(IngestService.start(vertx, IngestConfig.fromEnvironment(env),
+        ingest = track(IngestService.start(vertx(GATEWAY), IngestConfig.fromEnvironment(env),
             WorkerPresence.local(worker::assignedPartitions)));
         log.info("Parley is running: open {} (Kafka {}, schema registry {}, LLM {}, data in {})", url(),
             kafka.bootstrapServers(), registry.url(),
             simulator == null ? env.string("PARLEY_LLM_URL", "") : simulator.baseUrl() + " (simulator)",
             config.dataDir().toAbsolutePath().normalize());
+    }
+
+    /** The Vert.x for {@code service}: its own from {@link #vertxFor}, else the shared one; closed after it. */
+    private Vertx vertx(String service) {
+        if (vertxFor == null && shared != null) {
+            return shared;
+        }
+        Vertx vertx = vertxFor == null ? Vertx.vertx() : vertxFor.apply(service);
+        track(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
+        if (vertxFor == null) {
+            shared = vertx;
+        }
+        return vertx;
     }
 
     private <T extends AutoCloseable> T track(T component) {
@@ -84,6 +115,11 @@ public final class Standalone implements AutoCloseable {
     /** The chat page and API, e.g. http://localhost:8080. */
     public String url() {
         return "http://localhost:" + ingest.port();
+    }
+
+    /** The gateway's port. */
+    public int port() {
+        return ingest.port();
     }
 
     /** The simulator's OpenAI-compatible base URL, or null when a real LLM server is configured. */
