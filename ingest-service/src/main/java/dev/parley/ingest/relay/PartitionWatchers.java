@@ -48,10 +48,7 @@ final class PartitionWatchers<V> {
 
     /** The relay read a record of {@code sessionId}. */
     void read(String sessionId, long offset) {
-        Long last = lastRecord.get(sessionId);
-        if (last == null || last < offset) {
-            lastRecord.put(sessionId, offset);
-        }
+        lastRecord.merge(sessionId, offset, Math::max);
     }
 
     /** The relay seeks back to {@code offset}: it will read everything from there again. */

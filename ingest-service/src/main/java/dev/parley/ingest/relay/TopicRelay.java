@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -201,9 +200,9 @@ public final class TopicRelay<V> implements AutoCloseable {
             return;
         }
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            log.debug("Cannot register a watcher on {}-{}: {}", topic, watch.partition(), cause.toString());
-            watch.listener().onFailure(cause);
+            // the resolver completes its own future, so this is the lookup's exception itself
+            log.debug("Cannot register a watcher on {}-{}: {}", topic, watch.partition(), error.toString());
+            watch.listener().onFailure(error);
             return;
         }
         TopicPartition tp = new TopicPartition(topic, watch.partition());
@@ -227,8 +226,7 @@ public final class TopicRelay<V> implements AutoCloseable {
                     start = position;
                 } else if (start < position) {
                     // an older position for the newcomer: everyone else skips what they already had
-                    watchers.seekingTo(start);
-                    consumer.seek(tp, start);
+                    seekBack(watchers, start);
                 }
             }
         } catch (KafkaException e) {
@@ -260,9 +258,14 @@ public final class TopicRelay<V> implements AutoCloseable {
         watch.suspended = false;
         TopicPartition tp = watchers.topicPartition();
         if (watch.nextOffset < uninterrupted(() -> consumer.position(tp, METADATA_TIMEOUT))) {
-            watchers.seekingTo(watch.nextOffset);
-            consumer.seek(tp, watch.nextOffset);
+            seekBack(watchers, watch.nextOffset);
         }
+    }
+
+    /** Reads the partition again from {@code offset}, telling its watchers so (what they know of it widens). */
+    private void seekBack(PartitionWatchers<V> watchers, long offset) {
+        watchers.seekingTo(offset);
+        consumer.seek(watchers.topicPartition(), offset);
     }
 
     private void remove(Watch<V> watch) {
