@@ -219,17 +219,16 @@ public final class ContextBuildBench {
         void finish(Session session) throws Exception {
             turns(session, session.turns - TAIL_TURNS, session.turns);
             session.nextTurnId = UuidV7.next().toString();
-            session.nextTurnOffset = send(session.id, session.nextTurnId, new UserTurn("And now?", null)).offset();
+            session.nextTurnOffset = send(session.id, session.nextTurnId, UserTurn.newBuilder().setText("And now?").setClientTurnId(null).build()).offset();
         }
 
         private void turns(Session session, int from, int to) throws Exception {
             String filler = "x".repeat(Session.TURN_CHARS / 2 - 40);
             for (int i = from; i < to; i++) {
                 String turnId = UuidV7.next().toString();
-                send(session.id, turnId, new UserTurn("Question " + i + " about partitions " + filler, null));
+                send(session.id, turnId, UserTurn.newBuilder().setText("Question " + i + " about partitions " + filler).setClientTurnId(null).build());
                 session.lastReply = "Answer " + i + " on ordering " + filler;
-                session.lastOffset = send(session.id, turnId, new AssistantReply(session.lastReply, "bench", "stop",
-                    null)).offset();
+                session.lastOffset = send(session.id, turnId, AssistantReply.newBuilder().setText(session.lastReply).setModel("bench").setFinishReason("stop").setUsage(null).build()).offset();
             }
         }
 

@@ -60,7 +60,7 @@ final class KafkaProbe implements AutoCloseable {
 
     String turn(String sessionId, String text) {
         String turnId = newId();
-        append(event(sessionId, turnId, new UserTurn(text, null)));
+        append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).build()));
         return turnId;
     }
 

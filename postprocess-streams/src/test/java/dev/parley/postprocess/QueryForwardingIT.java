@@ -103,10 +103,8 @@ class QueryForwardingIT {
                  serde.serializer())) {
             for (String session : sessions) {
                 String turn = UuidV7.next().toString();
-                producer.send(record(session, turn, new UserTurn("My name is Grace. Who wrote the first compiler?",
-                    null))).get();
-                producer.send(record(session, turn, new AssistantReply("Grace Hopper wrote the A-0 compiler.",
-                    "m", "stop", null))).get();
+                producer.send(record(session, turn, UserTurn.newBuilder().setText("My name is Grace. Who wrote the first compiler?").setClientTurnId(null).build())).get();
+                producer.send(record(session, turn, AssistantReply.newBuilder().setText("Grace Hopper wrote the A-0 compiler.").setModel("m").setFinishReason("stop").setUsage(null).build())).get();
             }
         }
     }

@@ -304,8 +304,8 @@ class UncleanRestartIT {
         void turns(List<String> sessions, String label) throws Exception {
             for (String session : sessions) {
                 String turn = UuidV7.next().toString();
-                send(session, turn, new UserTurn("My name is Ada. This is the " + label + " turn.", null));
-                send(session, turn, new AssistantReply("Noted, Ada: the " + label + " turn.", "m", "stop", null));
+                send(session, turn, UserTurn.newBuilder().setText("My name is Ada. This is the " + label + " turn.").setClientTurnId(null).build());
+                send(session, turn, AssistantReply.newBuilder().setText("Noted, Ada: the " + label + " turn.").setModel("m").setFinishReason("stop").build());
             }
         }
 

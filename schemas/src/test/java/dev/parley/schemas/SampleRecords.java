@@ -51,7 +51,7 @@ public final class SampleRecords {
 
     public static AssistantReply assistantReply() {
         return AssistantReply.newBuilder().setText("A distributed log.").setModel("sim-1").setFinishReason("stop")
-                .setUsage(new Usage(12, 5)).build();
+                .setUsage(Usage.newBuilder().setPromptTokens(12).setCompletionTokens(5).build()).build();
     }
 
     public static ReplyFailed replyFailed() {
@@ -84,7 +84,7 @@ public final class SampleRecords {
 
     public static TokenChunk finalTokenChunk() {
         return TokenChunk.newBuilder(tokenChunk(9)).setFinal$(true).setFinishReason("stop")
-                .setUsage(new Usage(3, 9)).build();
+                .setUsage(Usage.newBuilder().setPromptTokens(3).setCompletionTokens(9).build()).build();
     }
 
     public static SessionSnapshot sessionSnapshot() {

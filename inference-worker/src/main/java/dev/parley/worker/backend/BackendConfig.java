@@ -7,23 +7,39 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where and how to reach an OpenAI-compatible LLM server, e.g. {@code http://localhost:8090/v1} (the simulator),
- * {@code http://localhost:11434/v1} (Ollama) or {@code https://api.openai.com/v1}.
+ * One LLM backend of the catalogue: where and how to reach it, how long to wait, how many generations it may run
+ * at once and what it costs. E.g. {@code http://localhost:8090/v1} (the simulator, kind openai),
+ * {@code http://localhost:11434} (Ollama, kind ollama) or {@code https://api.anthropic.com} (kind anthropic).
  *
- * @param baseUrl            the URL that {@code /chat/completions} is appended to; no trailing slash
+ * @param name               the backend's name in the catalogue, in routes, metrics and the ledger
+ * @param kind               the protocol it speaks
+ * @param baseUrl            the URL the protocol's path is appended to ({@code /chat/completions},
+ *                           {@code /api/chat}, {@code /v1/messages}); no trailing slash
  * @param model              the model used when a {@link ChatRequest} does not name one
- * @param apiKey             sent as {@code Authorization: Bearer <key>}; null or blank to send none
+ * @param apiKey             the key, already read from its environment variable or secret file; null for none
  * @param connectTimeout     how long to wait for the TCP (and TLS) connection
  * @param firstTokenTimeout  how long from the start of the request to the first token
  * @param idleTimeout        after the first token, how long the stream may go without any data
+ * @param totalTimeout       how long the whole generation may take
+ * @param stream             false to ask for the whole reply at once (it then arrives as one chunk)
+ * @param maxConcurrent      generations it runs at once; more turns wait in line (the bulkhead)
+ * @param prices             its price per million tokens, or null when not configured (no cost recorded)
+ * @param breaker            when its circuit breaker opens
  */
 public record BackendConfig(
+    String name,
+    BackendKind kind,
     String baseUrl,
     String model,
     String apiKey,
     Duration connectTimeout,
     Duration firstTokenTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    Duration totalTimeout,
+    boolean stream,
+    int maxConcurrent,
+    Prices prices,
+    BreakerSettings breaker) {
 
     public static final String URL = "PARLEY_LLM_URL";
     public static final String MODEL = "PARLEY_LLM_MODEL";
@@ -35,11 +51,20 @@ public record BackendConfig(
     /** The simulator's usual address in the standalone run. */
     public static final String DEFAULT_URL = "http://localhost:8090/v1";
     public static final String DEFAULT_MODEL = "parley-simulator";
+    /** The name of the one backend that the {@code PARLEY_LLM_*} settings describe. */
+    public static final String DEFAULT_NAME = "default";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofMinutes(10);
+    /** Generations at once when the catalogue does not say: high enough that only the worker's own limit binds. */
+    public static final int DEFAULT_MAX_CONCURRENT = 4096;
 
     public BackendConfig {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a backend needs a name");
+        }
+        Objects.requireNonNull(kind, "kind");
         String problem = urlProblem(baseUrl);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -50,17 +75,29 @@ public record BackendConfig(
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(firstTokenTimeout, "firstTokenTimeout");
         requirePositive(idleTimeout, "idleTimeout");
+        requirePositive(totalTimeout, "totalTimeout");
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + maxConcurrent);
+        }
+        Objects.requireNonNull(breaker, "breaker");
     }
 
-    /** Default timeouts, no API key. */
+    /** An OpenAI-compatible backend named {@value #DEFAULT_NAME} with default timeouts and no API key. */
     public static BackendConfig of(String baseUrl, String model) {
-        return new BackendConfig(baseUrl, model, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT,
-            DEFAULT_IDLE_TIMEOUT);
+        return of(DEFAULT_NAME, BackendKind.OPENAI, baseUrl, model);
+    }
+
+    /** Default timeouts, no API key, no prices, streaming. */
+    public static BackendConfig of(String name, BackendKind kind, String baseUrl, String model) {
+        return new BackendConfig(name, kind, baseUrl, model, null, DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, true, DEFAULT_MAX_CONCURRENT,
+            null, BreakerSettings.DEFAULT);
     }
 
     /**
-     * Reads the {@code PARLEY_LLM_*} settings. Bad values are recorded in {@code env} (defaults stand in for them),
-     * so the caller's {@link Env#validate()} names them together with every other bad setting.
+     * Reads the {@code PARLEY_LLM_*} settings: one OpenAI-compatible backend. Bad values are recorded in
+     * {@code env} (defaults stand in for them), so the caller's {@link Env#validate()} names them together with
+     * every other bad setting.
      */
     public static BackendConfig fromEnvironment(Env env) {
         String url = env.string(URL, DEFAULT_URL);
@@ -69,36 +106,69 @@ public record BackendConfig(
             env.error(URL + "=" + url + ": " + problem);
             url = DEFAULT_URL;
         }
-        return new BackendConfig(
-            url,
-            env.string(MODEL, DEFAULT_MODEL),
-            env.string(API_KEY, null),
-            positiveMillis(env, CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT),
-            positiveMillis(env, FIRST_TOKEN_TIMEOUT_MS, DEFAULT_FIRST_TOKEN_TIMEOUT),
-            positiveMillis(env, IDLE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT));
+        return of(url, env.string(MODEL, DEFAULT_MODEL))
+            .withApiKey(env.string(API_KEY, null))
+            .withConnectTimeout(positiveMillis(env, CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT))
+            .withFirstTokenTimeout(positiveMillis(env, FIRST_TOKEN_TIMEOUT_MS, DEFAULT_FIRST_TOKEN_TIMEOUT))
+            .withIdleTimeout(positiveMillis(env, IDLE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT));
+    }
+
+    public BackendConfig withName(String name) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
     public BackendConfig withModel(String model) {
-        return new BackendConfig(baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout);
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
     public BackendConfig withApiKey(String apiKey) {
-        return new BackendConfig(baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout);
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
     public BackendConfig withConnectTimeout(Duration connectTimeout) {
-        return new BackendConfig(baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout);
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
     public BackendConfig withFirstTokenTimeout(Duration firstTokenTimeout) {
-        return new BackendConfig(baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout);
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
     public BackendConfig withIdleTimeout(Duration idleTimeout) {
-        return new BackendConfig(baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout);
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
     }
 
-    /** The chat-completions endpoint. */
+    public BackendConfig withTotalTimeout(Duration totalTimeout) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
+    }
+
+    public BackendConfig withStream(boolean stream) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
+    }
+
+    public BackendConfig withMaxConcurrent(int maxConcurrent) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
+    }
+
+    public BackendConfig withPrices(Prices prices) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
+    }
+
+    public BackendConfig withBreaker(BreakerSettings breaker) {
+        return new BackendConfig(name, kind, baseUrl, model, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
+            totalTimeout, stream, maxConcurrent, prices, breaker);
+    }
+
+    /** The chat-completions endpoint of an OpenAI-compatible backend. */
     public String chatCompletionsUrl() {
         return baseUrl + "/chat/completions";
     }
@@ -106,13 +176,14 @@ public record BackendConfig(
     /** Never prints the API key. */
     @Override
     public String toString() {
-        return "BackendConfig[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=" + (apiKey == null ? "none" : "***")
-            + ", connectTimeout=" + connectTimeout + ", firstTokenTimeout=" + firstTokenTimeout
-            + ", idleTimeout=" + idleTimeout + "]";
+        return "BackendConfig[name=" + name + ", kind=" + kind.catalogueName() + ", baseUrl=" + baseUrl + ", model="
+            + model + ", apiKey=" + (apiKey == null ? "none" : "***") + ", connectTimeout=" + connectTimeout
+            + ", firstTokenTimeout=" + firstTokenTimeout + ", idleTimeout=" + idleTimeout + ", totalTimeout="
+            + totalTimeout + ", stream=" + stream + ", maxConcurrent=" + maxConcurrent + ", prices=" + prices + "]";
     }
 
     /** Why the URL is unusable, or null when it is fine. */
-    static String urlProblem(String url) {
+    public static String urlProblem(String url) {
         if (url == null || url.isBlank()) {
             return "the LLM URL is missing";
         }

@@ -81,7 +81,7 @@ final class ChunkStream {
     /** The last chunk of the attempt: a complete reply. */
     void complete(String finishReason, TokenUsage usage) {
         end(() -> chunk("").setFinal$(true).setFinishReason(finishReason == null ? "stop" : finishReason)
-            .setUsage(usage == null ? null : new Usage(usage.promptTokens(), usage.completionTokens())));
+            .setUsage(usage == null ? null : Usage.newBuilder().setPromptTokens(usage.promptTokens()).setCompletionTokens(usage.completionTokens()).build()));
     }
 
     /** The last chunk of an attempt that ended without a reply: finishReason error or cancelled. */

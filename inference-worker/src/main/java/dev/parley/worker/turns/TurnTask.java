@@ -127,7 +127,7 @@ final class TurnTask implements StreamListener {
             }
             chunks.complete(finishReason, usage);
             end(AssistantReply.newBuilder().setText(text.toString()).setModel(model).setFinishReason(finishReason)
-                .setUsage(usage == null ? null : new Usage(usage.promptTokens(), usage.completionTokens())).build());
+                .setUsage(usage == null ? null : Usage.newBuilder().setPromptTokens(usage.promptTokens()).setCompletionTokens(usage.completionTokens()).build()).build());
         }
         notifyIfEnded();
     }

@@ -37,8 +37,9 @@ class BackendConfigTest {
             "PARLEY_LLM_FIRST_TOKEN_TIMEOUT_MS", "200", "PARLEY_LLM_IDLE_TIMEOUT_MS", "300"));
         BackendConfig config = BackendConfig.fromEnvironment(env);
         env.validate();
-        assertEquals(new BackendConfig("http://ollama:11434/v1", "llama3.2", "sk-secret", Duration.ofMillis(100),
-            Duration.ofMillis(200), Duration.ofMillis(300)), config);
+        assertEquals(BackendConfig.of("http://ollama:11434/v1", "llama3.2").withApiKey("sk-secret")
+            .withConnectTimeout(Duration.ofMillis(100)).withFirstTokenTimeout(Duration.ofMillis(200))
+            .withIdleTimeout(Duration.ofMillis(300)), config);
         assertFalse(config.toString().contains("sk-secret"), config.toString());
     }
 

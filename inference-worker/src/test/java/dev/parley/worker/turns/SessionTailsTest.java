@@ -23,8 +23,8 @@ class SessionTailsTest {
     void createdAfterAssignment() {
         tails.assigned(0, 100);
         tails.seen(0, 120, event("s", new SessionCreated(null)));
-        tails.seen(0, 121, event("s", new UserTurn("hi", null)));
-        tails.seen(0, 125, event("s", new AssistantReply("hello", null, null, null)));
+        tails.seen(0, 121, event("s", UserTurn.newBuilder().setText("hi").setClientTurnId(null).build()));
+        tails.seen(0, 125, event("s", AssistantReply.newBuilder().setText("hello").setModel(null).setFinishReason(null).setUsage(null).build()));
         assertEquals(List.of(120L, 121L, 125L), List.copyOf(tails.from("s", 0).orElseThrow().keySet()));
     }
 
@@ -32,7 +32,7 @@ class SessionTailsTest {
     @DisplayName("a session older than the assignment is complete only from where the worker began to read")
     void olderSession() {
         tails.assigned(0, 100);
-        tails.seen(0, 130, event("s", new UserTurn("again", null)));
+        tails.seen(0, 130, event("s", UserTurn.newBuilder().setText("again").setClientTurnId(null).build()));
         assertTrue(tails.from("s", 0).isEmpty(), "without a snapshot the start is missing");
         assertTrue(tails.from("s", 99).isEmpty(), "a snapshot up to 98 leaves 99 unseen");
         assertEquals(List.of(130L), List.copyOf(tails.from("s", 100).orElseThrow().keySet()));
@@ -47,7 +47,7 @@ class SessionTailsTest {
         String text = "x".repeat(1_000);
         int fit = SessionTails.CHARS_PER_SESSION / text.length();
         for (int i = 1; i <= fit + 1; i++) {
-            tails.seen(0, i, event("s", new UserTurn(text, null)));
+            tails.seen(0, i, event("s", UserTurn.newBuilder().setText(text).setClientTurnId(null).build()));
         }
         assertTrue(tails.from("s", 0).isEmpty());
         assertTrue(tails.from("s", 1).isEmpty());
@@ -62,10 +62,10 @@ class SessionTailsTest {
         String text = "y".repeat(SessionTails.CHARS_PER_SESSION);
         long sessions = SessionTails.CHARS / text.length() + 1;
         for (int i = 1; i <= sessions; i++) {
-            tails.seen(0, i, event("s" + i, new UserTurn(text, null)));
+            tails.seen(0, i, event("s" + i, UserTurn.newBuilder().setText(text).setClientTurnId(null).build()));
         }
         assertTrue(tails.from("old", 0).isEmpty(), "the least recently used session went first");
-        tails.seen(0, sessions + 1, event("old", new UserTurn("back", null)));
+        tails.seen(0, sessions + 1, event("old", UserTurn.newBuilder().setText("back").setClientTurnId(null).build()));
         assertTrue(tails.from("old", 0).isEmpty(), "what it had before is not in memory any more");
         assertEquals(1, tails.from("old", sessions + 1).orElseThrow().size());
     }
@@ -77,7 +77,7 @@ class SessionTailsTest {
         tails.seen(0, 1, event("s", new SessionCreated(null)));
         tails.seen(1, 1, event("t", new SessionCreated(null)));
         assertTrue(tails.from("t", 0).isEmpty(), "partition 1 is not assigned");
-        tails.seen(0, -1, event("s", new AssistantReply("where?", null, null, null)));
+        tails.seen(0, -1, event("s", AssistantReply.newBuilder().setText("where?").setModel(null).setFinishReason(null).setUsage(null).build()));
         assertTrue(tails.from("s", 0).isEmpty(), "an event at an unknown offset makes the session read the ledger");
         tails.seen(0, 2, event("u", new SessionCreated(null)));
         tails.revoked(0);

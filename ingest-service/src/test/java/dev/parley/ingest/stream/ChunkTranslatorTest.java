@@ -20,7 +20,7 @@ class ChunkTranslatorTest {
         ChunkTranslator translator = new ChunkTranslator(PARTITION, null);
 
         List<StreamEvent> token = translator.translate(10, chunk("t", 1, 0, "Hi"));
-        List<StreamEvent> done = translator.translate(11, finalChunk("t", 1, 1, "stop").setUsage(new Usage(3, 1)).build());
+        List<StreamEvent> done = translator.translate(11, finalChunk("t", 1, 1, "stop").setUsage(Usage.newBuilder().setPromptTokens(3).setCompletionTokens(1).build()).build());
 
         assertEquals(List.of(new StreamEvent("token", new dev.parley.ingest.relay.Cursor(2, 10),
                 new JsonObject().put("turnId", "t").put("attempt", 1).put("seq", 0).put("stage", "answer").put("text", "Hi"))), token);

@@ -74,7 +74,7 @@ public final class FakeWorker implements AutoCloseable {
         for (int seq = 0; seq < pieces.size(); seq++) {
             written.add(chunk(sessionId, turnId, attempt, seq, pieces.get(seq)));
         }
-        written.add(done(sessionId, turnId, attempt, pieces.size(), new Usage(7, pieces.size())));
+        written.add(done(sessionId, turnId, attempt, pieces.size(), Usage.newBuilder().setPromptTokens(7).setCompletionTokens(pieces.size()).build()));
         return written;
     }
 
@@ -120,15 +120,15 @@ public final class FakeWorker implements AutoCloseable {
     }
 
     public void reply(String sessionId, String turnId, int attempt, String text) {
-        terminal(sessionId, turnId, attempt, new AssistantReply(text, "test-model", "stop", null));
+        terminal(sessionId, turnId, attempt, AssistantReply.newBuilder().setText(text).setModel("test-model").setFinishReason("stop").setUsage(null).build());
     }
 
     public void failed(String sessionId, String turnId, int attempt, String partialText, String reason) {
-        terminal(sessionId, turnId, attempt, new ReplyFailed(partialText, reason));
+        terminal(sessionId, turnId, attempt, ReplyFailed.newBuilder().setPartialText(partialText).setReason(reason).build());
     }
 
     public void cancelled(String sessionId, String turnId, int attempt, String partialText) {
-        terminal(sessionId, turnId, attempt, new ReplyCancelled(partialText, "cancel requested"));
+        terminal(sessionId, turnId, attempt, ReplyCancelled.newBuilder().setPartialText(partialText).setReason("cancel requested").build());
     }
 
     private void terminal(String sessionId, String turnId, int attempt, Object payload) {

@@ -341,11 +341,11 @@ class PostprocessTopologyTest {
     }
 
     static LedgerEvent user(String turnId, String text, Instant at) {
-        return event(turnId, at, new UserTurn(text, null));
+        return event(turnId, at, UserTurn.newBuilder().setText(text).setClientTurnId(null).build());
     }
 
     static LedgerEvent reply(String turnId, String text, Instant at) {
-        return event(turnId, at, new AssistantReply(text, "sim", "stop", null));
+        return event(turnId, at, AssistantReply.newBuilder().setText(text).setModel("sim").setFinishReason("stop").setUsage(null).build());
     }
 
     private static LedgerEvent event(String turnId, Instant at, Object payload) {

@@ -38,7 +38,7 @@ class KcatWireFormatIT {
              SchemaRegistry registry = SchemaRegistry.start(kafka.bootstrapServers(), 0)) {
             TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), List.of(Topics.LEDGER));
             LedgerEvent event = LedgerEvent.newBuilder().setEventId("e-1").setSessionId("s-1").setTurnId("t-1")
-                .setTimestamp(Instant.now()).setProducer("kcat-test").setPayload(new UserTurn("hello kcat", null)).build();
+                .setTimestamp(Instant.now()).setProducer("kcat-test").setPayload(UserTurn.newBuilder().setText("hello kcat").setClientTurnId(null).build()).build();
             Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",

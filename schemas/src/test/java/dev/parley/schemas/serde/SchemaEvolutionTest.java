@@ -135,7 +135,7 @@ class SchemaEvolutionTest {
         }
         // Avro on its own would resolve ReplyCancelled to the look-alike ReplyFailed when reason is set
         for (String reason : new String[] {null, "user pressed stop"}) {
-            LedgerEvent cancelled = SampleRecords.ledgerEvent(new ReplyCancelled("A", reason), 1);
+            LedgerEvent cancelled = SampleRecords.ledgerEvent(ReplyCancelled.newBuilder().setPartialText("A").setReason(reason).build(), 1);
             byte[] bytes = ledger.serializer().serialize("ledger", cancelled);
             SerializationException e = assertThrows(SerializationException.class,
                     () -> oldReader.deserialize("ledger", bytes));
@@ -160,7 +160,7 @@ class SchemaEvolutionTest {
 
         assertEquals(SampleRecords.NOW, read.getTimestamp());
         assertEquals(0, read.getAttempt());
-        assertEquals(new UserTurn("hello", null), read.getPayload());
+        assertEquals(UserTurn.newBuilder().setText("hello").setClientTurnId(null).build(), read.getPayload());
     }
 
     /** LedgerEvent as it would be with only its first three payload types, before ReplyCancelled was appended. */
