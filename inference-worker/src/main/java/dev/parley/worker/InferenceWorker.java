@@ -1,57 +1,127 @@
 package dev.parley.worker;
 
+import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.LlmBackend;
 import dev.parley.worker.backend.OpenAiBackend;
+import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.resilience.Backends;
+import dev.parley.worker.routing.RecentRoutes;
+import dev.parley.worker.routing.Router;
+import dev.parley.worker.turns.RoutePlanner;
 import dev.parley.worker.turns.TurnConsumer;
+import dev.parley.worker.turns.WorkerClients;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The inference worker: consumes turns from the ledger and streams each reply from the LLM backend. */
+/**
+ * The inference worker's composition root: builds the backends of the catalogue (each behind its breaker and
+ * bulkhead), the router, the Kafka clients and the turn consumer, hands each what it needs, and closes them in
+ * reverse order.
+ */
 public final class InferenceWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceWorker.class);
 
     private final TurnConsumer turns;
+    private final WorkerClients clients;
+    private final Backends backends;
+    private final PrometheusMeterRegistry registry;
+    private final MetricsServer metrics;
+    private boolean closed;
 
-    private InferenceWorker(TurnConsumer turns) {
+    private InferenceWorker(TurnConsumer turns, WorkerClients clients, Backends backends,
+                            PrometheusMeterRegistry registry, MetricsServer metrics) {
         this.turns = turns;
+        this.clients = clients;
+        this.backends = backends;
+        this.registry = registry;
+        this.metrics = metrics;
     }
 
-    /** Starts with the OpenAI-compatible backend of the config; does not close the given Vert.x. */
+    /** Starts with an HTTP client per backend of the config's catalogue; does not close the given Vert.x. */
     public static InferenceWorker start(Vertx vertx, WorkerConfig config) {
-        return start(vertx, config, new OpenAiBackend(vertx, config.backend()));
+        return start(vertx, config, backend -> new OpenAiBackend(vertx, backend));
     }
 
-    public static InferenceWorker start(Vertx vertx, WorkerConfig config, LlmBackend backend) {
-        TurnConsumer turns = new TurnConsumer(config, backend, vertx);
-        turns.start();
-        log.info("Inference worker {} started (group {}, backend {}, model {})", config.workerId(), config.groupId(),
-            config.backend().baseUrl(), config.backend().model());
-        return new InferenceWorker(turns);
+    /** Starts with the backend clients {@code clientFor} builds (tests wrap them to observe calls). */
+    public static InferenceWorker start(Vertx vertx, WorkerConfig config, Function<BackendConfig, LlmBackend> clientFor) {
+        Catalogue catalogue = config.catalogue();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry);
+        WorkerClients clients = new WorkerClients(config);
+        RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
+            clients.contextBuilder());
+        TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner);
+        MetricsServer metrics = null;
+        try {
+            metrics = config.metricsPort() < 0 ? null
+                : MetricsServer.start(vertx, registry, config.metricsHost(), config.metricsPort());
+            turns.start();
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            clients.close();
+            backends.close();
+            throw e;
+        }
+        log.info("Inference worker {} started (group {}, backends {}, routes {})", config.workerId(),
+            config.groupId(), catalogue.backends().keySet(), catalogue.routes().keySet());
+        return new InferenceWorker(turns, clients, backends, registry, metrics);
     }
 
     /** The ledger partitions this worker owns right now. */
-    public java.util.Set<Integer> assignedPartitions() {
+    public Set<Integer> assignedPartitions() {
         return turns.assignedPartitions();
     }
 
-    /** Generations streaming right now. */
+    /** The ledger offset covered by the session's newest snapshot this worker has read, or -1 (for tests). */
     public long snapshotOffset(String sessionId) {
         return turns.snapshotOffset(sessionId);
     }
 
+    /** Generations streaming right now. */
     public int generating() {
         return turns.generating();
+    }
+
+    /** The catalogue's backends, with their breakers and queues (for tests and operators). */
+    public Backends backends() {
+        return backends;
+    }
+
+    /** The port of the metrics endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     /** Stops like a process that died, writing and committing nothing more (for fail-over tests). */
     public void crash() {
         turns.crash();
+        closeRest();
     }
 
     @Override
     public void close() {
         turns.close();
+        closeRest();
+    }
+
+    private synchronized void closeRest() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (metrics != null) {
+            metrics.close();
+        }
+        clients.close();
+        backends.close();
+        registry.close();
     }
 }

@@ -3,6 +3,9 @@ package dev.parley.worker;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
 import dev.parley.worker.backend.BackendConfig;
+import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.CatalogueException;
+import dev.parley.worker.catalogue.CatalogueLoader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -12,12 +15,14 @@ public record WorkerConfig(
     String workerId,
     String groupId,
     Map<String, Object> kafka,
-    BackendConfig backend,
+    Catalogue catalogue,
     int maxConcurrentGenerations,
     int contextBudgetChars,
     Duration tokenCoalesce,
     String systemPrompt,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    String metricsHost,
+    int metricsPort) {
 
     public static final String WORKER_ID = "PARLEY_WORKER_ID";
     public static final String GROUP_ID = WorkerGroup.KEY;
@@ -26,6 +31,12 @@ public record WorkerConfig(
     public static final String TOKEN_COALESCE_MS = "PARLEY_TOKEN_COALESCE_MS";
     public static final String SYSTEM_PROMPT = "PARLEY_SYSTEM_PROMPT";
     public static final String SESSION_TIMEOUT_MS = "PARLEY_WORKER_SESSION_TIMEOUT_MS";
+    public static final String METRICS_HOST = "PARLEY_WORKER_METRICS_HOST";
+    public static final String METRICS_PORT = "PARLEY_WORKER_METRICS_PORT";
+    /** The Prometheus scrape endpoint's port; 0 picks a free one, -1 turns it off. */
+    public static final int DEFAULT_METRICS_PORT = 8082;
+    /** Loopback: metrics are internal unless an operator opens them. */
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
     /**
      * How long the group waits for a worker that stopped heartbeating before its partitions go to another one:
@@ -38,12 +49,12 @@ public record WorkerConfig(
         kafka = Map.copyOf(kafka);
     }
 
-    /** With the default session timeout. */
+    /** One backend, the default session timeout, no metrics endpoint (for tests). */
     public WorkerConfig(String workerId, String groupId, Map<String, Object> kafka, BackendConfig backend,
                         int maxConcurrentGenerations, int contextBudgetChars, Duration tokenCoalesce,
                         String systemPrompt) {
-        this(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars, tokenCoalesce,
-            systemPrompt, DEFAULT_SESSION_TIMEOUT);
+        this(workerId, groupId, kafka, Catalogue.single(backend), maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, DEFAULT_SESSION_TIMEOUT, DEFAULT_METRICS_HOST, -1);
     }
 
     public static WorkerConfig fromEnvironment(Env env) {
@@ -51,25 +62,47 @@ public record WorkerConfig(
             env.string(WORKER_ID, "worker-" + UUID.randomUUID()),
             WorkerGroup.fromEnvironment(env),
             env.kafkaClientConfig("localhost:9092"),
-            BackendConfig.fromEnvironment(env),
+            catalogue(env),
             env.integer(MAX_CONCURRENT, 256, 1, 100_000),
             env.integer(CONTEXT_BUDGET, 16_000, 100, 10_000_000),
             env.millis(TOKEN_COALESCE_MS, Duration.ZERO),
             env.string(SYSTEM_PROMPT, ""),
             // the broker's group.{min,max}.session.timeout.ms bound it too (6 s and 30 min by default)
             Duration.ofMillis(env.integer(SESSION_TIMEOUT_MS, (int) DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000,
-                1_800_000)));
+                1_800_000)),
+            env.string(METRICS_HOST, DEFAULT_METRICS_HOST),
+            env.integer(METRICS_PORT, DEFAULT_METRICS_PORT, -1, 65_535));
         env.validate();
         return config;
     }
 
+    /** The catalogue of {@code PARLEY_BACKENDS_FILE} or {@code PARLEY_LLM_*}; its problems join env's errors. */
+    private static Catalogue catalogue(Env env) {
+        try {
+            return CatalogueLoader.load(env);
+        } catch (CatalogueException e) {
+            e.problems().forEach(env::error);
+            return null;
+        }
+    }
+
     public WorkerConfig withWorkerId(String workerId) {
-        return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout);
+        return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
     }
 
     public WorkerConfig withSessionTimeout(Duration sessionTimeout) {
-        return new WorkerConfig(workerId, groupId, kafka, backend, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout);
+        return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+    }
+
+    public WorkerConfig withCatalogue(Catalogue catalogue) {
+        return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+    }
+
+    public WorkerConfig withMetricsPort(int metricsPort) {
+        return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
     }
 }

@@ -211,8 +211,8 @@ class FailoverIT {
     }
 
     private InferenceWorker worker(String id, Duration sessionTimeout) {
-        WorkerConfig config = new WorkerConfig(id, group, clients, backend, 64, 16_000, Duration.ZERO, "",
-            sessionTimeout);
+        WorkerConfig config = new WorkerConfig(id, group, clients, backend, 64, 16_000, Duration.ZERO, "")
+            .withSessionTimeout(sessionTimeout);
         return InferenceWorker.start(vertx, config);
     }
 

@@ -72,7 +72,7 @@ class TurnConsumerIT {
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             backend, 64, 2_000, Duration.ZERO, "");
         LlmBackend recording = recording(new OpenAiBackend(vertx, backend));
-        worker = InferenceWorker.start(vertx, config, recording);
+        worker = InferenceWorker.start(vertx, config, ignored -> recording);
         probe = new KafkaProbe(clients);
     }
 

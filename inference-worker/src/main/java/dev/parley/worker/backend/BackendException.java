@@ -1,13 +1,29 @@
 package dev.parley.worker.backend;
 
-/** Why a generation failed, in words fit for a ReplyFailed reason. */
+/** Why a generation failed, in words fit for a ReplyFailed reason, and its kind. */
 public class BackendException extends RuntimeException {
 
+    private final FailureKind kind;
+
     public BackendException(String message) {
-        super(message);
+        this(FailureKind.PROTOCOL, message);
     }
 
     public BackendException(String message, Throwable cause) {
+        this(FailureKind.PROTOCOL, message, cause);
+    }
+
+    public BackendException(FailureKind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public BackendException(FailureKind kind, String message, Throwable cause) {
         super(message, cause);
+        this.kind = kind;
+    }
+
+    public FailureKind kind() {
+        return kind;
     }
 }

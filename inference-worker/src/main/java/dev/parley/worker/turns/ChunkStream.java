@@ -5,10 +5,10 @@ import dev.parley.avro.Usage;
 import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
-import dev.parley.worker.backend.TokenUsage;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -33,6 +33,8 @@ final class ChunkStream {
     private final Duration coalesce;
     private final Consumer<Exception> onWriteFailure;
     private final StringBuilder pending = new StringBuilder();
+    private String pendingStage;
+    private Float pendingConfidence;
     private int seq;
     private long timerId = -1;
     /** When the first text now waiting in the coalescing window arrived from the backend. */
@@ -54,14 +56,19 @@ final class ChunkStream {
         this.onWriteFailure = onWriteFailure;
     }
 
-    /** Text for the stream; sent now, or within the coalescing window. */
-    void append(String text, Runnable flushUnderLock) {
+    /** Text of a stage for the stream; sent now, or within the coalescing window (one stage per chunk). */
+    void append(String text, String stage, Float confidence, Runnable flushUnderLock) {
         if (coalesce.isZero()) {
-            send(chunk(text).build(), HopTimes.now());
+            send(chunk(text).setStage(stage).setConfidence(confidence).build(), HopTimes.now());
             return;
+        }
+        if (!pending.isEmpty() && (!stage.equals(pendingStage) || !Objects.equals(confidence, pendingConfidence))) {
+            flush();
         }
         if (pending.isEmpty()) {
             pendingSince = HopTimes.now();
+            pendingStage = stage;
+            pendingConfidence = confidence;
         }
         pending.append(text);
         if (timerId < 0) {
@@ -73,15 +80,23 @@ final class ChunkStream {
     void flush() {
         timerId = -1;
         if (!pending.isEmpty()) {
-            send(chunk(pending.toString()).build(), pendingSince);
+            send(chunk(pending.toString()).setStage(pendingStage).setConfidence(pendingConfidence).build(),
+                pendingSince);
             pending.setLength(0);
         }
     }
 
+    /** Marks where a stage of a staged route starts ({@code stage_start}, naming its backend) or ends. */
+    void boundary(String boundary, String stage, Float confidence, String backend) {
+        flush();
+        send(chunk("").setStage(stage).setConfidence(confidence).setBoundary(boundary).setBackend(backend).build(),
+            HopTimes.now());
+    }
+
     /** The last chunk of the attempt: a complete reply. */
-    void complete(String finishReason, TokenUsage usage) {
+    void complete(String finishReason, Usage usage) {
         end(() -> chunk("").setFinal$(true).setFinishReason(finishReason == null ? "stop" : finishReason)
-            .setUsage(usage == null ? null : Usage.newBuilder().setPromptTokens(usage.promptTokens()).setCompletionTokens(usage.completionTokens()).build()));
+            .setUsage(usage));
     }
 
     /** The last chunk of an attempt that ended without a reply: finishReason error or cancelled. */
@@ -92,6 +107,7 @@ final class ChunkStream {
 
     /** Stops without a final chunk: the partition moved to another worker, which will write a new attempt. */
     void abandon() {
+        pending.setLength(0);
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
             timerId = -1;

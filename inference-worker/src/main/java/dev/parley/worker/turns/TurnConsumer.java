@@ -3,21 +3,16 @@ package dev.parley.worker.turns;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.DeadLetter;
-import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
-import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
 import dev.parley.schemas.serde.AvroSerde;
-import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.WorkerConfig;
-import dev.parley.worker.backend.ChatRequest;
-import dev.parley.worker.backend.LlmBackend;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,14 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -52,10 +44,6 @@ import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,24 +69,19 @@ public final class TurnConsumer implements AutoCloseable {
     private static final int STARTER_THREADS = 4;
 
     private final WorkerConfig config;
-    private final LlmBackend backend;
     private final Vertx vertx;
     private final String producerName;
+    private final WorkerClients clients;
     private final KafkaConsumer<String, byte[]> consumer;
     private final LedgerCommitter committer;
-    private final KafkaProducer<String, TokenChunk> tokenProducer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
-    private final AvroSerde<TokenChunk> tokenSerde;
-    private final AvroSerde<DeadLetter> deadLetterSerde;
-    private final PartitionScanner scanner;
-    private final SnapshotCache snapshots;
-    private final AvroSerde<SessionSnapshot> snapshotSerde;
-    private final ContextBuilder contextBuilder;
+    private final SessionTails tails;
+    private final RoutePlanner planner;
+    private final EarlierAttempts earlierAttempts;
     private final ExecutorService starters;
     private final Semaphore generationSlots;
     private final Map<TopicPartition, PartitionTurns> partitions = new HashMap<>();
     private final SessionLines sessions = new SessionLines(this::startLater);
-    private final SessionTails tails = new SessionTails();
     private final ConcurrentLinkedQueue<TurnTask> ended = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
     private final AtomicInteger generating = new AtomicInteger();
@@ -109,24 +92,18 @@ public final class TurnConsumer implements AutoCloseable {
     private long lastCommitNanos = System.nanoTime();
     private CompletableFuture<LedgerCommitter.Result> inFlight;
 
-    public TurnConsumer(WorkerConfig config, LlmBackend backend, Vertx vertx) {
+    /** Uses the clients and the planner it is given; closing them is the caller's job, after {@link #close()}. */
+    public TurnConsumer(WorkerConfig config, Vertx vertx, WorkerClients clients, RoutePlanner planner) {
         this.config = config;
-        this.backend = backend;
         this.vertx = vertx;
         this.producerName = "inference-worker/" + config.workerId();
-        this.ledgerSerde = Topics.LEDGER.valueSerde(config.kafka());
-        this.tokenSerde = Topics.TOKENS.valueSerde(config.kafka());
-        this.deadLetterSerde = Topics.DLQ.valueSerde(config.kafka());
-        this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(), new ByteArrayDeserializer());
-        this.committer = new LedgerCommitter(new KafkaProducer<>(ledgerProducerConfig(config),
-            new StringSerializer(), new ByteArraySerializer()), ledgerSerde, config.workerId());
-        this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
-            tokenSerde.serializer());
-        this.scanner = new PartitionScanner(config.kafka(), STARTER_THREADS);
-        this.snapshotSerde = Topics.SESSIONS.valueSerde(config.kafka());
-        this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
-        this.contextBuilder = new ContextBuilder(scanner, snapshots, tails, ledgerSerde.deserializer(),
-            config.contextBudgetChars(), config.systemPrompt());
+        this.clients = clients;
+        this.consumer = clients.consumer;
+        this.committer = clients.committer;
+        this.ledgerSerde = clients.ledgerSerde;
+        this.tails = clients.tails;
+        this.planner = planner;
+        this.earlierAttempts = new EarlierAttempts(clients.scanner, clients.tokenSerde.deserializer());
         this.starters = Executors.newFixedThreadPool(STARTER_THREADS, runnable -> {
             Thread t = new Thread(runnable, "parley-turn-starter");
             t.setDaemon(true);
@@ -150,7 +127,7 @@ public final class TurnConsumer implements AutoCloseable {
 
     /** The ledger offset covered by the session's newest snapshot this worker has read, or -1 (for tests). */
     public long snapshotOffset(String sessionId) {
-        return contextBuilder.snapshotOffset(sessionId);
+        return clients.contextBuilder.snapshotOffset(sessionId);
     }
 
     /** Generations streaming right now (for tests and metrics). */
@@ -222,7 +199,8 @@ public final class TurnConsumer implements AutoCloseable {
             if (!turns.known(event.getTurnId())) {
                 TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed);
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
-                    event.getTurnId(), user.getText(), catchingUp, producerName, hops, ended -> {
+                    event.getTurnId(), user.getText(), user.getRoute(), user.getSpotlight(), catchingUp,
+                    producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
                     });
@@ -279,37 +257,13 @@ public final class TurnConsumer implements AutoCloseable {
                 generating.decrementAndGet();
                 generationSlots.release();
             });
-            int attempt = task.recovered() ? previousAttempt(task) + 1 : 1;
-            task.start(attempt, this::chunkStream,
-                () -> new ChatRequest(config.backend().model(), contextBuilder.build(task)), backend);
+            int attempt = task.recovered() ? earlierAttempts.highest(task) + 1 : 1;
+            task.start(attempt, this::chunkStream, () -> planner.plan(task));
         });
     }
 
-    /** The highest attempt already streamed for the turn (0 if none): a previous owner may have started it. */
-    private int previousAttempt(TurnTask task) {
-        int[] max = {0};
-        try {
-            long since = UuidV7.parse(task.turnId()).map(UuidV7::timestampMillis).orElse(0L);
-            scanner.scan(new TopicPartition(Topics.TOKENS.name(), task.partition()), since, record -> {
-                if (task.sessionId().equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-                    try {
-                        TokenChunk chunk = tokenSerde.deserializer().deserialize(Topics.TOKENS.name(), record.value());
-                        if (chunk.getTurnId().equals(task.turnId())) {
-                            max[0] = Math.max(max[0], chunk.getAttempt());
-                        }
-                    } catch (RuntimeException undecodable) {
-                        // not a chunk we can read: it cannot be one of this turn's attempts
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("Could not read earlier attempts of turn {}: {}", task.turnId(), e.toString());
-        }
-        return max[0];
-    }
-
     private ChunkStream chunkStream(TurnTask task) {
-        return new ChunkStream(tokenProducer, vertx, task.partition(), task.sessionId(), task.turnId(),
+        return new ChunkStream(clients.tokenProducer, vertx, task.partition(), task.sessionId(), task.turnId(),
             task.attempt(), task.hops(), config.tokenCoalesce(),
             error -> task.fail("could not write tokens to Kafka: " + error.getMessage()));
     }
@@ -405,7 +359,7 @@ public final class TurnConsumer implements AutoCloseable {
         DeadLetter letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(),
             record.value(), error.getMessage(), error, config.groupId(), Instant.now());
         deadLetters.add(new ProducerRecord<>(Topics.DLQ.name(), record.key(),
-            deadLetterSerde.serializer().serialize(Topics.DLQ.name(), letter)));
+            clients.deadLetterSerde.serializer().serialize(Topics.DLQ.name(), letter)));
     }
 
     private void abandonAll() {
@@ -445,15 +399,9 @@ public final class TurnConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         starters.shutdownNow();
-        Duration wait = crash ? Duration.ZERO : Duration.ofSeconds(10);
-        tokenProducer.close(wait);
-        committer.close(wait);
-        scanner.close();
-        snapshots.close();
-        snapshotSerde.close();
-        ledgerSerde.close();
-        tokenSerde.close();
-        deadLetterSerde.close();
+        if (crash) {
+            clients.closeNow();
+        }
     }
 
     /** Commits what has ended before partitions go, and abandons the turns still running on them. */
@@ -494,7 +442,7 @@ public final class TurnConsumer implements AutoCloseable {
         private void publishAssignment() {
             TurnConsumer.this.assigned = partitions.keySet().stream().map(TopicPartition::partition)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
-            snapshots.follow(TurnConsumer.this.assigned);
+            clients.snapshots.follow(TurnConsumer.this.assigned);
         }
 
         private void drop(Collection<TopicPartition> gone) {
@@ -526,53 +474,5 @@ public final class TurnConsumer implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static Map<String, Object> consumerConfig(WorkerConfig config) {
-        Map<String, Object> c = new HashMap<>(config.kafka());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "parley-worker-" + config.workerId());
-        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "parley-worker-" + config.workerId());
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-        c.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-            (int) Math.max(500, config.sessionTimeout().toMillis() / 5));
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
-        // Incremental rebalancing: a worker joining or leaving moves only some partitions, so the generations
-        // streaming on the others go on (an eager rebalance would abandon every one of them).
-        c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-            org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
-        return c;
-    }
-
-    private static Map<String, Object> ledgerProducerConfig(WorkerConfig config) {
-        Map<String, Object> c = new HashMap<>(config.kafka());
-        // A stable id per worker: a restarted worker fences the transactions of its previous incarnation.
-        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "parley-worker-" + config.workerId());
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, "parley-worker-ledger-" + config.workerId());
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A transaction lives for one commit (milliseconds). A worker that died with one open holds back
-        // read_committed readers of those partitions (the next owner's catch-up) until the broker aborts it:
-        // keep that short. A restart with the same id aborts it at once (initTransactions).
-        c.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-        // Transactions run back to back. The coordinator refuses the next one's sendOffsetsToTransaction with
-        // CONCURRENT_TRANSACTIONS while the previous commit's markers are still being written, and the producer
-        // retries after retry.backoff.ms: 100 ms by default, which was the p95 of a commit (and of done) at ten
-        // streams (measured). Retries after real failures wait 5 ms too; a transaction that cannot finish still
-        // fails within max.block.ms, as before.
-        c.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
-        return c;
-    }
-
-    private static Map<String, Object> tokenProducerConfig(WorkerConfig config) {
-        Map<String, Object> c = new HashMap<>(config.kafka());
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, "parley-worker-tokens-" + config.workerId());
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        return c;
     }
 }

@@ -4,14 +4,18 @@ import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
-import dev.parley.avro.Usage;
+import dev.parley.avro.RouteChoice;
+import dev.parley.avro.StageText;
 import dev.parley.worker.backend.BackendException;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.backend.Generation;
-import dev.parley.worker.backend.LlmBackend;
 import dev.parley.worker.backend.StreamListener;
 import dev.parley.worker.backend.TokenUsage;
+import dev.parley.worker.catalogue.Stage;
+import dev.parley.worker.resilience.GuardedBackend;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,69 +23,86 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One user turn from the moment it is consumed until its terminal ledger event is ready: it streams the
- * backend's tokens into a {@link ChunkStream} and ends exactly once, as a reply, a failure or a cancellation.
- * Backend callbacks, cancel requests and coalescing timers come from different threads: all go through this lock.
+ * One user turn from the moment it is consumed until its terminal ledger event is ready. It answers the turn
+ * through its {@link RoutePlan}: the stages in order, each on the first of its backends that works. A backend that
+ * fails before any text is replaced by the next one unseen; one that fails after streaming text is replaced in a
+ * new attempt (clients get {@code reset}, then the earlier stages again and the new backend's text). The turn ends
+ * exactly once, as a reply, a failure or a cancellation, and records every backend call. Backend callbacks,
+ * cancel requests and coalescing timers come from different threads: all go through this lock.
  */
-final class TurnTask implements StreamListener {
+final class TurnTask {
 
     private enum State { QUEUED, STREAMING, ENDED }
+
+    static final String STAGE_START = "stage_start";
+    static final String STAGE_END = "stage_end";
 
     private final int partition;
     private final long offset;
     private final String sessionId;
     private final String turnId;
     private final String userText;
+    private final String requestedRoute;
+    private final boolean spotlight;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
     private final TurnHops hops;
+    private final boolean recovered;
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     private State state = State.QUEUED;
     private boolean cancelRequested;
     private int attempt;
-    private String model;
-    private Generation generation;
+    private Function<TurnTask, ChunkStream> chunkStreams;
     private ChunkStream chunks;
-    private final StringBuilder text = new StringBuilder();
+    private RoutePlan plan;
+    private int stageIndex;
+    private int backendIndex;
+    private Call call;
+    private final List<StageText> doneStages = new ArrayList<>();
+    private final CallLog calls = new CallLog();
+    /** Everything the current attempt streamed as answer text: the partial text of a failure or cancel. */
+    private final StringBuilder attemptText = new StringBuilder();
     private LedgerEvent terminal;
     private boolean notified;
     private volatile long mustSee = -1;
     private volatile long recordedAt = -1;
-    private final boolean recovered;
-    private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
-    TurnTask(int partition, long offset, String sessionId, String turnId, String userText, boolean recovered,
-             String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
-        this.hops = hops;
-        this.recovered = recovered;
+    TurnTask(int partition, long offset, String sessionId, String turnId, String userText, String requestedRoute,
+             boolean spotlight, boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
         this.partition = partition;
         this.offset = offset;
         this.sessionId = sessionId;
         this.turnId = turnId;
         this.userText = userText;
+        this.requestedRoute = requestedRoute;
+        this.spotlight = spotlight;
+        this.recovered = recovered;
         this.producerName = producerName;
+        this.hops = hops;
         this.onEnded = onEnded;
     }
 
     /**
-     * Starts attempt {@code attempt}: builds the context (blocking: call it off the event loop and the consumer
-     * thread) and opens the backend stream, unless a cancel came first, which ends the turn as cancelled.
+     * Starts attempt {@code attempt}: plans the route and builds the context (blocking: call it off the event loop
+     * and the consumer thread), then opens the first backend call, unless a cancel came first, which ends the turn
+     * as cancelled. A plan that cannot be made (an unknown route, a context that cannot be read) fails the turn.
      */
-    void start(int attempt, Function<TurnTask, ChunkStream> chunkStreams, Supplier<ChatRequest> context,
-               LlmBackend backend) {
+    void start(int attempt, Function<TurnTask, ChunkStream> chunkStreams, Supplier<RoutePlan> plans) {
         synchronized (this) {
             if (state != State.QUEUED) {
                 return;
             }
             this.attempt = attempt;
+            this.chunkStreams = chunkStreams;
             this.chunks = chunkStreams.apply(this);
         }
-        ChatRequest request;
+        RoutePlan planned;
         try {
-            request = cancelRequested() ? null : context.get();
+            planned = cancelRequested() ? null : plans.get();
             hops.contextReady();
         } catch (RuntimeException e) {
-            fail("could not build the context: " + e.getMessage());
+            fail(e.getMessage());
             return;
         }
         synchronized (this) {
@@ -91,69 +112,194 @@ final class TurnTask implements StreamListener {
             if (cancelRequested) {
                 endCancelled("cancelled before generation started");
             } else {
-                this.model = request.model();
+                plan = planned;
                 state = State.STREAMING;
+                hops.backendSent();
+                startCall();
             }
         }
-        if (request != null && !cancelRequested()) {
-            hops.backendSent();
-            Generation started = backend.stream(request, this);
-            synchronized (this) {
-                generation = started;
-                if (state == State.ENDED) {
-                    started.cancel(); // cancelled or abandoned while the request was being opened
+        notifyIfEnded();
+    }
+
+    /** Opens the call for the current stage and backend; never blocks, and its callbacks come later. */
+    private void startCall() {
+        Stage stage = plan.stage(stageIndex);
+        GuardedBackend backend = plan.backends().apply(stage.backends().get(backendIndex));
+        ChatRequest request = plan.request(stageIndex, doneStages);
+        call = new Call(backend, stage, request);
+        call.generation = backend.stream(request, call, plan.spotlight() || spotlight);
+    }
+
+    /** One backend call's callbacks: those of a call that is no longer the turn's current one are ignored. */
+    private final class Call implements StreamListener {
+        private final GuardedBackend backend;
+        private final Stage stage;
+        private final ChatRequest request;
+        private final StringBuilder text = new StringBuilder();
+        private boolean streamed;
+        private Generation generation;
+
+        Call(GuardedBackend backend, Stage stage, ChatRequest request) {
+            this.backend = backend;
+            this.stage = stage;
+            this.request = request;
+        }
+
+        @Override
+        public void onToken(String token) {
+            synchronized (TurnTask.this) {
+                if (current(this)) {
+                    began(this);
+                    text.append(token);
+                    attemptText.append(token);
+                    chunks.append(token, stage.name(), stage.confidence(), TurnTask.this::flushChunks);
                 }
             }
         }
-        notifyIfEnded();
-    }
 
-    @Override
-    public void onToken(String token) {
-        synchronized (this) {
-            if (state != State.STREAMING) {
-                return;
+        @Override
+        public void onReasoning(String token) {
+            synchronized (TurnTask.this) {
+                if (current(this)) {
+                    began(this);
+                    chunks.append(token, "reasoning", null, TurnTask.this::flushChunks);
+                }
             }
-            text.append(token);
-            chunks.append(token, this::flushChunks);
+        }
+
+        @Override
+        public void onComplete(String finishReason, TokenUsage usage) {
+            synchronized (TurnTask.this) {
+                if (current(this)) {
+                    completed(this, finishReason, usage);
+                }
+            }
+            notifyIfEnded();
+        }
+
+        @Override
+        public void onError(BackendException error) {
+            synchronized (TurnTask.this) {
+                if (current(this)) {
+                    failed(this, error);
+                }
+            }
+            notifyIfEnded();
+        }
+
+        void record(String outcome, BackendException error, TokenUsage usage) {
+            calls.add(attempt, stage.name(), backend.config(), outcome, error, text.toString(), usage, request);
         }
     }
 
-    @Override
-    public void onComplete(String finishReason, TokenUsage usage) {
-        synchronized (this) {
-            if (state != State.STREAMING) {
-                return;
+    private boolean current(Call c) {
+        return state == State.STREAMING && call == c;
+    }
+
+    /** The first text of a call: a staged route announces the stage and its backend now, once it is answering. */
+    private void began(Call c) {
+        if (!c.streamed) {
+            c.streamed = true;
+            if (plan.route().staged()) {
+                chunks.boundary(STAGE_START, c.stage.name(), c.stage.confidence(), c.backend.name());
             }
-            chunks.complete(finishReason, usage);
-            end(AssistantReply.newBuilder().setText(text.toString()).setModel(model).setFinishReason(finishReason)
-                .setUsage(usage == null ? null : Usage.newBuilder().setPromptTokens(usage.promptTokens()).setCompletionTokens(usage.completionTokens()).build()).build());
         }
-        notifyIfEnded();
     }
 
-    @Override
-    public void onError(BackendException error) {
-        fail(error.getMessage());
+    private void completed(Call c, String finishReason, TokenUsage usage) {
+        c.record(CallLog.COMPLETED, null, usage);
+        StageText stageText = StageText.newBuilder().setStage(c.stage.name()).setText(c.text.toString())
+            .setConfidence(c.stage.confidence()).setBackend(c.backend.name()).build();
+        doneStages.add(stageText);
+        if (plan.route().staged()) {
+            began(c); // a stage with an empty answer still shows where it was
+            chunks.boundary(STAGE_END, c.stage.name(), c.stage.confidence(), null);
+        }
+        if (stageIndex + 1 < plan.stages()) {
+            stageIndex++;
+            backendIndex = 0;
+            startCall();
+            return;
+        }
+        chunks.complete(finishReason, calls.total());
+        end(AssistantReply.newBuilder()
+            .setText(stageText.getText())
+            .setModel(c.backend.config().model())
+            .setFinishReason(finishReason)
+            .setUsage(calls.total())
+            .setBackend(c.backend.name())
+            .setRoute(routeChoice())
+            .setStages(plan.route().staged() ? List.copyOf(doneStages) : List.of())
+            .setAttempts(calls.calls())
+            .setCostUsd(calls.costUsd())
+            .build());
     }
 
-    /** Fails the turn: the backend broke, or its tokens could not be written. */
+    /** The next backend of the stage takes over: unseen before any text, in a new attempt after some. */
+    private void failed(Call c, BackendException error) {
+        boolean streamed = c.streamed;
+        c.record(streamed ? CallLog.ABANDONED : rejectedOrFailed(error), error, null);
+        List<String> backends = c.stage.backends();
+        if (backendIndex + 1 >= backends.size()) {
+            String reason = backends.size() == 1 && plan.stages() == 1 ? error.getMessage()
+                : "every backend of route " + plan.decision().route() + " failed: " + calls.reasons();
+            failNow(reason);
+            return;
+        }
+        backendIndex++;
+        if (streamed) {
+            newAttempt();
+        }
+        startCall();
+    }
+
+    private static String rejectedOrFailed(BackendException error) {
+        return error.kind() == dev.parley.worker.backend.FailureKind.BREAKER_OPEN ? CallLog.REJECTED : CallLog.FAILED;
+    }
+
+    /** Abandons this attempt's stream and starts the next one with the stages already answered. */
+    private void newAttempt() {
+        chunks.abandon();
+        attempt++;
+        chunks = chunkStreams.apply(this);
+        attemptText.setLength(0);
+        for (StageText done : doneStages) {
+            Float confidence = done.getConfidence();
+            chunks.boundary(STAGE_START, done.getStage(), confidence, done.getBackend());
+            if (!done.getText().isEmpty()) {
+                chunks.append(done.getText(), done.getStage(), confidence, this::flushChunks);
+            }
+            chunks.boundary(STAGE_END, done.getStage(), confidence, null);
+            attemptText.append(done.getText());
+        }
+    }
+
+    /** Fails the turn: every backend broke, or its tokens could not be written. */
     void fail(String reason) {
         Generation toCancel;
         synchronized (this) {
             if (state == State.ENDED) {
                 return;
             }
-            toCancel = generation;
-            if (chunks != null) {
-                chunks.abort("error", reason, text.toString());
+            toCancel = call == null ? null : call.generation;
+            if (call != null && state == State.STREAMING && toCancel != null) {
+                call.record(CallLog.CANCELLED, null, null);
             }
-            end(ReplyFailed.newBuilder().setPartialText(text.toString()).setReason(reason).build());
+            failNow(reason);
         }
         if (toCancel != null) {
             toCancel.cancel();
         }
         notifyIfEnded();
+    }
+
+    private void failNow(String reason) {
+        if (chunks != null) {
+            chunks.abort("error", reason, attemptText.toString());
+        }
+        end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
+            .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
+            .build());
     }
 
     /** A client asked to stop: ends the turn now if it is streaming, else as soon as it would start. */
@@ -164,7 +310,8 @@ final class TurnTask implements StreamListener {
             if (state != State.STREAMING) {
                 return;
             }
-            toCancel = generation;
+            toCancel = call.generation;
+            call.record(CallLog.CANCELLED, null, null);
             endCancelled(reason);
         }
         if (toCancel != null) {
@@ -181,7 +328,7 @@ final class TurnTask implements StreamListener {
                 return;
             }
             state = State.ENDED;
-            toCancel = generation;
+            toCancel = call == null ? null : call.generation;
             if (chunks != null) {
                 chunks.abandon();
             }
@@ -194,9 +341,16 @@ final class TurnTask implements StreamListener {
 
     private void endCancelled(String reason) {
         if (chunks != null) {
-            chunks.abort("cancelled", reason, text.toString());
+            chunks.abort("cancelled", reason, attemptText.toString());
         }
-        end(ReplyCancelled.newBuilder().setPartialText(text.toString()).setReason(reason).build());
+        end(ReplyCancelled.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
+            .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
+            .build());
+    }
+
+    private RouteChoice routeChoice() {
+        return plan == null ? null
+            : RouteChoice.newBuilder().setRoute(plan.decision().route()).setRule(plan.decision().rule()).build();
     }
 
     private void end(Object payload) {
@@ -290,6 +444,15 @@ final class TurnTask implements StreamListener {
 
     String userText() {
         return userText;
+    }
+
+    /** The route the client asked for, or null. */
+    String requestedRoute() {
+        return requestedRoute;
+    }
+
+    boolean spotlight() {
+        return spotlight;
     }
 
     synchronized boolean cancelRequested() {

@@ -36,7 +36,7 @@ class ChunkStreamTest {
         long aheadOfUs = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
         ChunkStream chunks = stream(UuidV7.at(aheadOfUs).toString());
 
-        chunks.append("Hello", () -> { });
+        chunks.append("Hello", "answer", null, () -> { });
         chunks.complete("stop", null);
 
         List<ProducerRecord<String, TokenChunk>> sent = producer.history();
@@ -50,7 +50,7 @@ class ChunkStreamTest {
         long before = System.currentTimeMillis();
         ChunkStream chunks = stream(UuidV7.at(before - Duration.ofMinutes(3).toMillis()).toString());
 
-        chunks.append("Hello", () -> { });
+        chunks.append("Hello", "answer", null, () -> { });
 
         long stamped = producer.history().get(0).timestamp();
         assertTrue(stamped >= before && stamped <= System.currentTimeMillis(), "stamped " + stamped);
@@ -61,8 +61,8 @@ class ChunkStreamTest {
     void coalescedTextBeforeTheFinalChunk() {
         ChunkStream chunks = stream(UuidV7.next().toString(), Duration.ofSeconds(10));
 
-        chunks.append("Hel", () -> { });
-        chunks.append("lo", () -> { });
+        chunks.append("Hel", "answer", null, () -> { });
+        chunks.append("lo", "answer", null, () -> { });
         chunks.complete("stop", null);
 
         List<TokenChunk> sent = producer.history().stream().map(ProducerRecord::value).toList();
@@ -76,7 +76,7 @@ class ChunkStreamTest {
     void coalescedTextBeforeAnAbort() {
         ChunkStream chunks = stream(UuidV7.next().toString(), Duration.ofSeconds(10));
 
-        chunks.append("partial", () -> { });
+        chunks.append("partial", "answer", null, () -> { });
         chunks.abort("error", "backend cut the stream", "partial");
 
         List<TokenChunk> sent = producer.history().stream().map(ProducerRecord::value).toList();
@@ -89,8 +89,8 @@ class ChunkStreamTest {
     void previousAcknowledgement() {
         ChunkStream chunks = stream(UuidV7.next().toString());
 
-        chunks.append("one", () -> { });
-        chunks.append("two", () -> { });
+        chunks.append("one", "answer", null, () -> { });
+        chunks.append("two", "answer", null, () -> { });
 
         List<ProducerRecord<String, TokenChunk>> sent = producer.history();
         assertEquals(HopTimes.NONE, HopTimes.get(sent.get(0).headers(), HopTimes.PREVIOUS_ACKED));

@@ -1,0 +1,5 @@
+package dev.parley.worker.routing;
+
+/** STUB until the catalogue branch lands. */
+public record RouteDecision(String route, String rule) {
+}
