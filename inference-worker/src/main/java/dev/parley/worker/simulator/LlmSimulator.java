@@ -20,56 +20,90 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OpenAI-compatible LLM server that makes up its replies: for tests, benchmarks and a standalone run without a
- * model. Every reply says it is a simulator: model {@code parley-simulator}, {@code system_fingerprint:
- * "parley-simulator"} and the header {@code X-Parley-Simulator: true}.
+ * An LLM server that makes up its replies, speaking OpenAI, Ollama and Anthropic, as several named backends at once:
+ * for tests, benchmarks, demos and a standalone run without a model or a network. Every reply says it is a
+ * simulator: model {@code parley-simulator} and the header {@code X-Parley-Simulator: true}.
  *
  * <h2>Endpoints</h2>
+ * Each chat endpoint also answers under a prefix naming a simulated backend, {@code /{name}/...} with name
+ * {@code [a-z0-9_-]+}: {@code /local/api/chat} and {@code /cloud/v1/messages} are two backends of one server (see
+ * {@code on=} below; {@link #baseUrl(String)} and {@link #rootUrl(String)} build the URLs). The unprefixed paths are
+ * the unnamed backend.
  * <ul>
- *   <li>{@code POST /v1/chat/completions}: with {@code "stream": true}, SSE {@code data:} lines of
+ *   <li>{@code POST /v1/chat/completions} (OpenAI): with {@code "stream": true}, SSE {@code data:} lines of
  *       {@code chat.completion.chunk} objects (first delta.role=assistant, then one delta.content per token, then
  *       finish_reason, then a usage chunk when {@code stream_options.include_usage} is true, then
- *       {@code data: [DONE]}); otherwise one {@code chat.completion} object, sent after as long as streaming would
- *       have taken. {@code max_tokens} / {@code max_completion_tokens} cut the reply short with finish_reason
- *       {@code length}.</li>
- *   <li>{@code GET /v1/models}: the one model, {@code parley-simulator}.</li>
+ *       {@code data: [DONE]}); otherwise one {@code chat.completion} object. {@code max_tokens} /
+ *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}.</li>
+ *   <li>{@code POST /api/chat} (Ollama): streams unless {@code "stream": false}: NDJSON
+ *       ({@code application/x-ndjson}), one {@code {"model","created_at","message":{"role","content"},"done":false}}
+ *       per token, then {@code "done":true} with {@code done_reason} (stop or length), {@code prompt_eval_count},
+ *       {@code eval_count} and the durations in ns; otherwise that done object with the whole content.
+ *       {@code options.num_predict} cuts the reply (done_reason {@code length}). Errors are {@code {"error":"..."}}.</li>
+ *   <li>{@code POST /v1/messages} (Anthropic Messages): needs the {@code anthropic-version} header (400
+ *       invalid_request_error without it, as the real API) and {@code max_tokens}; {@code x-api-key} is not checked;
+ *       {@code system} counts as the first message. With {@code "stream": true}, named SSE events
+ *       {@code message_start}, {@code content_block_start}, {@code ping}, {@code content_block_delta} (text_delta)
+ *       per token, {@code content_block_stop}, {@code message_delta} (stop_reason end_turn or max_tokens, usage
+ *       output_tokens), {@code message_stop}; otherwise one Message. Errors are
+ *       {@code {"type":"error","error":{"type","message"}}}, the type by status (400 invalid_request_error, 401
+ *       authentication_error, 403 permission_error, 404 not_found_error, 429 rate_limit_error, 500 api_error, 529
+ *       overloaded_error).</li>
+ *   <li>{@code GET /v1/models} (OpenAI) and {@code GET /api/tags} (Ollama): the one model,
+ *       {@code parley-simulator}.</li>
  *   <li>{@code GET /health}: {@code {"status":"UP","simulator":true,...}}.</li>
  * </ul>
+ * A non-streaming reply comes after as long as streaming it would have taken.
  *
  * <h2>The reply</h2>
  * Words from a fixed list, in sentences with punctuation, picked by a PRNG seeded with a SHA-256 of the last user
- * message (without its directive lines): the same last user message always gets the same reply. Token 0 is a
- * word, every later token is a space and a word. Usage reports the words of the request's messages (directive
- * lines left out) as prompt tokens and the tokens sent as completion tokens.
+ * message (without its directive lines): the same last user message always gets the same reply, in every protocol.
+ * Token 0 is a word, every later token is a space and a word. Usage reports the words of the request's messages
+ * (directive lines left out) as prompt tokens and the tokens sent as completion tokens.
  *
  * <h2>Directives</h2>
  * Any line of the <em>last user message</em> that starts with {@code #sim:} (leading spaces allowed) holds
  * space-separated {@code key=value} pairs and is not part of the prompt. A value is a bare word or a double-quoted
  * string with the escapes {@code \"}, {@code \\}, {@code \n}, {@code \r} and {@code \t}. Several directive lines
- * combine; a later value wins.
+ * combine; a later value wins. They mean the same in the three protocols; only the bytes differ.
  * <pre>
  * #sim: reply="Hello, wörld!\nBye."  the reply is exactly this text, split into tokens at spaces; the tokens
  *                                    concatenate to the very same string (tokens= is then ignored)
  * #sim: tokens=5                     reply length in tokens (0-100000)
  * #sim: ttft_ms=500 itl_ms=0         time to first token and between tokens, in ms (0-600000)
- * #sim: fail_after=3                 3 tokens, then data: {"error":{"message":"simulated failure after 3 tokens",
- *                                    "type":"server_error",...}} and the end of the response, no [DONE]
+ * #sim: fail_after=3                 3 tokens, then the protocol's in-stream error and the end of the response:
+ *                                    OpenAI data: {"error":{"message":"simulated failure after 3 tokens",
+ *                                    "type":"server_error",...}} (no [DONE]); Ollama {"error":"simulated failure
+ *                                    after 3 tokens"} (no done object); Anthropic event: error with
+ *                                    {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+ *                                    (no message_stop)
  * #sim: stall_after=3                3 tokens, then nothing, the connection held open until the client leaves
  * #sim: disconnect_after=3           3 tokens, then the TCP connection is closed mid-response
- * #sim: status=503                   HTTP 503 with an OpenAI error body, no stream (400-599)
- * #sim: finish=length                the finish_reason (stop or length)
+ * #sim: status=503                   HTTP 503 with the protocol's error body, no stream (400-599; 529 for
+ *                                    Anthropic's overloaded_error); 429, 503 and 529 carry Retry-After: 1
+ * #sim: finish=length                the finish reason (stop or length; Anthropic max_tokens)
  * #sim: echo                         the reply is the request's messages as a JSON array of {"role","content"},
  *                                    exactly as received (this line included): what context the model got
+ * #sim: thinking=20                  Anthropic only, ignored by the others: a thinking block first (index 0, 20
+ *                                    thinking_delta words, a signature_delta, content_block_stop), the text block
+ *                                    at index 1; thinking words count as output tokens
+ * #sim: fail_after=5 on=local        on= scopes its line to the backends it names (on=local,spare for two): the
+ *                                    line applies only under /local/...; lines without on= apply everywhere, and
+ *                                    lines with on= never apply to the unprefixed paths
  * </pre>
- * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}); it
- * replaces the configured default fault. A fault after more tokens than the reply has strikes after the last
- * token, instead of the finish. A bad directive gets HTTP 400 with an OpenAI error whose {@code param} names the key.
- * Without {@code stream}, a fail_after gets HTTP 500, a stall no answer, a disconnect a closed connection.
+ * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}), among
+ * the lines that apply to it; it replaces the configured default fault. A fault after more tokens than the reply has
+ * strikes after the last token, instead of the finish. A bad directive, on any line (meant for this backend or not),
+ * gets HTTP 400 with the protocol's error (OpenAI's {@code param} names the key). Without streaming, a fail_after
+ * gets HTTP 500, a stall no answer, a disconnect a closed connection.
  *
  * <h2>Counters</h2>
  * {@link #activeStreams()} counts requests in progress (a stalled one until its client leaves);
- * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, so tests can prove
- * that cancelling a generation stops the upstream request. Every timer of a request stops when its client leaves.
+ * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, and
+ * {@link #clientGoneNanos()} / {@link #clientGoneNanos(String)} say when ({@link System#nanoTime()}), even for a
+ * client that left during the time to first token, so tests can prove that a client closed its upstream quickly.
+ * {@link #totalStreams(String)} counts a named backend's requests. Every timer of a request stops when its client
+ * leaves.
  */
 public final class LlmSimulator implements AutoCloseable {
 
@@ -121,7 +155,8 @@ public final class LlmSimulator implements AutoCloseable {
             .listen(port)
             .map(server -> {
                 simulator.server = server;
-                LOG.info("LLM simulator listening on http://localhost:{}/v1 (ttft {} ms, itl {} ms, {} tokens{})",
+                LOG.info("LLM simulator listening on http://localhost:{} (OpenAI /v1/chat/completions, Ollama /api/chat, "
+                    + "Anthropic /v1/messages, each also under /NAME/...; ttft {} ms, itl {} ms, {} tokens{})",
                     server.actualPort(), config.timeToFirstToken().toMillis(), config.interTokenLatency().toMillis(),
                     config.replyTokens(), config.defaultFault() == null ? "" : ", fault " + config.defaultFault());
                 return simulator;
