@@ -36,7 +36,7 @@ final class OllamaEncoder implements ReplyEncoder {
     @Override
     public String streamError(int sent) {
         // Ollama reports a failure mid-stream as an {"error"} line in place of the next object
-        return line(OllamaJson.error(OpenAiEncoder.failure(sent)));
+        return line(OllamaJson.error(ReplyEncoder.failure(sent)));
     }
 
     @Override

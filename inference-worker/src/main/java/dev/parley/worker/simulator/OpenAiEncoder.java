@@ -42,17 +42,13 @@ final class OpenAiEncoder implements ReplyEncoder {
 
     @Override
     public String streamError(int sent) {
-        return data(OpenAiJson.error(failure(sent), "server_error", null, "simulated_failure"));
+        return data(OpenAiJson.error(ReplyEncoder.failure(sent), "server_error", null, "simulated_failure"));
     }
 
     @Override
     public JsonObject whole() {
         return OpenAiJson.completion(id, created, plan.text(), plan.finishReason(), plan.promptTokens(),
             plan.tokens().size());
-    }
-
-    static String failure(int sent) {
-        return "simulated failure after " + sent + " tokens";
     }
 
     private static String data(JsonObject json) {

@@ -30,4 +30,9 @@ interface ReplyEncoder {
 
     /** The whole reply of a non-streaming request. */
     JsonObject whole();
+
+    /** The message of a {@code fail_after} failure, where the protocol's error has room for one of ours. */
+    static String failure(int sent) {
+        return "simulated failure after " + sent + " tokens";
+    }
 }

@@ -136,7 +136,7 @@ final class SimulatedReply {
             case FAIL_AFTER -> {
                 finish();
                 response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(protocol.errorBody(500, OpenAiEncoder.failure(sent), null, "simulated_failure").encode());
+                    .end(protocol.errorBody(500, ReplyEncoder.failure(sent), null, "simulated_failure").encode());
             }
             case STALL_AFTER -> LOG.debug("simulated reply {} stalls", id);
             case DISCONNECT_AFTER -> disconnect();
