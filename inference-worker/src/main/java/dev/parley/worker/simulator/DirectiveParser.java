@@ -2,13 +2,16 @@ package dev.parley.worker.simulator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Splits a user message into the prompt text and its {@code #sim:} directive lines (syntax in {@link LlmSimulator}). */
 final class DirectiveParser {
 
     static final String PREFIX = "#sim:";
     static final List<String> KEYS = List.of("reply", "tokens", "ttft_ms", "itl_ms", "fail_after", "stall_after",
-        "disconnect_after", "status", "finish", "echo");
+        "disconnect_after", "status", "finish", "echo", "thinking", "on");
+    /** What a simulated backend may be called: it is a path segment, {@code /{name}/v1/...}. */
+    static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9_-]+");
     /** The one directive that is a bare word: it takes no value. */
     static final String ECHO = "echo";
 
@@ -23,12 +26,20 @@ final class DirectiveParser {
     private DirectiveParser() {
     }
 
+    /** Separates the directive lines of a message sent to the unnamed backend (lines with {@code on=} skipped). */
+    static ParsedPrompt parse(String message) {
+        return parse(message, null);
+    }
+
     /**
-     * Separates the directive lines of a message from its prompt text.
+     * Separates the directive lines of a message from its prompt text, keeping the lines meant for this backend:
+     * those without {@code on=} and those whose {@code on=} names it. Every line is checked, meant for it or not,
+     * so a typo on another backend's line is still refused.
      *
+     * @param backend the simulated backend's name from the path, or null for the unprefixed paths
      * @throws DirectiveException naming the first bad key
      */
-    static ParsedPrompt parse(String message) {
+    static ParsedPrompt parse(String message, String backend) {
         if (message == null || !message.contains(PREFIX)) {
             return new ParsedPrompt(message == null ? "" : message, Directives.NONE);
         }
@@ -37,7 +48,11 @@ final class DirectiveParser {
         for (String line : message.split("\n", -1)) {
             String trimmed = line.strip();
             if (trimmed.startsWith(PREFIX)) {
-                parseInto(trimmed.substring(PREFIX.length()), builder);
+                Builder lineBuilder = new Builder();
+                parseInto(trimmed.substring(PREFIX.length()), lineBuilder);
+                if (lineBuilder.on == null || backend != null && lineBuilder.on.contains(backend)) {
+                    builder.merge(lineBuilder);
+                }
             } else {
                 promptLines.add(line);
             }
@@ -53,6 +68,9 @@ final class DirectiveParser {
     static Directives parsePairs(String text) {
         Builder builder = new Builder();
         parseInto(text, builder);
+        if (builder.on != null) {
+            throw new DirectiveException("on", "on= scopes a #sim: line of a message; it has no meaning here");
+        }
         return builder.build();
     }
 
@@ -140,6 +158,9 @@ final class DirectiveParser {
         private Fault fault;
         private String finish;
         private boolean echo;
+        private Integer thinking;
+        /** The backends this line is for; null for every backend. */
+        private List<String> on;
 
         void set(String key, String value) {
             switch (key) {
@@ -150,6 +171,8 @@ final class DirectiveParser {
                 case "fail_after", "stall_after", "disconnect_after" ->
                     setFault(key, new Fault(Fault.Kind.ofKey(key), (int) number(key, value, 0, MAX_AFTER)));
                 case "status" -> setFault(key, new Fault(Fault.Kind.STATUS, (int) number(key, value, 400, 599)));
+                case "thinking" -> thinking = (int) number(key, value, 0, MAX_TOKENS);
+                case "on" -> on = backendNames(value);
                 case "finish" -> {
                     if (!value.equals("stop") && !value.equals("length")) {
                         throw new DirectiveException(key, "#sim directive finish=" + value
@@ -161,6 +184,31 @@ final class DirectiveParser {
                 default -> throw new DirectiveException(key, "unknown #sim directive '" + key + "'; known: "
                     + String.join(", ", KEYS));
             }
+        }
+
+        /** Takes the values another line set, key by key, under the same one-fault rule. */
+        void merge(Builder line) {
+            reply = line.reply != null ? line.reply : reply;
+            tokens = line.tokens != null ? line.tokens : tokens;
+            ttftMs = line.ttftMs != null ? line.ttftMs : ttftMs;
+            itlMs = line.itlMs != null ? line.itlMs : itlMs;
+            finish = line.finish != null ? line.finish : finish;
+            thinking = line.thinking != null ? line.thinking : thinking;
+            echo |= line.echo;
+            if (line.fault != null) {
+                setFault(line.fault.kind().key(), line.fault);
+            }
+        }
+
+        private static List<String> backendNames(String value) {
+            List<String> names = List.of(value.split(",", -1));
+            for (String name : names) {
+                if (!BACKEND_NAME.matcher(name).matches()) {
+                    throw new DirectiveException("on", "#sim directive on=" + value
+                        + ": name simulated backends with a-z, 0-9, _ and -, several separated by commas");
+                }
+            }
+            return names;
         }
 
         private void setFault(String key, Fault next) {
@@ -185,7 +233,7 @@ final class DirectiveParser {
         }
 
         Directives build() {
-            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish, echo);
+            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish, echo, thinking);
         }
     }
 }

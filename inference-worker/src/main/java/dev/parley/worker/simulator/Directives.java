@@ -10,12 +10,14 @@ package dev.parley.worker.simulator;
  * @param fault   the failure to play
  * @param finish  the finish_reason: stop or length
  * @param echo    reply with the request's messages as JSON, so a test sees exactly what context the model got
+ * @param thinking words of a thinking block before the reply (Anthropic only; the other protocols have none)
  */
-record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish, boolean echo) {
+record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish, boolean echo,
+                  Integer thinking) {
 
-    static final Directives NONE = new Directives(null, null, null, null, null, null, false);
+    static final Directives NONE = new Directives(null, null, null, null, null, null, false, null);
 
     Directives withoutFault() {
-        return new Directives(reply, tokens, ttftMs, itlMs, null, finish, echo);
+        return new Directives(reply, tokens, ttftMs, itlMs, null, finish, echo, thinking);
     }
 }

@@ -12,13 +12,13 @@ public record Fault(Kind kind, int value) {
 
     /** The faults, named by their directive keys. */
     public enum Kind {
-        /** Stream {@code value} tokens, then an OpenAI error event, then end the response without [DONE]. */
+        /** Stream {@code value} tokens, then the protocol's in-stream error, then end the response unfinished. */
         FAIL_AFTER("fail_after"),
         /** Stream {@code value} tokens, then send nothing more until the client goes away. */
         STALL_AFTER("stall_after"),
         /** Stream {@code value} tokens, then close the TCP connection in the middle of the response. */
         DISCONNECT_AFTER("disconnect_after"),
-        /** Answer HTTP {@code value} with an OpenAI error body and no stream. */
+        /** Answer HTTP {@code value} with the protocol's error body and no stream. */
         STATUS("status");
 
         private final String key;

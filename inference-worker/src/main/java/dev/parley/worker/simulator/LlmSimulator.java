@@ -20,56 +20,90 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OpenAI-compatible LLM server that makes up its replies: for tests, benchmarks and a standalone run without a
- * model. Every reply says it is a simulator: model {@code parley-simulator}, {@code system_fingerprint:
- * "parley-simulator"} and the header {@code X-Parley-Simulator: true}.
+ * An LLM server that makes up its replies, speaking OpenAI, Ollama and Anthropic, as several named backends at once:
+ * for tests, benchmarks, demos and a standalone run without a model or a network. Every reply says it is a
+ * simulator: model {@code parley-simulator} and the header {@code X-Parley-Simulator: true}.
  *
  * <h2>Endpoints</h2>
+ * Each chat endpoint also answers under a prefix naming a simulated backend, {@code /{name}/...} with name
+ * {@code [a-z0-9_-]+}: {@code /local/api/chat} and {@code /cloud/v1/messages} are two backends of one server (see
+ * {@code on=} below; {@link #baseUrl(String)} and {@link #rootUrl(String)} build the URLs). The unprefixed paths are
+ * the unnamed backend.
  * <ul>
- *   <li>{@code POST /v1/chat/completions}: with {@code "stream": true}, SSE {@code data:} lines of
+ *   <li>{@code POST /v1/chat/completions} (OpenAI): with {@code "stream": true}, SSE {@code data:} lines of
  *       {@code chat.completion.chunk} objects (first delta.role=assistant, then one delta.content per token, then
  *       finish_reason, then a usage chunk when {@code stream_options.include_usage} is true, then
- *       {@code data: [DONE]}); otherwise one {@code chat.completion} object, sent after as long as streaming would
- *       have taken. {@code max_tokens} / {@code max_completion_tokens} cut the reply short with finish_reason
- *       {@code length}.</li>
- *   <li>{@code GET /v1/models}: the one model, {@code parley-simulator}.</li>
+ *       {@code data: [DONE]}); otherwise one {@code chat.completion} object. {@code max_tokens} /
+ *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}.</li>
+ *   <li>{@code POST /api/chat} (Ollama): streams unless {@code "stream": false}: NDJSON
+ *       ({@code application/x-ndjson}), one {@code {"model","created_at","message":{"role","content"},"done":false}}
+ *       per token, then {@code "done":true} with {@code done_reason} (stop or length), {@code prompt_eval_count},
+ *       {@code eval_count} and the durations in ns; otherwise that done object with the whole content.
+ *       {@code options.num_predict} cuts the reply (done_reason {@code length}). Errors are {@code {"error":"..."}}.</li>
+ *   <li>{@code POST /v1/messages} (Anthropic Messages): needs the {@code anthropic-version} header (400
+ *       invalid_request_error without it, as the real API) and {@code max_tokens}; {@code x-api-key} is not checked;
+ *       {@code system} counts as the first message. With {@code "stream": true}, named SSE events
+ *       {@code message_start}, {@code content_block_start}, {@code ping}, {@code content_block_delta} (text_delta)
+ *       per token, {@code content_block_stop}, {@code message_delta} (stop_reason end_turn or max_tokens, usage
+ *       output_tokens), {@code message_stop}; otherwise one Message. Errors are
+ *       {@code {"type":"error","error":{"type","message"}}}, the type by status (400 invalid_request_error, 401
+ *       authentication_error, 403 permission_error, 404 not_found_error, 429 rate_limit_error, 500 api_error, 529
+ *       overloaded_error).</li>
+ *   <li>{@code GET /v1/models} (OpenAI) and {@code GET /api/tags} (Ollama): the one model,
+ *       {@code parley-simulator}.</li>
  *   <li>{@code GET /health}: {@code {"status":"UP","simulator":true,...}}.</li>
  * </ul>
+ * A non-streaming reply comes after as long as streaming it would have taken.
  *
  * <h2>The reply</h2>
  * Words from a fixed list, in sentences with punctuation, picked by a PRNG seeded with a SHA-256 of the last user
- * message (without its directive lines): the same last user message always gets the same reply. Token 0 is a
- * word, every later token is a space and a word. Usage reports the words of the request's messages (directive
- * lines left out) as prompt tokens and the tokens sent as completion tokens.
+ * message (without its directive lines): the same last user message always gets the same reply, in every protocol.
+ * Token 0 is a word, every later token is a space and a word. Usage reports the words of the request's messages
+ * (directive lines left out) as prompt tokens and the tokens sent as completion tokens.
  *
  * <h2>Directives</h2>
  * Any line of the <em>last user message</em> that starts with {@code #sim:} (leading spaces allowed) holds
  * space-separated {@code key=value} pairs and is not part of the prompt. A value is a bare word or a double-quoted
  * string with the escapes {@code \"}, {@code \\}, {@code \n}, {@code \r} and {@code \t}. Several directive lines
- * combine; a later value wins.
+ * combine; a later value wins. They mean the same in the three protocols; only the bytes differ.
  * <pre>
  * #sim: reply="Hello, wörld!\nBye."  the reply is exactly this text, split into tokens at spaces; the tokens
  *                                    concatenate to the very same string (tokens= is then ignored)
  * #sim: tokens=5                     reply length in tokens (0-100000)
  * #sim: ttft_ms=500 itl_ms=0         time to first token and between tokens, in ms (0-600000)
- * #sim: fail_after=3                 3 tokens, then data: {"error":{"message":"simulated failure after 3 tokens",
- *                                    "type":"server_error",...}} and the end of the response, no [DONE]
+ * #sim: fail_after=3                 3 tokens, then the protocol's in-stream error and the end of the response:
+ *                                    OpenAI data: {"error":{"message":"simulated failure after 3 tokens",
+ *                                    "type":"server_error",...}} (no [DONE]); Ollama {"error":"simulated failure
+ *                                    after 3 tokens"} (no done object); Anthropic event: error with
+ *                                    {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+ *                                    (no message_stop)
  * #sim: stall_after=3                3 tokens, then nothing, the connection held open until the client leaves
  * #sim: disconnect_after=3           3 tokens, then the TCP connection is closed mid-response
- * #sim: status=503                   HTTP 503 with an OpenAI error body, no stream (400-599)
- * #sim: finish=length                the finish_reason (stop or length)
+ * #sim: status=503                   HTTP 503 with the protocol's error body, no stream (400-599; 529 for
+ *                                    Anthropic's overloaded_error); 429, 503 and 529 carry Retry-After: 1
+ * #sim: finish=length                the finish reason (stop or length; Anthropic max_tokens)
  * #sim: echo                         the reply is the request's messages as a JSON array of {"role","content"},
  *                                    exactly as received (this line included): what context the model got
+ * #sim: thinking=20                  Anthropic only, ignored by the others: a thinking block first (index 0, 20
+ *                                    thinking_delta words, a signature_delta, content_block_stop), the text block
+ *                                    at index 1; thinking words count as output tokens
+ * #sim: fail_after=5 on=local        on= scopes its line to the backends it names (on=local,spare for two): the
+ *                                    line applies only under /local/...; lines without on= apply everywhere, and
+ *                                    lines with on= never apply to the unprefixed paths
  * </pre>
- * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}); it
- * replaces the configured default fault. A fault after more tokens than the reply has strikes after the last
- * token, instead of the finish. A bad directive gets HTTP 400 with an OpenAI error whose {@code param} names the key.
- * Without {@code stream}, a fail_after gets HTTP 500, a stall no answer, a disconnect a closed connection.
+ * One fault per request ({@code fail_after}, {@code stall_after}, {@code disconnect_after} or {@code status}), among
+ * the lines that apply to it; it replaces the configured default fault. A fault after more tokens than the reply has
+ * strikes after the last token, instead of the finish. A bad directive, on any line (meant for this backend or not),
+ * gets HTTP 400 with the protocol's error (OpenAI's {@code param} names the key). Without streaming, a fail_after
+ * gets HTTP 500, a stall no answer, a disconnect a closed connection.
  *
  * <h2>Counters</h2>
  * {@link #activeStreams()} counts requests in progress (a stalled one until its client leaves);
- * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, so tests can prove
- * that cancelling a generation stops the upstream request. Every timer of a request stops when its client leaves.
+ * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, and
+ * {@link #clientGoneNanos()} / {@link #clientGoneNanos(String)} say when ({@link System#nanoTime()}), even for a
+ * client that left during the time to first token, so tests can prove that a client closed its upstream quickly.
+ * {@link #totalStreams(String)} counts a named backend's requests. Every timer of a request stops when its client
+ * leaves.
  */
 public final class LlmSimulator implements AutoCloseable {
 
@@ -78,10 +112,12 @@ public final class LlmSimulator implements AutoCloseable {
     public static final String SIMULATOR_HEADER = "X-Parley-Simulator";
     public static final String MODEL = OpenAiJson.MODEL;
     private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    private static final String BACKEND_PARAM = "backend";
 
     private final Vertx vertx;
     private final SimulatorConfig config;
     private final StreamCounters counters = new StreamCounters();
+    private final ReplyPlanner planner;
     private final AtomicLong ids = new AtomicLong();
     private volatile HttpServer server;
     private volatile boolean closing;
@@ -89,6 +125,7 @@ public final class LlmSimulator implements AutoCloseable {
     private LlmSimulator(Vertx vertx, SimulatorConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.planner = new ReplyPlanner(config);
     }
 
     /**
@@ -118,7 +155,8 @@ public final class LlmSimulator implements AutoCloseable {
             .listen(port)
             .map(server -> {
                 simulator.server = server;
-                LOG.info("LLM simulator listening on http://localhost:{}/v1 (ttft {} ms, itl {} ms, {} tokens{})",
+                LOG.info("LLM simulator listening on http://localhost:{} (OpenAI /v1/chat/completions, Ollama /api/chat, "
+                    + "Anthropic /v1/messages, each also under /NAME/...; ttft {} ms, itl {} ms, {} tokens{})",
                     server.actualPort(), config.timeToFirstToken().toMillis(), config.interTokenLatency().toMillis(),
                     config.replyTokens(), config.defaultFault() == null ? "" : ", fault " + config.defaultFault());
                 return simulator;
@@ -131,7 +169,25 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** The base URL an OpenAI client needs, e.g. {@code http://localhost:8090/v1}. */
     public String baseUrl() {
-        return "http://localhost:" + port() + "/v1";
+        return rootUrl() + "/v1";
+    }
+
+    /** The OpenAI base URL of a named simulated backend, e.g. {@code http://localhost:8090/cloud/v1}. */
+    public String baseUrl(String backend) {
+        return rootUrl(backend) + "/v1";
+    }
+
+    /** The base URL Ollama and Anthropic clients need (they add {@code /api/chat}, {@code /v1/messages}). */
+    public String rootUrl() {
+        return "http://localhost:" + port();
+    }
+
+    /** The Ollama and Anthropic base URL of a named simulated backend, e.g. {@code http://localhost:8090/local}. */
+    public String rootUrl(String backend) {
+        if (!DirectiveParser.BACKEND_NAME.matcher(backend).matches()) {
+            throw new IllegalArgumentException("a simulated backend is named with a-z, 0-9, _ and -: " + backend);
+        }
+        return rootUrl() + "/" + backend;
     }
 
     public SimulatorConfig config() {
@@ -151,6 +207,25 @@ public final class LlmSimulator implements AutoCloseable {
     /** Chat-completion requests accepted since the start. */
     public long totalStreams() {
         return counters.total();
+    }
+
+    /** Requests accepted since the start under {@code /{backend}/...}. */
+    public long totalStreams(String backend) {
+        return counters.total(backend);
+    }
+
+    /**
+     * {@link System#nanoTime()} of each moment a client went away before its reply ended (also while it still
+     * waited for the first token), in that order: a test compares it with its own nanoTime to prove it closed the
+     * upstream quickly. A stall counts when its client leaves; a {@code disconnect_after} does not count.
+     */
+    public List<Long> clientGoneNanos() {
+        return counters.clientGoneNanos(null);
+    }
+
+    /** {@link #clientGoneNanos()} of the requests under {@code /{backend}/...}. */
+    public List<Long> clientGoneNanos(String backend) {
+        return counters.clientGoneNanos(backend);
     }
 
     /** Stops listening and drops open connections; waits for that unless called on a Vert.x thread. */
@@ -177,164 +252,97 @@ public final class LlmSimulator implements AutoCloseable {
             ctx.response().putHeader(SIMULATOR_HEADER, "true");
             ctx.next();
         });
-        router.post("/v1/chat/completions")
-            .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-            .handler(this::chatCompletions);
-        router.get("/v1/models").handler(ctx -> json(ctx.response(), 200, OpenAiJson.models()));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        for (String prefix : List.of("", "/:" + BACKEND_PARAM)) {
+            router.post(prefix + "/v1/chat/completions").handler(bodies).handler(ctx -> chat(ctx, Protocol.OPENAI));
+            router.post(prefix + "/api/chat").handler(bodies).handler(ctx -> chat(ctx, Protocol.OLLAMA));
+            router.post(prefix + "/v1/messages").handler(bodies).handler(ctx -> chat(ctx, Protocol.ANTHROPIC));
+            router.get(prefix + "/v1/models").handler(ctx -> json(ctx.response(), 200, OpenAiJson.models()));
+            router.get(prefix + "/api/tags").handler(ctx -> json(ctx.response(), 200, OllamaJson.tags()));
+        }
         router.get("/health").handler(ctx -> json(ctx.response(), 200, new JsonObject()
             .put("status", "UP")
             .put("simulator", true)
             .put("model", MODEL)
             .put("activeStreams", activeStreams())));
-        router.errorHandler(404, ctx -> error(ctx.response(), 404, "invalid_request_error", null,
+        router.errorHandler(404, ctx -> error(ctx.response(), Protocol.OPENAI, 404, null,
             "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(405, ctx -> error(ctx.response(), 405, "invalid_request_error", null,
+        router.errorHandler(405, ctx -> error(ctx.response(), Protocol.OPENAI, 405, null,
             "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
-        router.errorHandler(413, ctx -> error(ctx.response(), 413, "invalid_request_error", null,
+        router.errorHandler(413, ctx -> error(ctx.response(), Protocol.OPENAI, 413, null,
             "request body larger than " + MAX_BODY_BYTES + " bytes"));
         router.errorHandler(500, ctx -> {
             LOG.warn("LLM simulator failed on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-            error(ctx.response(), 500, "server_error", null, "the simulator failed: " + ctx.failure());
+            error(ctx.response(), Protocol.OPENAI, 500, null, "the simulator failed: " + ctx.failure());
         });
         return router;
     }
 
-    private void chatCompletions(RoutingContext ctx) {
+    private void chat(RoutingContext ctx, Protocol protocol) {
+        String backend = ctx.pathParam(BACKEND_PARAM);
+        if (backend != null && !DirectiveParser.BACKEND_NAME.matcher(backend).matches()) {
+            ctx.next();
+            return;
+        }
         HttpServerResponse response = ctx.response();
+        if (protocol == Protocol.ANTHROPIC && ctx.request().getHeader(AnthropicJson.VERSION_HEADER) == null) {
+            // the real API refuses a request without it; a client that forgets it must fail here too
+            error(response, protocol, 400, null, AnthropicJson.VERSION_HEADER + ": header is required");
+            return;
+        }
         JsonObject body;
         try {
             body = ctx.body().asJsonObject();
         } catch (RuntimeException e) {
-            error(response, 400, "invalid_request_error", null, "the body is not a JSON object");
+            error(response, protocol, 400, null, "the body is not a JSON object");
             return;
         }
-        if (body == null || !(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
-            error(response, 400, "invalid_request_error", "messages", "messages must be a non-empty array");
+        JsonArray messages = body == null ? null : protocol.messages(body);
+        if (messages == null || messages.isEmpty()) {
+            error(response, protocol, 400, "messages", "messages must be a non-empty array");
+            return;
+        }
+        if (protocol == Protocol.ANTHROPIC && protocol.maxTokens(body) == 0) {
+            error(response, protocol, 400, "max_tokens", "max_tokens: Field required");
             return;
         }
         DirectiveParser.ParsedPrompt prompt;
         try {
-            prompt = DirectiveParser.parse(lastUserMessage(messages));
+            prompt = DirectiveParser.parse(ReplyPlanner.lastUserMessage(messages), backend);
         } catch (DirectiveException e) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)
-                .end(OpenAiJson.error(e.getMessage(), "invalid_request_error", e.key(), "bad_sim_directive").encode());
+                .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive").encode());
             return;
         }
         Directives directives = prompt.directives();
         Fault fault = directives.fault() != null ? directives.fault() : config.defaultFault();
         if (fault != null && fault.kind() == Fault.Kind.STATUS) {
-            answerStatus(response, fault.value());
+            answerStatus(response, protocol, fault.value());
             return;
         }
-        ReplyPlan plan = plan(body, messages, prompt, fault);
-        String id = "chatcmpl-sim-" + ids.incrementAndGet();
-        new SimulatedReply(vertx, ctx.request(), plan, counters, id, () -> closing).start();
+        ReplyPlan plan = planner.plan(protocol, body, messages, prompt, fault);
+        String id = protocol.id(ids.incrementAndGet());
+        new SimulatedReply(vertx, ctx.request(), plan, protocol, counters, backend == null ? "" : backend, id,
+            () -> closing).start();
     }
 
-    private ReplyPlan plan(JsonObject body, JsonArray messages, DirectiveParser.ParsedPrompt prompt, Fault fault) {
-        Directives directives = prompt.directives();
-        List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
-            : directives.reply() != null ? ReplyText.split(directives.reply())
-            : ReplyText.generate(prompt.prompt(),
-                directives.tokens() != null ? directives.tokens() : config.replyTokens());
-        String finish = directives.finish() != null ? directives.finish() : "stop";
-        int maxTokens = maxTokens(body);
-        if (maxTokens > 0 && tokens.size() > maxTokens) {
-            tokens = tokens.subList(0, maxTokens);
-            finish = "length";
-        }
-        long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
-        long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
-        JsonObject streamOptions = body.getValue("stream_options") instanceof JsonObject o ? o : new JsonObject();
-        return new ReplyPlan(tokens, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
-            Boolean.TRUE.equals(body.getValue("stream")),
-            Boolean.TRUE.equals(streamOptions.getValue("include_usage")));
-    }
-
-    /** The messages as received, reduced to role and content: what {@code #sim: echo} replies with. */
-    private static String echo(JsonArray messages) {
-        JsonArray echoed = new JsonArray();
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.getValue(i) instanceof JsonObject message) {
-                echoed.add(new JsonObject().put("role", message.getValue("role"))
-                    .put("content", text(message.getValue("content"))));
-            }
-        }
-        return echoed.encode();
-    }
-
-    private void answerStatus(HttpServerResponse response, int status) {
-        if (status == 429 || status == 503) {
+    private void answerStatus(HttpServerResponse response, Protocol protocol, int status) {
+        if (status == 429 || status == 503 || status == 529) {
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
         }
-        error(response, status, status >= 500 ? "server_error" : "invalid_request_error", null,
-            "simulated HTTP " + status);
-    }
-
-    private static int maxTokens(JsonObject body) {
-        Object value = body.getValue("max_completion_tokens", body.getValue("max_tokens"));
-        return value instanceof Number number ? number.intValue() : 0;
-    }
-
-    /** The text of the last user message; content may be a string or an array of {type:text} parts. */
-    private static String lastUserMessage(JsonArray messages) {
-        int index = lastUserIndex(messages);
-        return index < 0 ? "" : text(messages.getJsonObject(index).getValue("content"));
-    }
-
-    private static int lastUserIndex(JsonArray messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.getValue(i) instanceof JsonObject message && "user".equals(message.getValue("role"))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String text(Object content) {
-        if (content instanceof String text) {
-            return text;
-        }
-        if (content instanceof JsonArray parts) {
-            StringBuilder text = new StringBuilder();
-            for (Object part : parts) {
-                if (part instanceof JsonObject object && object.getValue("text") instanceof String piece) {
-                    text.append(text.length() == 0 ? "" : "\n").append(piece);
-                }
-            }
-            return text.toString();
-        }
-        return "";
-    }
-
-    /** A stand-in for prompt tokens: the words of every message, directive lines left out. */
-    private static int promptWords(JsonArray messages, String lastUserPrompt) {
-        int lastUser = lastUserIndex(messages);
-        int words = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            if (i == lastUser) {
-                words += words(lastUserPrompt);
-            } else if (messages.getValue(i) instanceof JsonObject message) {
-                words += words(text(message.getValue("content")));
-            }
-        }
-        return words;
-    }
-
-    private static int words(String text) {
-        String stripped = text.strip();
-        return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
+        error(response, protocol, status, null, "simulated HTTP " + status);
     }
 
     private static void json(HttpServerResponse response, int status, JsonObject body) {
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
     }
 
-    private static void error(HttpServerResponse response, int status, String type, String param, String message) {
+    private static void error(HttpServerResponse response, Protocol protocol, int status, String param,
+                              String message) {
         if (response.ended()) {
             return;
         }
         response.putHeader(SIMULATOR_HEADER, "true");
-        json(response, status, OpenAiJson.error(message, type, param, null));
+        json(response, status, protocol.errorBody(status, message, param, null));
     }
 }

@@ -4,14 +4,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Plays one {@link ReplyPlan} on one HTTP response, token by token on timers, and stops every timer as soon as the
- * client goes away. All methods run on the request's event-loop context.
+ * client goes away. The timing and the faults are the same for every protocol; the bytes are the
+ * {@link ReplyEncoder}'s. All methods run on the request's event-loop context.
  */
 final class SimulatedReply {
 
@@ -21,52 +21,65 @@ final class SimulatedReply {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final ReplyPlan plan;
+    private final Protocol protocol;
+    private final ReplyEncoder encoder;
     private final StreamCounters counters;
+    private final String backend;
     private final BooleanSupplier closing;
     private final String id;
-    private final long created = System.currentTimeMillis() / 1000;
 
     private long timer = -1;
     private boolean finished;
+    private int thought;
     private int sent;
 
-    SimulatedReply(Vertx vertx, HttpServerRequest request, ReplyPlan plan, StreamCounters counters, String id,
-                   BooleanSupplier closing) {
+    /**
+     * @param backend the simulated backend's name, or "" for the unprefixed paths
+     * @param closing whether the simulator is shutting down (a client gone then is not counted as cancelled)
+     */
+    SimulatedReply(Vertx vertx, HttpServerRequest request, ReplyPlan plan, Protocol protocol, StreamCounters counters,
+                   String backend, String id, BooleanSupplier closing) {
         this.vertx = vertx;
         this.request = request;
         this.response = request.response();
         this.plan = plan;
+        this.protocol = protocol;
+        this.encoder = protocol.encoder(id, plan);
         this.counters = counters;
+        this.backend = backend;
         this.id = id;
         this.closing = closing;
     }
 
     void start() {
-        counters.onStart();
+        counters.onStart(backend);
+        // registered before anything is sent, so a client that leaves during the time to first token is seen too
         response.closeHandler(v -> clientGone());
         response.exceptionHandler(e -> LOG.debug("simulated reply {}: {}", id, e.toString()));
         if (plan.stream()) {
             response.setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .putHeader(HttpHeaders.CONTENT_TYPE, encoder.streamContentType())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
             // headers now, like a real server: the client's request succeeds and it waits for the first token
             response.writeHead();
             schedule(plan.ttftMs(), this::firstStep);
         } else {
-            long generation = plan.ttftMs() + plan.itlMs() * Math.max(0, plan.tokens().size() - 1);
-            schedule(generation, this::whole);
+            schedule(plan.generationMillis(), this::whole);
         }
     }
 
     private void firstStep() {
-        write(OpenAiJson.chunk(id, created, new JsonObject().put("role", "assistant").put("content", ""), null,
-            plan.includeUsage()));
+        write(encoder.open());
         step();
     }
 
-    /** One action per timer tick: a token, the fault, or the end of the reply. */
+    /** One action per timer tick: a thinking word, a token, the fault, or the end of the reply. */
     private void step() {
         if (finished) {
+            return;
+        }
+        if (thought < plan.thinking().size()) {
+            writeThenNext(encoder.thinking(plan.thinking().get(thought++)));
             return;
         }
         Fault fault = plan.fault();
@@ -75,36 +88,31 @@ final class SimulatedReply {
             return;
         }
         if (sent < plan.tokens().size()) {
-            JsonObject delta = new JsonObject().put("content", plan.tokens().get(sent++));
-            write(OpenAiJson.chunk(id, created, delta, null, plan.includeUsage()));
-            if (response.writeQueueFull()) {
-                // a slow reader (or itl_ms=0): wait for the socket rather than buffer the whole reply in memory
-                response.drainHandler(v -> {
-                    response.drainHandler(null);
-                    schedule(plan.itlMs(), this::step);
-                });
-            } else {
-                schedule(plan.itlMs(), this::step);
-            }
+            writeThenNext(encoder.token(plan.tokens().get(sent++)));
             return;
         }
-        StringBuilder end = new StringBuilder();
-        end.append(event(OpenAiJson.chunk(id, created, new JsonObject(), plan.finishReason(), plan.includeUsage())));
-        if (plan.includeUsage()) {
-            end.append(event(OpenAiJson.usageChunk(id, created, plan.promptTokens(), sent)));
-        }
-        end.append("data: [DONE]\n\n");
         finish();
-        response.end(end.toString());
+        response.end(encoder.end(sent));
+    }
+
+    private void writeThenNext(String bytes) {
+        write(bytes);
+        if (response.writeQueueFull()) {
+            // a slow reader (or itl_ms=0): wait for the socket rather than buffer the whole reply in memory
+            response.drainHandler(v -> {
+                response.drainHandler(null);
+                schedule(plan.itlMs(), this::step);
+            });
+        } else {
+            schedule(plan.itlMs(), this::step);
+        }
     }
 
     private void playFault(Fault fault) {
         switch (fault.kind()) {
             case FAIL_AFTER -> {
-                JsonObject error = OpenAiJson.error("simulated failure after " + sent + " tokens", "server_error",
-                    null, "simulated_failure");
                 finish();
-                response.end(event(error));
+                response.end(encoder.streamError(sent));
             }
             case STALL_AFTER -> LOG.debug("simulated reply {} stalls after {} tokens", id, sent);
             case DISCONNECT_AFTER -> disconnect();
@@ -120,9 +128,7 @@ final class SimulatedReply {
         Fault fault = plan.fault();
         if (fault == null) {
             finish();
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(OpenAiJson.completion(id, created, plan.text(), plan.finishReason(), plan.promptTokens(),
-                    plan.tokens().size()).encode());
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoder.whole().encode());
             return;
         }
         sent = Math.min(fault.value(), plan.tokens().size());
@@ -130,8 +136,7 @@ final class SimulatedReply {
             case FAIL_AFTER -> {
                 finish();
                 response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(OpenAiJson.error("simulated failure after " + sent + " tokens", "server_error", null,
-                        "simulated_failure").encode());
+                    .end(protocol.errorBody(500, ReplyEncoder.failure(sent), null, "simulated_failure").encode());
             }
             case STALL_AFTER -> LOG.debug("simulated reply {} stalls", id);
             case DISCONNECT_AFTER -> disconnect();
@@ -149,25 +154,24 @@ final class SimulatedReply {
         if (finished) {
             return;
         }
+        long now = System.nanoTime();
         finished = true;
         cancelTimer();
         boolean cancelled = !closing.getAsBoolean();
-        counters.onFinish(cancelled);
+        counters.onFinish(backend, cancelled ? now : -1);
         LOG.debug("simulated reply {}: client went away after {} tokens", id, sent);
     }
 
     private void finish() {
         finished = true;
         cancelTimer();
-        counters.onFinish(false);
+        counters.onFinish(backend, -1);
     }
 
-    private void write(JsonObject chunk) {
-        response.write(event(chunk));
-    }
-
-    private static String event(JsonObject json) {
-        return "data: " + json.encode() + "\n\n";
+    private void write(String bytes) {
+        if (!bytes.isEmpty()) {
+            response.write(bytes);
+        }
     }
 
     private void schedule(long delayMillis, Runnable action) {

@@ -86,6 +86,48 @@ class DirectiveParserTest {
         assertThrows(IllegalArgumentException.class, () -> Fault.parse("fail_after=x"));
     }
 
+    @Test
+    @DisplayName("a line with on= applies only to the backends it names; lines without it apply everywhere")
+    void onScopesALine() {
+        String message = "Hi\n#sim: tokens=4\n#sim: fail_after=2 on=local\n#sim: tokens=9 on=cloud,spare";
+        Directives local = DirectiveParser.parse(message, "local").directives();
+        assertEquals(4, local.tokens());
+        assertEquals(new Fault(Fault.Kind.FAIL_AFTER, 2), local.fault());
+        Directives cloud = DirectiveParser.parse(message, "cloud").directives();
+        assertEquals(9, cloud.tokens());
+        assertNull(cloud.fault());
+        assertEquals(9, DirectiveParser.parse(message, "spare").directives().tokens());
+        Directives unnamed = DirectiveParser.parse(message).directives();
+        assertEquals(4, unnamed.tokens());
+        assertNull(unnamed.fault());
+        assertEquals("Hi", DirectiveParser.parse(message, "local").prompt());
+    }
+
+    @Test
+    @DisplayName("faults on lines for different backends do not conflict; on one backend they do")
+    void faultsPerBackend() {
+        String message = "#sim: fail_after=1 on=local\n#sim: status=503 on=cloud";
+        assertEquals(Fault.Kind.STATUS, DirectiveParser.parse(message, "cloud").directives().fault().kind());
+        assertBad("#sim: fail_after=1 on=local\n#sim: status=503", "status", "local");
+    }
+
+    @Test
+    @DisplayName("thinking=N is read; bad on= names and lines for other backends are still refused")
+    void thinkingAndBadOn() {
+        assertEquals(3, DirectiveParser.parsePairs("thinking=3").thinking());
+        assertBad("#sim: thinking=x", "thinking");
+        assertBad("#sim: tokens=1 on=Local", "on");
+        assertBad("#sim: tokens=1 on=", "on");
+        assertBad("#sim: tokens=lots on=cloud", "tokens", "local");
+        assertThrows(IllegalArgumentException.class, () -> Fault.parse("fail_after=5 on=local"));
+    }
+
+    private static void assertBad(String message, String key, String backend) {
+        DirectiveException e = assertThrows(DirectiveException.class, () -> DirectiveParser.parse(message, backend),
+            message);
+        assertEquals(key, e.key(), e.getMessage());
+    }
+
     private static void assertBad(String message, String key) {
         DirectiveException e = assertThrows(DirectiveException.class, () -> DirectiveParser.parse(message), message);
         assertEquals(key, e.key(), e.getMessage());

@@ -1,0 +1,105 @@
+package dev.parley.worker.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The Anthropic Messages wire objects, after Anthropic's "Streaming Messages" docs (event flow {@code message_start},
+ * {@code content_block_start}, {@code ping}, {@code content_block_delta}, {@code content_block_stop},
+ * {@code message_delta}, {@code message_stop}; "Streaming with extended thinking": {@code thinking_delta} then one
+ * {@code signature_delta} before the thinking block's stop; the in-stream {@code event: error} with
+ * {@code {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}}), the "Errors" page (HTTP
+ * status to error type) and anthropic-sdk-python's {@code types/} (Message, ThinkingBlock, MessageDeltaUsage).
+ */
+final class AnthropicJson {
+
+    static final String VERSION_HEADER = "anthropic-version";
+    /** Opaque in the real API; here it only says where it came from ("parley-simulator", base64). */
+    static final String SIGNATURE = "cGFybGV5LXNpbXVsYXRvcg==";
+
+    private AnthropicJson() {
+    }
+
+    /** {@code event: <type>} and {@code data: <json>}: Anthropic names every SSE event after its data's type. */
+    static String event(JsonObject data) {
+        return "event: " + data.getString("type") + "\ndata: " + data.encode() + "\n\n";
+    }
+
+    static JsonObject messageStart(String id, int inputTokens) {
+        JsonObject message = message(id, new JsonArray(), null, inputTokens, 1);
+        return new JsonObject().put("type", "message_start").put("message", message);
+    }
+
+    static JsonObject message(String id, JsonArray content, String stopReason, int inputTokens, int outputTokens) {
+        return new JsonObject()
+            .put("id", id)
+            .put("type", "message")
+            .put("role", "assistant")
+            .put("content", content)
+            .put("model", OpenAiJson.MODEL)
+            .put("stop_reason", stopReason)
+            .putNull("stop_sequence")
+            .put("usage", new JsonObject().put("input_tokens", inputTokens).put("output_tokens", outputTokens));
+    }
+
+    static JsonObject textBlock(String text) {
+        return new JsonObject().put("type", "text").put("text", text);
+    }
+
+    static JsonObject thinkingBlock(String thinking, String signature) {
+        JsonObject block = new JsonObject().put("type", "thinking").put("thinking", thinking);
+        return signature == null ? block : block.put("signature", signature);
+    }
+
+    static JsonObject blockStart(int index, JsonObject block) {
+        return new JsonObject().put("type", "content_block_start").put("index", index).put("content_block", block);
+    }
+
+    static JsonObject blockDelta(int index, String deltaType, String field, String value) {
+        return new JsonObject().put("type", "content_block_delta").put("index", index)
+            .put("delta", new JsonObject().put("type", deltaType).put(field, value));
+    }
+
+    static JsonObject blockStop(int index) {
+        return new JsonObject().put("type", "content_block_stop").put("index", index);
+    }
+
+    static JsonObject ping() {
+        return new JsonObject().put("type", "ping");
+    }
+
+    static JsonObject messageDelta(String stopReason, int outputTokens) {
+        return new JsonObject().put("type", "message_delta")
+            .put("delta", new JsonObject().put("stop_reason", stopReason).putNull("stop_sequence"))
+            .put("usage", new JsonObject().put("output_tokens", outputTokens));
+    }
+
+    static JsonObject messageStop() {
+        return new JsonObject().put("type", "message_stop");
+    }
+
+    /** stop and length in Anthropic's words. */
+    static String stopReason(String finishReason) {
+        return ReplyPlan.LENGTH.equals(finishReason) ? "max_tokens" : "end_turn";
+    }
+
+    static JsonObject error(String type, String message) {
+        return new JsonObject().put("type", "error")
+            .put("error", new JsonObject().put("type", type).put("message", message));
+    }
+
+    /** The error type Anthropic's "Errors" page gives for an HTTP status. */
+    static String errorType(int status) {
+        return switch (status) {
+            case 400 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 504 -> "timeout_error";
+            case 529 -> "overloaded_error";
+            default -> status >= 500 ? "api_error" : "invalid_request_error";
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.parley.worker.simulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Decides a request's {@link ReplyPlan} from its messages, its directives and the simulator's defaults. */
+final class ReplyPlanner {
+
+    private final SimulatorConfig config;
+
+    ReplyPlanner(SimulatorConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param messages the conversation as role/content messages ({@link Protocol#messages})
+     * @param fault    the fault to play (the request's or the configured default), never a status fault
+     */
+    ReplyPlan plan(Protocol protocol, JsonObject body, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
+                   Fault fault) {
+        Directives directives = prompt.directives();
+        List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
+            : directives.reply() != null ? ReplyText.split(directives.reply())
+            : ReplyText.generate(prompt.prompt(),
+                directives.tokens() != null ? directives.tokens() : config.replyTokens());
+        String finish = directives.finish() != null ? directives.finish() : ReplyPlan.STOP;
+        int maxTokens = protocol.maxTokens(body);
+        if (maxTokens > 0 && tokens.size() > maxTokens) {
+            tokens = tokens.subList(0, maxTokens);
+            finish = ReplyPlan.LENGTH;
+        }
+        // only Anthropic's protocol has thinking blocks; the others ignore the directive
+        List<String> thinking = protocol == Protocol.ANTHROPIC && directives.thinking() != null
+            ? ReplyText.generate("thinking about " + prompt.prompt(), directives.thinking()) : List.of();
+        long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
+        long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
+        return new ReplyPlan(tokens, thinking, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
+            protocol.stream(body), protocol.includeUsage(body));
+    }
+
+    /** The text of the last user message; content may be a string or an array of {type:text} parts. */
+    static String lastUserMessage(JsonArray messages) {
+        int index = lastUserIndex(messages);
+        return index < 0 ? "" : text(messages.getJsonObject(index).getValue("content"));
+    }
+
+    /** The messages as received, reduced to role and content: what {@code #sim: echo} replies with. */
+    private static String echo(JsonArray messages) {
+        JsonArray echoed = new JsonArray();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.getValue(i) instanceof JsonObject message) {
+                echoed.add(new JsonObject().put("role", message.getValue("role"))
+                    .put("content", text(message.getValue("content"))));
+            }
+        }
+        return echoed.encode();
+    }
+
+    private static int lastUserIndex(JsonArray messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.getValue(i) instanceof JsonObject message && "user".equals(message.getValue("role"))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String text(Object content) {
+        if (content instanceof String text) {
+            return text;
+        }
+        if (content instanceof JsonArray parts) {
+            StringBuilder text = new StringBuilder();
+            for (Object part : parts) {
+                if (part instanceof JsonObject object && object.getValue("text") instanceof String piece) {
+                    text.append(text.length() == 0 ? "" : "\n").append(piece);
+                }
+            }
+            return text.toString();
+        }
+        return "";
+    }
+
+    /** A stand-in for prompt tokens: the words of every message, directive lines left out. */
+    private static int promptWords(JsonArray messages, String lastUserPrompt) {
+        int lastUser = lastUserIndex(messages);
+        int words = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            if (i == lastUser) {
+                words += words(lastUserPrompt);
+            } else if (messages.getValue(i) instanceof JsonObject message) {
+                words += words(text(message.getValue("content")));
+            }
+        }
+        return words;
+    }
+
+    private static int words(String text) {
+        String stripped = text.strip();
+        return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
+    }
+}
