@@ -1,7 +1,7 @@
 package dev.parley.worker;
 
 import dev.parley.worker.backend.LlmBackend;
-import dev.parley.worker.backend.OpenAiBackend;
+import dev.parley.worker.backend.HttpBackend;
 import dev.parley.worker.turns.TurnConsumer;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -18,9 +18,9 @@ public final class InferenceWorker implements AutoCloseable {
         this.turns = turns;
     }
 
-    /** Starts with the OpenAI-compatible backend of the config; does not close the given Vert.x. */
+    /** Starts with the HTTP backend of the config; does not close the given Vert.x. */
     public static InferenceWorker start(Vertx vertx, WorkerConfig config) {
-        return start(vertx, config, new OpenAiBackend(vertx, config.backend()));
+        return start(vertx, config, HttpBackend.create(vertx, config.backend()));
     }
 
     public static InferenceWorker start(Vertx vertx, WorkerConfig config, LlmBackend backend) {

@@ -6,6 +6,10 @@ public interface StreamListener {
     /** A piece of text, in order; never empty. */
     void onToken(String text);
 
+    /** A piece of the model's thinking, in order; never empty. Not part of the answer, so ignored by default. */
+    default void onReasoning(String text) {
+    }
+
     /**
      * The reply is complete. finishReason is what the backend reported (stop, length, ...), or stop when it ended
      * the stream normally without saying; usage is null when the backend did not report it.

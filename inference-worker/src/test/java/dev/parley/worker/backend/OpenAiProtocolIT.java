@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** OpenAiBackend against a scripted server, for the protocol corners the simulator does not produce. */
+/** HttpBackend against a scripted server, for the protocol corners the simulator does not produce. */
 @ExtendWith(VertxExtension.class)
 class OpenAiProtocolIT {
 
@@ -31,7 +31,7 @@ class OpenAiProtocolIT {
     private HttpServer server;
     private volatile Handler<HttpServerRequest> script;
     private final CompletableFuture<Seen> seen = new CompletableFuture<>();
-    private OpenAiBackend backend;
+    private HttpBackend backend;
 
     /** What the server received. */
     record Seen(String path, String authorization, JsonObject body) {
@@ -47,7 +47,7 @@ class OpenAiProtocolIT {
             }))
             .listen(0)
             .await(10, TimeUnit.SECONDS);
-        backend = new OpenAiBackend(vertx,
+        backend = HttpBackend.create(vertx,
             BackendConfig.of("http://localhost:" + server.actualPort() + "/v1/", "default-model"));
     }
 
@@ -61,7 +61,7 @@ class OpenAiProtocolIT {
     @DisplayName("the request streams, asks for usage, names the default model and sends the API key")
     void requestShape() throws Exception {
         script = request -> sse(request.response(), "data: [DONE]\n\n");
-        OpenAiBackend keyed = new OpenAiBackend(vertx, backend.config().withApiKey("sk-test"));
+        HttpBackend keyed = HttpBackend.create(vertx, backend.config().withApiKey("sk-test"));
         try {
             RecordingListener listener = new RecordingListener();
             keyed.stream(new ChatRequest(null, List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"))),
@@ -157,6 +157,7 @@ class OpenAiProtocolIT {
         BackendException error = streamAndFail();
         assertTrue(error.getMessage().contains("HTTP 404"), error.getMessage());
         assertTrue(error.getMessage().contains("model 'llama9' not found"), error.getMessage());
+        assertEquals(FailureKind.HTTP_4XX, error.kind());
     }
 
     @Test
@@ -164,7 +165,7 @@ class OpenAiProtocolIT {
     void malformedChunk() {
         script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null) + "data: {oops\n\n");
         BackendException error = streamAndFail();
-        assertTrue(error.getMessage().startsWith("malformed chunk from LLM backend"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("backend default: malformed chunk"), error.getMessage());
     }
 
     @Test
@@ -173,7 +174,8 @@ class OpenAiProtocolIT {
         script = request -> sse(request.response(),
             chunk("{\"content\":\"Hi\"}", null) + "event: error\ndata: {\"error\":{\"message\":\"overloaded\"}}\n\n");
         BackendException error = streamAndFail();
-        assertEquals("LLM backend error: overloaded", error.getMessage());
+        assertEquals("backend default: error event: overloaded", error.getMessage());
+        assertEquals(FailureKind.PROTOCOL, error.kind());
     }
 
     @Test
@@ -181,7 +183,8 @@ class OpenAiProtocolIT {
     void endsEarly() {
         script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null));
         BackendException error = streamAndFail();
-        assertEquals("stream ended before the reply was complete", error.getMessage());
+        assertEquals("backend default: stream ended before the reply was complete", error.getMessage());
+        assertEquals(FailureKind.PROTOCOL, error.kind());
     }
 
     private BackendException streamAndFail() {
