@@ -89,17 +89,22 @@ final class AnthropicProtocol implements Protocol {
     public void decodeWhole(Buffer body, ReplyEvents events) {
         WireJson.handle("reply", body.toString(), message -> {
             throwIfError(message);
+            // the whole reply is one token, however many text blocks it came in
+            StringBuilder text = new StringBuilder();
+            StringBuilder thinking = new StringBuilder();
             JsonArray content = message.getJsonArray("content", new JsonArray());
             for (int i = 0; i < content.size(); i++) {
                 JsonObject block = content.getJsonObject(i);
                 switch (block.getString("type", "")) {
-                    case "text" -> events.text(block.getString("text", ""));
-                    case "thinking" -> events.reasoning(block.getString("thinking", ""));
+                    case "text" -> text.append(block.getString("text", ""));
+                    case "thinking" -> thinking.append(block.getString("thinking", ""));
                     default -> {
                         // tool_use, redacted_thinking, ...: nothing a chat reply shows
                     }
                 }
             }
+            events.reasoning(thinking.toString());
+            events.text(text.toString());
             finishReason(message.getString("stop_reason"), events);
             JsonObject usage = message.getJsonObject("usage");
             if (usage != null) {
