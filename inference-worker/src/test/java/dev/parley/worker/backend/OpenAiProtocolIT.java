@@ -187,6 +187,50 @@ class OpenAiProtocolIT {
         assertEquals(FailureKind.PROTOCOL, error.kind());
     }
 
+    @Test
+    @DisplayName("HTTP 429, 529 and 500 with OpenAI's error body fail with HTTP_429, OVERLOADED and HTTP_5XX")
+    void httpErrors() {
+        assertHttpError(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o\",\"type\":\"requests\","
+            + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}", FailureKind.HTTP_429,
+            "backend default: HTTP 429: requests: Rate limit reached for gpt-4o");
+        assertHttpError(529, "{\"error\":{\"message\":\"Overloaded\",\"type\":\"server_error\"}}",
+            FailureKind.OVERLOADED, "backend default: HTTP 529: server_error: Overloaded");
+        assertHttpError(500, "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+            + "\"type\":\"server_error\",\"param\":null,\"code\":null}}", FailureKind.HTTP_5XX,
+            "backend default: HTTP 500: server_error: The server had an error while processing your request.");
+    }
+
+    @Test
+    @DisplayName("stream=false asks for a chat.completion without stream_options and gives its content as one token")
+    void notStreamed() throws Exception {
+        script = request -> request.response().putHeader("Content-Type", "application/json")
+            .end("{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion\",\"created\":1677652288,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there, grüß 🎉\"},"
+                + "\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}}");
+        HttpBackend whole = HttpBackend.create(vertx, backend.config().withStream(false));
+        try {
+            RecordingListener listener = new RecordingListener();
+            whole.stream(request(), listener);
+            RecordingListener.Outcome outcome = listener.awaitCompletion();
+            assertEquals(List.of("Hello there, grüß 🎉"), listener.tokens());
+            assertEquals(new TokenUsage(9, 12), outcome.usage());
+            JsonObject body = seen.get(10, TimeUnit.SECONDS).body();
+            assertEquals(false, body.getBoolean("stream"));
+            assertEquals(null, body.getValue("stream_options"));
+        } finally {
+            whole.close();
+        }
+    }
+
+    private void assertHttpError(int status, String body, FailureKind kind, String message) {
+        script = request -> request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .end(body);
+        BackendException error = streamAndFail();
+        assertEquals(kind, error.kind(), error.getMessage());
+        assertEquals(message, error.getMessage());
+    }
+
     private BackendException streamAndFail() {
         RecordingListener listener = new RecordingListener();
         backend.stream(request(), listener);
