@@ -2,7 +2,7 @@ package dev.parley.worker;
 
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.LlmBackend;
-import dev.parley.worker.backend.OpenAiBackend;
+import dev.parley.worker.backend.HttpBackend;
 import dev.parley.worker.catalogue.Catalogue;
 import dev.parley.worker.resilience.Backends;
 import dev.parley.worker.routing.RecentRoutes;
@@ -45,7 +45,7 @@ public final class InferenceWorker implements AutoCloseable {
 
     /** Starts with an HTTP client per backend of the config's catalogue; does not close the given Vert.x. */
     public static InferenceWorker start(Vertx vertx, WorkerConfig config) {
-        return start(vertx, config, backend -> new OpenAiBackend(vertx, backend));
+        return start(vertx, config, backend -> HttpBackend.create(vertx, backend));
     }
 
     /** Starts with the backend clients {@code clientFor} builds (tests wrap them to observe calls). */

@@ -59,8 +59,14 @@ final class KafkaProbe implements AutoCloseable {
     }
 
     String turn(String sessionId, String text) {
+        return turn(sessionId, text, null, false);
+    }
+
+    /** A turn asking for a route by name (null to let the router decide), or a spotlight turn. */
+    String turn(String sessionId, String text, String route, boolean spotlight) {
         String turnId = newId();
-        append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).build()));
+        append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
+            .setSpotlight(spotlight).build()));
         return turnId;
     }
 
@@ -109,6 +115,12 @@ final class KafkaProbe implements AutoCloseable {
 
     List<TokenChunk> chunks(String turnId, int attempt) {
         return chunks(turnId).stream().filter(c -> c.getAttempt() == attempt).collect(Collectors.toList());
+    }
+
+    /** The turns in the order their first chunks reached the token topic. */
+    List<String> firstChunkOrder(List<String> turnIds) {
+        return tokens.stream().map(TokenChunk::getTurnId).filter(turnIds::contains).distinct()
+            .collect(Collectors.toList());
     }
 
     /** The attempt's streamed text: every non-final chunk in order. */

@@ -24,7 +24,7 @@ import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.backend.Generation;
 import dev.parley.worker.backend.LlmBackend;
-import dev.parley.worker.backend.OpenAiBackend;
+import dev.parley.worker.backend.HttpBackend;
 import dev.parley.worker.backend.StreamListener;
 import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
@@ -71,7 +71,7 @@ class TurnConsumerIT {
         BackendConfig backend = BackendConfig.of(simulator.baseUrl(), LlmSimulator.MODEL).withIdleTimeout(Duration.ofMillis(800));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             backend, 64, 2_000, Duration.ZERO, "");
-        LlmBackend recording = recording(new OpenAiBackend(vertx, backend));
+        LlmBackend recording = recording(HttpBackend.create(vertx, backend));
         worker = InferenceWorker.start(vertx, config, ignored -> recording);
         probe = new KafkaProbe(clients);
     }

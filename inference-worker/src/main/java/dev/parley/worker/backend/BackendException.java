@@ -1,6 +1,8 @@
 package dev.parley.worker.backend;
 
-/** Why a generation failed, in words fit for a ReplyFailed reason, and its kind. */
+import java.util.Objects;
+
+/** Why a generation failed, in words fit for a ReplyFailed reason, and its {@link FailureKind}. */
 public class BackendException extends RuntimeException {
 
     private final FailureKind kind;
@@ -15,12 +17,12 @@ public class BackendException extends RuntimeException {
 
     public BackendException(FailureKind kind, String message) {
         super(message);
-        this.kind = kind;
+        this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     public BackendException(FailureKind kind, String message, Throwable cause) {
         super(message, cause);
-        this.kind = kind;
+        this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     public FailureKind kind() {

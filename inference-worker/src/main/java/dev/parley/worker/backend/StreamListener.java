@@ -6,7 +6,7 @@ public interface StreamListener {
     /** A piece of text, in order; never empty. */
     void onToken(String text);
 
-    /** A piece of the model's reasoning (thinking), in order; never empty and not part of the answer. */
+    /** A piece of the model's thinking, in order; never empty. Not part of the answer, so ignored by default. */
     default void onReasoning(String text) {
     }
 

@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
+/** HttpBackend with the OpenAI protocol against the in-module simulator. */
 class OpenAiBackendIT {
 
     private static final Duration QUIET = Duration.ofMillis(300);
 
     private Vertx vertx;
     private LlmSimulator simulator;
-    private OpenAiBackend backend;
+    private HttpBackend backend;
 
     @BeforeEach
     void start(Vertx vertx) {
@@ -36,7 +37,7 @@ class OpenAiBackendIT {
         simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults()
             .withTimeToFirstToken(Duration.ofMillis(5))
             .withInterTokenLatency(Duration.ofMillis(1)));
-        backend = new OpenAiBackend(vertx, BackendConfig.of(simulator.baseUrl(), "parley-simulator"));
+        backend = HttpBackend.create(vertx, BackendConfig.of(simulator.baseUrl(), "parley-simulator"));
     }
 
     @AfterEach
@@ -97,6 +98,7 @@ class OpenAiBackendIT {
         BackendException error = listener.awaitError();
         assertEquals(3, listener.awaitOutcome().tokensBefore());
         assertTrue(error.getMessage().contains("simulated failure after 3 tokens"), error.getMessage());
+        assertEquals(FailureKind.PROTOCOL, error.kind());
         assertNoMoreCallbacks(listener, 3);
         await().until(() -> simulator.activeStreams() == 0);
         assertEquals(0, simulator.cancelledStreams());
@@ -105,11 +107,12 @@ class OpenAiBackendIT {
     @Test
     @DisplayName("a stream that stalls mid-reply ends with the idle timeout, and the upstream request is dropped")
     void stallAfter() {
-        OpenAiBackend impatient = new OpenAiBackend(vertx, backend.config().withIdleTimeout(QUIET));
+        HttpBackend impatient = HttpBackend.create(vertx, backend.config().withIdleTimeout(QUIET));
         try {
             RecordingListener listener = stream(impatient, "Stall.\n#sim: stall_after=2 tokens=10");
             BackendException error = listener.awaitError();
-            assertEquals("stalled: no data for 300ms", error.getMessage());
+            assertEquals("backend default: stalled: no data for 300ms", error.getMessage());
+            assertEquals(FailureKind.IDLE_STALL, error.kind());
             assertEquals(2, listener.awaitOutcome().tokensBefore());
             await().until(() -> simulator.cancelledStreams() == 1 && simulator.activeStreams() == 0);
             assertNoMoreCallbacks(listener, 2);
@@ -121,11 +124,12 @@ class OpenAiBackendIT {
     @Test
     @DisplayName("no first token within the first-token timeout is an error, and the upstream request is dropped")
     void firstTokenTimeout() {
-        OpenAiBackend impatient = new OpenAiBackend(vertx, backend.config().withFirstTokenTimeout(QUIET));
+        HttpBackend impatient = HttpBackend.create(vertx, backend.config().withFirstTokenTimeout(QUIET));
         try {
             RecordingListener listener = stream(impatient, "Slow.\n#sim: ttft_ms=60000");
             BackendException error = listener.awaitError();
-            assertEquals("no first token within 300ms", error.getMessage());
+            assertEquals("backend default: no first token within 300ms", error.getMessage());
+            assertEquals(FailureKind.FIRST_TOKEN_TIMEOUT, error.kind());
             assertEquals(0, listener.tokens().size());
             await().until(() -> simulator.cancelledStreams() == 1 && simulator.activeStreams() == 0);
         } finally {
@@ -140,6 +144,7 @@ class OpenAiBackendIT {
         BackendException error = listener.awaitError();
         assertTrue(error.getMessage().contains("503"), error.getMessage());
         assertTrue(error.getMessage().contains("simulated HTTP 503"), error.getMessage());
+        assertEquals(FailureKind.HTTP_5XX, error.kind());
         assertEquals(0, listener.tokens().size());
         listener.assertContractKept();
     }
@@ -150,6 +155,7 @@ class OpenAiBackendIT {
         BackendException error = stream(backend, "Hi\n#sim: colour=blue").awaitError();
         assertTrue(error.getMessage().contains("400"), error.getMessage());
         assertTrue(error.getMessage().contains("colour"), error.getMessage());
+        assertEquals(FailureKind.HTTP_4XX, error.kind());
     }
 
     @Test
@@ -157,7 +163,7 @@ class OpenAiBackendIT {
     void disconnectAfter() {
         RecordingListener listener = stream(backend, "Drop.\n#sim: disconnect_after=2 tokens=10");
         BackendException error = listener.awaitError();
-        assertTrue(error.getMessage().startsWith("stream ended before the reply was complete"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("backend default: stream ended before the reply was complete"), error.getMessage());
         assertEquals(2, listener.awaitOutcome().tokensBefore());
         assertNoMoreCallbacks(listener, 2);
     }
@@ -169,7 +175,7 @@ class OpenAiBackendIT {
         await().until(() -> listener.tokenCount() >= 2);
         simulator.close();
         BackendException error = listener.awaitError();
-        assertTrue(error.getMessage().startsWith("stream ended before the reply was complete"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("backend default: stream ended before the reply was complete"), error.getMessage());
         assertNoMoreCallbacks(listener, listener.awaitOutcome().tokensBefore());
     }
 
@@ -226,10 +232,11 @@ class OpenAiBackendIT {
         LlmSimulator gone = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults());
         String url = gone.baseUrl();
         gone.close();
-        OpenAiBackend nowhere = new OpenAiBackend(vertx, BackendConfig.of(url, "m"));
+        HttpBackend nowhere = HttpBackend.create(vertx, BackendConfig.of(url, "m"));
         try {
             BackendException error = stream(nowhere, "Anyone?").awaitError();
-            assertTrue(error.getMessage().startsWith("cannot reach LLM backend at " + url), error.getMessage());
+            assertTrue(error.getMessage().startsWith("backend default: cannot reach " + url), error.getMessage());
+            assertEquals(FailureKind.CONNECT, error.kind());
         } finally {
             nowhere.close();
         }
@@ -247,7 +254,7 @@ class OpenAiBackendIT {
         assertNull(listener.awaitOutcome().error());
     }
 
-    private static RecordingListener stream(OpenAiBackend target, String prompt) {
+    private static RecordingListener stream(HttpBackend target, String prompt) {
         RecordingListener listener = new RecordingListener();
         target.stream(request(prompt), listener);
         return listener;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** OpenAiBackend against a scripted server, for the protocol corners the simulator does not produce. */
+/** HttpBackend against a scripted server, for the protocol corners the simulator does not produce. */
 @ExtendWith(VertxExtension.class)
 class OpenAiProtocolIT {
 
@@ -31,7 +31,7 @@ class OpenAiProtocolIT {
     private HttpServer server;
     private volatile Handler<HttpServerRequest> script;
     private final CompletableFuture<Seen> seen = new CompletableFuture<>();
-    private OpenAiBackend backend;
+    private HttpBackend backend;
 
     /** What the server received. */
     record Seen(String path, String authorization, JsonObject body) {
@@ -47,7 +47,7 @@ class OpenAiProtocolIT {
             }))
             .listen(0)
             .await(10, TimeUnit.SECONDS);
-        backend = new OpenAiBackend(vertx,
+        backend = HttpBackend.create(vertx,
             BackendConfig.of("http://localhost:" + server.actualPort() + "/v1/", "default-model"));
     }
 
@@ -61,7 +61,7 @@ class OpenAiProtocolIT {
     @DisplayName("the request streams, asks for usage, names the default model and sends the API key")
     void requestShape() throws Exception {
         script = request -> sse(request.response(), "data: [DONE]\n\n");
-        OpenAiBackend keyed = new OpenAiBackend(vertx, backend.config().withApiKey("sk-test"));
+        HttpBackend keyed = HttpBackend.create(vertx, backend.config().withApiKey("sk-test"));
         try {
             RecordingListener listener = new RecordingListener();
             keyed.stream(new ChatRequest(null, List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hi"))),
@@ -157,6 +157,7 @@ class OpenAiProtocolIT {
         BackendException error = streamAndFail();
         assertTrue(error.getMessage().contains("HTTP 404"), error.getMessage());
         assertTrue(error.getMessage().contains("model 'llama9' not found"), error.getMessage());
+        assertEquals(FailureKind.HTTP_4XX, error.kind());
     }
 
     @Test
@@ -164,7 +165,7 @@ class OpenAiProtocolIT {
     void malformedChunk() {
         script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null) + "data: {oops\n\n");
         BackendException error = streamAndFail();
-        assertTrue(error.getMessage().startsWith("malformed chunk from LLM backend"), error.getMessage());
+        assertTrue(error.getMessage().startsWith("backend default: malformed chunk"), error.getMessage());
     }
 
     @Test
@@ -173,7 +174,8 @@ class OpenAiProtocolIT {
         script = request -> sse(request.response(),
             chunk("{\"content\":\"Hi\"}", null) + "event: error\ndata: {\"error\":{\"message\":\"overloaded\"}}\n\n");
         BackendException error = streamAndFail();
-        assertEquals("LLM backend error: overloaded", error.getMessage());
+        assertEquals("backend default: error event: overloaded", error.getMessage());
+        assertEquals(FailureKind.PROTOCOL, error.kind());
     }
 
     @Test
@@ -181,7 +183,52 @@ class OpenAiProtocolIT {
     void endsEarly() {
         script = request -> sse(request.response(), chunk("{\"content\":\"Hi\"}", null));
         BackendException error = streamAndFail();
-        assertEquals("stream ended before the reply was complete", error.getMessage());
+        assertEquals("backend default: stream ended before the reply was complete", error.getMessage());
+        assertEquals(FailureKind.PROTOCOL, error.kind());
+    }
+
+    @Test
+    @DisplayName("HTTP 429, 529 and 500 with OpenAI's error body fail with HTTP_429, OVERLOADED and HTTP_5XX")
+    void httpErrors() {
+        assertHttpError(429, "{\"error\":{\"message\":\"Rate limit reached for gpt-4o\",\"type\":\"requests\","
+            + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}", FailureKind.HTTP_429,
+            "backend default: HTTP 429: requests: Rate limit reached for gpt-4o");
+        assertHttpError(529, "{\"error\":{\"message\":\"Overloaded\",\"type\":\"server_error\"}}",
+            FailureKind.OVERLOADED, "backend default: HTTP 529: server_error: Overloaded");
+        assertHttpError(500, "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+            + "\"type\":\"server_error\",\"param\":null,\"code\":null}}", FailureKind.HTTP_5XX,
+            "backend default: HTTP 500: server_error: The server had an error while processing your request.");
+    }
+
+    @Test
+    @DisplayName("stream=false asks for a chat.completion without stream_options and gives its content as one token")
+    void notStreamed() throws Exception {
+        script = request -> request.response().putHeader("Content-Type", "application/json")
+            .end("{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion\",\"created\":1677652288,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there, grüß 🎉\"},"
+                + "\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}}");
+        HttpBackend whole = HttpBackend.create(vertx, backend.config().withStream(false));
+        try {
+            RecordingListener listener = new RecordingListener();
+            whole.stream(request(), listener);
+            RecordingListener.Outcome outcome = listener.awaitCompletion();
+            assertEquals(List.of("Hello there, grüß 🎉"), listener.tokens());
+            assertEquals(new TokenUsage(9, 12), outcome.usage());
+            JsonObject body = seen.get(10, TimeUnit.SECONDS).body();
+            assertEquals(false, body.getBoolean("stream"));
+            assertEquals(null, body.getValue("stream_options"));
+        } finally {
+            whole.close();
+        }
+    }
+
+    private void assertHttpError(int status, String body, FailureKind kind, String message) {
+        script = request -> request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .end(body);
+        BackendException error = streamAndFail();
+        assertEquals(kind, error.kind(), error.getMessage());
+        assertEquals(message, error.getMessage());
     }
 
     private BackendException streamAndFail() {

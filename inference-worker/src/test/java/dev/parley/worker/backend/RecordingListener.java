@@ -19,6 +19,7 @@ final class RecordingListener implements StreamListener {
     }
 
     private final List<String> tokens = new ArrayList<>();
+    private final StringBuilder reasoning = new StringBuilder();
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     private final AtomicInteger terminals = new AtomicInteger();
     private final AtomicInteger callsAfterEnd = new AtomicInteger();
@@ -47,6 +48,19 @@ final class RecordingListener implements StreamListener {
             count = tokens.size();
         }
         onTokenCount.accept(count);
+    }
+
+    @Override
+    public void onReasoning(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new AssertionError("empty reasoning");
+        }
+        if (outcome.isDone()) {
+            callsAfterEnd.incrementAndGet();
+        }
+        synchronized (reasoning) {
+            reasoning.append(text);
+        }
     }
 
     @Override
@@ -100,6 +114,12 @@ final class RecordingListener implements StreamListener {
     int tokenCount() {
         synchronized (tokens) {
             return tokens.size();
+        }
+    }
+
+    String reasoning() {
+        synchronized (reasoning) {
+            return reasoning.toString();
         }
     }
 

@@ -1,0 +1,185 @@
+package dev.parley.worker.backend;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}): SSE events {@code message_start} (input tokens),
+ * {@code content_block_delta} ({@code text_delta}, {@code thinking_delta}), {@code message_delta} (stop reason,
+ * output tokens), {@code message_stop}; {@code error} events and {@code {"type":"error","error":{...}}} bodies.
+ */
+final class AnthropicProtocol implements Protocol {
+
+    /** Anthropic requires {@code max_tokens}; the request has no such setting, so every reply may be this long. */
+    static final int MAX_TOKENS = 4096;
+    static final String VERSION = "2023-06-01";
+
+    private final BackendConfig config;
+
+    AnthropicProtocol(BackendConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String url() {
+        return config.baseUrl() + "/v1/messages";
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "text/event-stream, application/json");
+        headers.put("anthropic-version", VERSION);
+        if (config.apiKey() != null) {
+            headers.put("x-api-key", config.apiKey());
+        }
+        return headers;
+    }
+
+    /** System messages go to {@code system}; consecutive messages of one role merge, as the API wants turns to alternate. */
+    @Override
+    public JsonObject body(ChatRequest request) {
+        List<String> system = new ArrayList<>();
+        JsonArray messages = new JsonArray();
+        JsonObject last = null;
+        for (ChatMessage message : request.messages()) {
+            if (message.role().equals("system")) {
+                system.add(message.content());
+            } else if (last != null && last.getString("role").equals(message.role())) {
+                last.getJsonArray("content").add(textBlock(message.content()));
+            } else {
+                last = new JsonObject().put("role", message.role())
+                    .put("content", new JsonArray().add(textBlock(message.content())));
+                messages.add(last);
+            }
+        }
+        JsonObject body = new JsonObject()
+            .put("model", OpenAiProtocol.model(request, config))
+            .put("max_tokens", MAX_TOKENS)
+            .put("stream", config.stream());
+        if (!system.isEmpty()) {
+            body.put("system", String.join("\n\n", system));
+        }
+        return body.put("messages", messages);
+    }
+
+    @Override
+    public ReplyDecoder streamDecoder(ReplyEvents events) {
+        StreamState state = new StreamState(events);
+        SseParser parser = new SseParser(event -> WireJson.handle(event.event() + " event", event.data(), state::onEvent));
+        return new ReplyDecoder() {
+            @Override
+            public void feed(Buffer bytes) {
+                OpenAiProtocol.parse(() -> parser.feed(bytes));
+            }
+
+            @Override
+            public void end() {
+                OpenAiProtocol.parse(parser::end);
+            }
+        };
+    }
+
+    @Override
+    public void decodeWhole(Buffer body, ReplyEvents events) {
+        WireJson.handle("reply", body.toString(), message -> {
+            throwIfError(message);
+            // the whole reply is one token, however many text blocks it came in
+            StringBuilder text = new StringBuilder();
+            StringBuilder thinking = new StringBuilder();
+            JsonArray content = message.getJsonArray("content", new JsonArray());
+            for (int i = 0; i < content.size(); i++) {
+                JsonObject block = content.getJsonObject(i);
+                switch (block.getString("type", "")) {
+                    case "text" -> text.append(block.getString("text", ""));
+                    case "thinking" -> thinking.append(block.getString("thinking", ""));
+                    default -> {
+                        // tool_use, redacted_thinking, ...: nothing a chat reply shows
+                    }
+                }
+            }
+            events.reasoning(thinking.toString());
+            events.text(text.toString());
+            finishReason(message.getString("stop_reason"), events);
+            JsonObject usage = message.getJsonObject("usage");
+            if (usage != null) {
+                events.usage(new TokenUsage(usage.getInteger("input_tokens", 0), usage.getInteger("output_tokens", 0)));
+            }
+            events.done();
+        });
+    }
+
+    /** The input tokens arrive in message_start, the output tokens in message_delta: one usage needs both. */
+    private static final class StreamState {
+
+        private final ReplyEvents events;
+        private int inputTokens;
+
+        StreamState(ReplyEvents events) {
+            this.events = events;
+        }
+
+        void onEvent(JsonObject event) {
+            switch (event.getString("type", "")) {
+                case "message_start" -> {
+                    JsonObject usage = event.getJsonObject("message", new JsonObject()).getJsonObject("usage");
+                    inputTokens = usage == null ? 0 : usage.getInteger("input_tokens", 0);
+                }
+                case "content_block_delta" -> onDelta(event.getJsonObject("delta", new JsonObject()));
+                case "message_delta" -> onMessageDelta(event);
+                case "message_stop" -> events.done();
+                case "error" -> throwIfError(event);
+                default -> {
+                    // ping, content_block_start/stop and event types added later carry nothing for the reply
+                }
+            }
+        }
+
+        private void onDelta(JsonObject delta) {
+            switch (delta.getString("type", "")) {
+                case "text_delta" -> events.text(delta.getString("text", ""));
+                case "thinking_delta" -> events.reasoning(delta.getString("thinking", ""));
+                default -> {
+                    // signature_delta (verifies the thinking), input_json_delta (tool use)
+                }
+            }
+        }
+
+        private void onMessageDelta(JsonObject event) {
+            finishReason(event.getJsonObject("delta", new JsonObject()).getString("stop_reason"), events);
+            JsonObject usage = event.getJsonObject("usage");
+            if (usage != null) {
+                // output_tokens is cumulative; newer API versions repeat input_tokens here too
+                events.usage(new TokenUsage(usage.getInteger("input_tokens", inputTokens),
+                    usage.getInteger("output_tokens", 0)));
+            }
+        }
+    }
+
+    private static void finishReason(String stopReason, ReplyEvents events) {
+        if (stopReason != null) {
+            events.finishReason(switch (stopReason) {
+                case "end_turn", "stop_sequence" -> "stop";
+                case "max_tokens" -> "length";
+                default -> stopReason;
+            });
+        }
+    }
+
+    private static void throwIfError(JsonObject json) {
+        if ("error".equals(json.getString("type")) || json.getValue("error") instanceof JsonObject) {
+            FailureKind kind = "overloaded_error".equals(WireJson.type(json)) ? FailureKind.OVERLOADED
+                : FailureKind.PROTOCOL;
+            throw new BackendException(kind, "error event: " + WireJson.message(json));
+        }
+    }
+
+    private static JsonObject textBlock(String text) {
+        return new JsonObject().put("type", "text").put("text", text);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.parley.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.avro.AssistantReply;
+import dev.parley.avro.BackendCall;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.ReplyCancelled;
+import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.StageText;
+import dev.parley.avro.TokenChunk;
+import dev.parley.kafka.EmbeddedKafka;
+import dev.parley.kafka.registry.SchemaRegistry;
+import dev.parley.schemas.config.Env;
+import dev.parley.schemas.topics.TopicInitializer;
+import dev.parley.schemas.topics.Topics;
+import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.CatalogueLoader;
+import dev.parley.worker.simulator.Fault;
+import dev.parley.worker.simulator.LlmSimulator;
+import dev.parley.worker.simulator.SimulatorConfig;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routes of several backends against a real broker and real HTTP simulators: fallback before the first token and
+ * mid-stream, all backends down, breakers, the bulkhead and its priority lane, staged routes, usage and cost.
+ */
+class RoutesIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static EmbeddedKafka kafka;
+    private static SchemaRegistry registry;
+    private static Vertx vertx;
+    private static LlmSimulator good;
+    private static LlmSimulator flaky;
+    private static LlmSimulator down;
+    private static LlmSimulator slow;
+    private static InferenceWorker worker;
+    private static KafkaProbe probe;
+
+    @BeforeAll
+    static void start() throws IOException {
+        kafka = EmbeddedKafka.ephemeral();
+        registry = SchemaRegistry.start(kafka.bootstrapServers(), 0);
+        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers(),
+            "schema.registry.url", registry.url());
+        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all(2));
+        vertx = Vertx.vertx();
+        SimulatorConfig quick = SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(5))
+            .withInterTokenLatency(Duration.ofMillis(2)).withReplyTokens(12);
+        good = LlmSimulator.start(vertx, 0, quick);
+        flaky = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("fail_after=5")));
+        down = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("status=503")));
+        slow = LlmSimulator.start(vertx, 0, quick.withTimeToFirstToken(Duration.ofMillis(600)));
+        Path file = Files.createTempFile("backends", ".yaml");
+        Files.writeString(file, """
+            backends:
+              good:
+                kind: openai
+                url: %s
+                model: good-model
+                prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
+              flaky: {kind: openai, url: %s, model: flaky-model}
+              down: {kind: openai, url: %s, model: down-model}
+              broken:
+                kind: openai
+                url: %s
+                model: broken-model
+                breaker: {failureRatePercent: 50, minimumCalls: 2, windowCalls: 2, openForMs: 600000, halfOpenCalls: 1}
+              slow: {kind: openai, url: %s, model: slow-model, maxConcurrent: 1}
+            routes:
+              default: [good]
+              before-first-token: [down, good]
+              mid-stream: [flaky, good]
+              all-down: [down, flaky]
+              breaker: [broken, good]
+              queued: [slow]
+              staged:
+                stages:
+                  - {stage: quick, backends: [good], confidence: 0.5}
+                  - {stage: deep, backends: [good], confidence: 0.8}
+                  - {stage: synthesis, backends: [good], confidence: 0.95}
+            router:
+              default: default
+            """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl()));
+        Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
+        WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
+            catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
+            .withCatalogue(catalogue).withMetricsPort(0);
+        worker = InferenceWorker.start(vertx, config);
+        probe = new KafkaProbe(clients);
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        worker.close();
+        for (LlmSimulator simulator : List.of(good, flaky, down, slow)) {
+            simulator.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        registry.close();
+        kafka.close();
+    }
+
+    @Test
+    @DisplayName("a backend failing before its first token is replaced unseen: one attempt, the fallback's reply")
+    void fallbackBeforeFirstToken() {
+        String turn = probe.turn(KafkaProbe.newId(), "Hello there", "before-first-token", false);
+        AssistantReply reply = reply(turn);
+        assertEquals("good", reply.getBackend());
+        assertEquals(1, terminal(turn).getAttempt());
+        assertEquals(reply.getText(), probe.streamedText(turn, 1));
+        assertTrue(probe.chunks(turn).stream().allMatch(chunk -> chunk.getAttempt() == 1));
+        List<BackendCall> calls = reply.getAttempts();
+        assertEquals(List.of("down", "good"), calls.stream().map(BackendCall::getBackend).toList());
+        assertEquals(List.of("failed", "completed"), calls.stream().map(BackendCall::getOutcome).toList());
+        assertEquals("http_5xx", calls.get(0).getFailureKind());
+        assertEquals("before-first-token", reply.getRoute().getRoute());
+        assertEquals("requested", reply.getRoute().getRule());
+    }
+
+    @Test
+    @DisplayName("a backend failing mid-stream is replaced in a new attempt; one terminal event; the abandoned text is recorded")
+    void fallbackMidStream() {
+        String turn = probe.turn(KafkaProbe.newId(), "Tell me a story", "mid-stream", false);
+        AssistantReply reply = reply(turn);
+        assertEquals(2, terminal(turn).getAttempt());
+        assertEquals("good", reply.getBackend());
+        assertEquals(reply.getText(), probe.streamedText(turn, 2), "the final attempt's chunks are the reply");
+        String abandoned = probe.streamedText(turn, 1);
+        assertFalse(abandoned.isEmpty());
+        assertTrue(probe.chunks(turn, 1).stream().noneMatch(TokenChunk::getFinal$),
+            "the abandoned attempt has no final chunk: clients see reset, not a failure");
+        BackendCall first = reply.getAttempts().get(0);
+        assertEquals("flaky", first.getBackend());
+        assertEquals("abandoned", first.getOutcome());
+        assertEquals(1, first.getAttempt());
+        assertEquals(abandoned, first.getPartialText());
+        assertTrue(first.getReason().contains("simulated failure"), first.getReason());
+        assertTrue(first.getUsage().getEstimated(), "a failed call's usage is estimated");
+        assertEquals("completed", reply.getAttempts().get(1).getOutcome());
+        assertEquals(2, reply.getAttempts().get(1).getAttempt());
+    }
+
+    @Test
+    @DisplayName("when every backend of a route fails, ReplyFailed names each with its reason and keeps the partial text")
+    void allBackendsDown() {
+        String turn = probe.turn(KafkaProbe.newId(), "Anyone there?", "all-down", false);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyFailed failed = assertInstanceOf(ReplyFailed.class, terminal(turn).getPayload());
+        assertTrue(failed.getReason().contains("down: ") && failed.getReason().contains("flaky: "), failed.getReason());
+        assertTrue(failed.getReason().contains("503"), failed.getReason());
+        assertEquals(probe.streamedText(turn, 1), failed.getPartialText());
+        assertFalse(failed.getPartialText().isEmpty(), "flaky streamed five tokens before failing");
+        assertEquals(List.of("failed", "abandoned"),
+            failed.getAttempts().stream().map(BackendCall::getOutcome).toList());
+        await().atMost(WAIT).until(() -> probe.terminals(turn).size() == 1);
+    }
+
+    @Test
+    @DisplayName("a backend's breaker opens after its failures; then calls to it are rejected without a request")
+    void breakerOpens() throws Exception {
+        String session = KafkaProbe.newId();
+        for (int i = 0; i < 2; i++) {
+            assertEquals("good", reply(probe.turn(session, "turn " + i, "breaker", false)).getBackend());
+        }
+        long before = down.totalStreams();
+        AssistantReply third = reply(probe.turn(session, "turn 3", "breaker", false));
+        BackendCall rejected = third.getAttempts().get(0);
+        assertEquals("rejected", rejected.getOutcome());
+        assertEquals("breaker_open", rejected.getFailureKind());
+        assertNull(rejected.getUsage());
+        assertEquals(before, down.totalStreams(), "an open breaker makes no request");
+        String metrics = scrape();
+        assertTrue(metrics.contains("parley_backend_breaker_state{backend=\"broken\"} 1.0"), metrics);
+        assertTrue(metrics.contains("parley_backend_failures_total{backend=\"broken\",kind=\"breaker_open\"} 1.0"),
+            metrics);
+    }
+
+    @Test
+    @DisplayName("the bulkhead queues turns beyond a backend's limit, and a spotlight turn goes ahead of the line")
+    void bulkheadAndSpotlight() {
+        String first = probe.turn(KafkaProbe.newId(), "first", "queued", false);
+        await().atMost(WAIT).until(() -> slow.activeStreams() == 1);
+        String normal = probe.turn(KafkaProbe.newId(), "normal", "queued", false);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+            .until(() -> worker.backends().get("slow").waiting() == 1);
+        String spotlight = probe.turn(KafkaProbe.newId(), "spotlight", "queued", true);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+            .until(() -> worker.backends().get("slow").waiting() == 2);
+        for (String turn : List.of(first, normal, spotlight)) {
+            reply(turn);
+        }
+        List<String> order = probe.firstChunkOrder(List.of(first, normal, spotlight));
+        assertEquals(List.of(first, spotlight, normal), order);
+        assertTrue(scrape().contains("parley_backend_queue{backend=\"slow\"}"));
+    }
+
+    @Test
+    @DisplayName("a cancel while a turn waits in a backend's line ends it cancelled without a request")
+    void cancelWhileQueued() {
+        String first = probe.turn(KafkaProbe.newId(), "first", "queued", false);
+        await().atMost(WAIT).until(() -> slow.activeStreams() == 1);
+        String session = KafkaProbe.newId();
+        String waiting = probe.turn(session, "waiting", "queued", false);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
+            .until(() -> worker.backends().get("slow").waiting() == 1);
+        long requests = slow.totalStreams();
+        probe.cancel(session, waiting);
+        await().atMost(WAIT).until(() -> !probe.terminals(waiting).isEmpty());
+        ReplyCancelled cancelled = assertInstanceOf(ReplyCancelled.class, terminal(waiting).getPayload());
+        assertEquals("cancelled", cancelled.getAttempts().get(0).getOutcome());
+        assertEquals(0, worker.backends().get("slow").waiting());
+        reply(first);
+        assertEquals(requests, slow.totalStreams(), "the cancelled turn never reached the backend");
+    }
+
+    @Test
+    @DisplayName("a staged route streams quick, deep and synthesis with boundaries and confidence; the reply keeps each")
+    void stagedRoute() {
+        String turn = probe.turn(KafkaProbe.newId(), "Explain Kafka transactions", "staged", false);
+        AssistantReply reply = reply(turn);
+        List<TokenChunk> chunks = probe.chunks(turn, 1);
+        List<String> markers = chunks.stream().filter(c -> c.getBoundary() != null)
+            .map(c -> c.getBoundary() + ":" + c.getStage() + ":" + c.getConfidence()).toList();
+        assertEquals(List.of("stage_start:quick:0.5", "stage_end:quick:0.5", "stage_start:deep:0.8",
+            "stage_end:deep:0.8", "stage_start:synthesis:0.95", "stage_end:synthesis:0.95"), markers);
+        List<StageText> stages = reply.getStages();
+        assertEquals(List.of("quick", "deep", "synthesis"), stages.stream().map(StageText::getStage).toList());
+        for (StageText stage : stages) {
+            String streamed = chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
+                .filter(c -> c.getStage().equals(stage.getStage())).map(TokenChunk::getText)
+                .collect(Collectors.joining());
+            assertEquals(stage.getText(), streamed, stage.getStage());
+            assertFalse(streamed.isEmpty());
+        }
+        assertEquals(stages.get(2).getText(), reply.getText(), "the reply's text is the synthesis");
+        assertTrue(chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
+            .allMatch(c -> c.getConfidence() != null), "every text chunk carries its stage's confidence");
+        assertEquals(3, reply.getAttempts().size());
+    }
+
+    @Test
+    @DisplayName("usage and cost are recorded per call and summed, from the backend's counts and the catalogue's prices")
+    void usageAndCost() {
+        AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Count me", null, false));
+        assertEquals("default", reply.getRoute().getRoute());
+        assertEquals("default", reply.getRoute().getRule());
+        BackendCall call = reply.getAttempts().get(0);
+        assertFalse(call.getUsage().getEstimated(), "the simulator reports usage");
+        assertEquals(12, call.getUsage().getCompletionTokens());
+        double expected = (call.getUsage().getPromptTokens() * 1.0 + 12 * 2.0) / 1_000_000;
+        assertEquals(expected, call.getCostUsd(), 1e-12);
+        assertEquals(expected, reply.getCostUsd(), 1e-12);
+        assertEquals(call.getUsage().getPromptTokens(), reply.getUsage().getPromptTokens());
+    }
+
+    @Test
+    @DisplayName("a turn naming an unknown route fails with a reason listing the routes")
+    void unknownRoute() {
+        String turn = probe.turn(KafkaProbe.newId(), "Hi", "nowhere", false);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyFailed failed = assertInstanceOf(ReplyFailed.class, terminal(turn).getPayload());
+        assertTrue(failed.getReason().contains("nowhere") && failed.getReason().contains("staged"),
+            failed.getReason());
+    }
+
+    private static AssistantReply reply(String turn) {
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        return assertInstanceOf(AssistantReply.class, terminal(turn).getPayload(),
+            () -> "terminal event: " + terminal(turn));
+    }
+
+    private static LedgerEvent terminal(String turn) {
+        List<LedgerEvent> terminals = probe.terminals(turn);
+        assertEquals(1, terminals.size(), "exactly one terminal event");
+        return terminals.get(0);
+    }
+
+    private static String scrape() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + worker.metricsPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
