@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Picks each turn's route from the catalogue: a requested route, else the spotlight route for a spotlight turn,
  * else the first matching rule, else the default route. Everything is compiled at construction and each decision
- * object is made once, so a decision costs a few regex scans and no other allocation. Thread-safe (immutable).
+ * object is made once, so a decision allocates only a matcher per pattern it tries (bench scenario {@code router}:
+ * tens to hundreds of nanoseconds for a short turn, a few microseconds for a long one). Thread-safe (immutable).
  *
  * <p>Patterns, {@code hasCode} and a question word at the start look at the first {@value #SCAN_CHARS} characters
  * only, so a huge paste costs no more than a long message; {@code minChars}/{@code maxChars} and the trailing '?'

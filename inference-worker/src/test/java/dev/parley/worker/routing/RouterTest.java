@@ -70,6 +70,9 @@ class RouterTest {
         assertEquals(rule("code", "deep"), decide("This fails:\n    x = compute(y)\nany idea"));
         assertEquals(rule("code", "deep"), decide("why does foo(); crash"));
         assertEquals(rule("code", "deep"), decide("list.map(x => x * 2) is slow"));
+        assertEquals(rule("code", "deep"), decide("\tgo build ./..."));
+        assertEquals(rule("code", "deep"), decide("the template ends with </div> twice"));
+        assertEquals(new RouteDecision("default", "default"), decide("I am (quite) sure; a = b, see {this}"));
     }
 
     @Test
