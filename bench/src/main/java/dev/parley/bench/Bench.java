@@ -20,6 +20,9 @@ import java.util.List;
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="burst 50 30 0"}: that many sessions relaying replies
  *   of 500 tokens without delay, one SSE client each, counted for that many seconds (the defaults), with that
  *   PARLEY_TOKEN_COALESCE_MS (optional; without it the environment's, by default 0).</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="router 5"}: nanoseconds per routing decision for a
+ *   mix of turns against docs/backends.example.yaml (or the catalogue given as second argument), that many seconds
+ *   of warm-up and of each measurement; starts no Parley.</li>
  * </ol>
  * Every PARLEY_* variable of the environment reaches Parley (e.g. {@code PARLEY_EMBEDDINGS=none}); the results list
  * them.
@@ -40,8 +43,10 @@ public final class Bench {
                 Integer.parseInt(arg(rest, 1, "10")), Integer.parseInt(arg(rest, 2, "60"))).run();
             case "burst" -> new BurstScenario(Integer.parseInt(arg(rest, 0, "50")), Integer.parseInt(arg(rest, 1, "30")),
                 rest.size() > 2 ? rest.get(2) : null).run();
-            default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout or "
-                + "burst (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+            case "router" -> new RouterBench(Integer.parseInt(arg(rest, 0, "5")), rest.size() > 1 ? rest.get(1) : null)
+                .run();
+            default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
+                + "burst or router (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }

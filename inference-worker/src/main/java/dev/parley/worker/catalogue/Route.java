@@ -1,0 +1,21 @@
+package dev.parley.worker.catalogue;
+
+import java.util.List;
+
+/** A named way to answer a turn: one {@code answer} stage, or staged quick → deep → synthesis. */
+public record Route(String name, List<Stage> stages) {
+
+    public Route {
+        stages = List.copyOf(stages);
+    }
+
+    /** An unstaged route: these backends in order, one stage named {@value Stage#ANSWER}. */
+    public static Route of(String name, List<String> backends) {
+        return new Route(name, List.of(Stage.answer(backends, null)));
+    }
+
+    /** True when the route has stages other than the single {@value Stage#ANSWER} one. */
+    public boolean staged() {
+        return !(stages.size() == 1 && Stage.ANSWER.equals(stages.get(0).name()));
+    }
+}
