@@ -4,6 +4,7 @@ import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.LlmBackend;
 import dev.parley.worker.backend.HttpBackend;
 import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.CatalogueProbe;
 import dev.parley.worker.resilience.Backends;
 import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.Router;
@@ -51,6 +52,7 @@ public final class InferenceWorker implements AutoCloseable {
     /** Starts with the backend clients {@code clientFor} builds (tests wrap them to observe calls). */
     public static InferenceWorker start(Vertx vertx, WorkerConfig config, Function<BackendConfig, LlmBackend> clientFor) {
         Catalogue catalogue = config.catalogue();
+        CatalogueProbe.probe(vertx, catalogue); // loud about a backend that is down, never fatal: its breaker copes
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry);
         WorkerClients clients = new WorkerClients(config);
