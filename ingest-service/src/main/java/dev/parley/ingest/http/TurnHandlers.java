@@ -39,7 +39,8 @@ final class TurnHandlers {
             return;
         }
         sessions.require(sessionId)
-                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), received))
+                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(),
+                        turn.options(), received))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
                         .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
