@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.Usage;
 import dev.parley.avro.UserTurn;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
@@ -68,6 +69,8 @@ class QueryForwardingIT {
                         JsonObject snapshot = new JsonObject(get(asked, "/sessions/" + session).body());
                         assertEquals(1, snapshot.getInteger("turnCount"));
                         assertEquals("Grace", snapshot.getJsonObject("facts").getString("name"));
+                        assertEquals(new JsonObject().put("promptTokens", 12).put("completionTokens", 8)
+                            .put("costUsd", 0.25).put("estimated", true), snapshot.getJsonObject("usage"));
                         JsonObject found = new JsonObject(get(asked, "/sessions/" + session + "/search?q="
                             + URLEncoder.encode("who wrote the first compiler", StandardCharsets.UTF_8) + "&k=1")
                             .body());
@@ -104,7 +107,9 @@ class QueryForwardingIT {
             for (String session : sessions) {
                 String turn = UuidV7.next().toString();
                 producer.send(record(session, turn, UserTurn.newBuilder().setText("My name is Grace. Who wrote the first compiler?").setClientTurnId(null).build())).get();
-                producer.send(record(session, turn, AssistantReply.newBuilder().setText("Grace Hopper wrote the A-0 compiler.").setModel("m").setFinishReason("stop").setUsage(null).build())).get();
+                producer.send(record(session, turn, AssistantReply.newBuilder().setText("Grace Hopper wrote the A-0 compiler.").setModel("m").setFinishReason("stop")
+                    .setUsage(Usage.newBuilder().setPromptTokens(12).setCompletionTokens(8).setEstimated(true).build())
+                    .setCostUsd(0.25).build())).get();
             }
         }
     }
