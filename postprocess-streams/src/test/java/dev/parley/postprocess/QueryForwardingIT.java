@@ -64,8 +64,8 @@ class QueryForwardingIT {
                 assertNotEquals(a.ownedPartitions(), b.ownedPartitions());
                 for (String session : sessions) {
                     for (PostprocessApp asked : List.of(a, b)) {
-                        await().atMost(Duration.ofSeconds(60)).until(() ->
-                            get(asked, "/sessions/" + session).statusCode() == 200);
+                        // the reply, not only the turn: usage is counted when the turn ends
+                        await().atMost(Duration.ofSeconds(60)).until(() -> replied(get(asked, "/sessions/" + session)));
                         JsonObject snapshot = new JsonObject(get(asked, "/sessions/" + session).body());
                         assertEquals(1, snapshot.getInteger("turnCount"));
                         assertEquals("Grace", snapshot.getJsonObject("facts").getString("name"));
@@ -82,6 +82,10 @@ class QueryForwardingIT {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
+    }
+
+    private static boolean replied(HttpResponse<String> snapshot) {
+        return snapshot.statusCode() == 200 && new JsonObject(snapshot.body()).getValue("usage") != null;
     }
 
     private HttpResponse<String> get(PostprocessApp app, String path) throws Exception {
