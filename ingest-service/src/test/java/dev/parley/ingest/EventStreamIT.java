@@ -70,6 +70,33 @@ class EventStreamIT {
     }
 
     @Test
+    @DisplayName("a staged reply streams stage events between its tokens; the tokens alone are the reply's text")
+    void stagedReply() {
+        String sessionId = gateway.api().createSession();
+        SseClient sse = open(sessionId, "", Map.of());
+        String turnId = gateway.api().submitTurn(sessionId, "think");
+
+        List<RecordMetadata> written = List.of(
+                worker.boundary(sessionId, turnId, 1, 0, "quick", "stage_start", 0.5f, "small"),
+                worker.stageChunk(sessionId, turnId, 1, 1, "quick", "Guess", 0.5f),
+                worker.boundary(sessionId, turnId, 1, 2, "quick", "stage_end", 0.5f, null),
+                worker.boundary(sessionId, turnId, 1, 3, "deep", "stage_start", null, "big"),
+                worker.stageChunk(sessionId, turnId, 1, 4, "deep", "Answer", null),
+                worker.boundary(sessionId, turnId, 1, 5, "deep", "stage_end", null, null),
+                worker.done(sessionId, turnId, 1, 6, null));
+
+        await().atMost(TIMEOUT).until(() -> sse.hasEvent("done"));
+        List<SseClient.Event> events = sse.events();
+        assertEquals(List.of("stage", "token", "stage", "stage", "token", "stage", "done"), types(events));
+        assertEquals(cursors(written), ids(events));
+        assertEquals(new JsonObject().put("turnId", turnId).put("attempt", 1).put("seq", 0).put("stage", "quick")
+                .put("boundary", "start").put("confidence", 0.5).put("backend", "small"), events.get(0).data());
+        assertEquals(0.5, events.get(1).data().getDouble("confidence"));
+        assertEquals("end", events.get(2).data().getString("boundary"));
+        assertEquals("GuessAnswer", String.join("", texts(sse.events("token"))));
+    }
+
+    @Test
     @DisplayName("Last-Event-ID of a mid-turn event resumes with exactly the missed chunks, once and in order")
     void resumesWithLastEventId() {
         resumesAfterMidTurnCursor(cursor -> open(cursor.sessionId(), "", Map.of("Last-Event-ID", cursor.id())));

@@ -70,7 +70,8 @@ class SessionViewIT {
                 + "\"openCommitments\": [{\"commitmentId\": \"c1\", \"turnId\": \"t1\", \"text\": \"send the report\", "
                 + "\"dueAt\": \"2030-01-02T09:00:00Z\", \"createdAt\": \"2029-12-31T10:00:00Z\"}], "
                 + "\"recentTurns\": [{\"turnId\": \"t1\", \"userText\": \"hi\", \"assistantText\": \"hello\", "
-                + "\"status\": \"completed\"}], \"updatedAt\": \"2029-12-31T10:00:01Z\"}";
+                + "\"status\": \"completed\"}], \"usage\": {\"promptTokens\": 37, \"completionTokens\": 9, "
+                + "\"costUsd\": 0.012, \"estimated\": true}, \"updatedAt\": \"2029-12-31T10:00:01Z\"}";
         postprocess.answer(sessionId, Answer.json(200, snapshot));
 
         Api.Response view = gateway.api().get("/v1/sessions/" + sessionId);
@@ -93,7 +94,7 @@ class SessionViewIT {
                 .put("ledgerPartition", TopicLayout.partitionFor(sessionId, Topics.DEFAULT_PARTITIONS))
                 .put("turnCount", 0).put("ledgerOffset", -1).putNull("summary").put("facts", new JsonObject())
                 .put("openCommitments", new JsonArray()).put("recentTurns", new JsonArray())
-                .put("snapshot", "pending"), view.json());
+                .putNull("usage").put("snapshot", "pending"), view.json());
         assertEquals(List.of("/sessions/" + sessionId), paths(sessionId));
     }
 

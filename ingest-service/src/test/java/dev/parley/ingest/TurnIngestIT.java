@@ -90,6 +90,30 @@ class TurnIngestIT {
     }
 
     @Test
+    @DisplayName("route and spotlight reach the UserTurn; without them the turn has no route and no spotlight")
+    void routeAndSpotlightReachTheLedger() {
+        String sessionId = api().createSession();
+        Map<TopicPartition, Long> mark = ledger.mark();
+
+        Api.Response asked = api().post("/v1/sessions/" + sessionId + "/turns",
+                new JsonObject().put("text", "think hard").put("route", "staged").put("spotlight", true).encode());
+        Api.Response plain = api().post("/v1/sessions/" + sessionId + "/turns",
+                new JsonObject().put("text", "quick one").encode());
+
+        assertEquals(202, asked.status(), asked.body());
+        assertEquals(202, plain.status(), plain.body());
+        List<LedgerEvent> appended = userTurns(ledger.readToEnd(mark));
+        assertEquals(2, appended.size(), appended.toString());
+        UserTurn first = (UserTurn) appended.get(0).getPayload();
+        UserTurn second = (UserTurn) appended.get(1).getPayload();
+        assertEquals(asked.json().getString("turnId"), appended.get(0).getTurnId());
+        assertEquals("staged", first.getRoute());
+        assertTrue(first.getSpotlight());
+        assertEquals(null, second.getRoute());
+        assertEquals(false, second.getSpotlight());
+    }
+
+    @Test
     @DisplayName("the same clientTurnId twice returns the same turnId and appends one UserTurn")
     void clientTurnIdIsIdempotent() {
         String sessionId = api().createSession();

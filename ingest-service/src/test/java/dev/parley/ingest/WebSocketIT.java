@@ -58,13 +58,17 @@ class WebSocketIT {
         String sessionId = gateway.api().createSession();
         Map<TopicPartition, Long> mark = ledger.mark();
         try (WsClient ws = connect(sessionId, "")) {
-            ws.send(new JsonObject().put("type", "turn").put("text", "over the socket").put("clientTurnId", "w1"));
+            ws.send(new JsonObject().put("type", "turn").put("text", "over the socket").put("clientTurnId", "w1")
+                    .put("route", "fast").put("spotlight", true));
             await().atMost(TIMEOUT).until(() -> !ws.frames("accepted").isEmpty());
             String turnId = ws.frames("accepted").get(0).getString("turnId");
             List<LedgerEvent> appended = ledger.readToEnd(mark);
             assertEquals(1, appended.size());
             assertEquals(turnId, appended.get(0).getTurnId());
-            assertEquals("over the socket", ((UserTurn) appended.get(0).getPayload()).getText());
+            UserTurn user = (UserTurn) appended.get(0).getPayload();
+            assertEquals("over the socket", user.getText());
+            assertEquals("fast", user.getRoute());
+            assertTrue(user.getSpotlight());
 
             List<RecordMetadata> written = worker.stream(sessionId, turnId, 1, List.of("one ", "two ", "three"));
             await().atMost(TIMEOUT).until(() -> !ws.frames("done").isEmpty());
@@ -105,8 +109,10 @@ class WebSocketIT {
             ws.send(new JsonObject().put("type", "turn"));
             ws.send(new JsonObject().put("type", "resume").put("cursor", "nope"));
             ws.send(new JsonObject().put("type", "dance"));
-            await().atMost(TIMEOUT).until(() -> ws.frames("error").size() == 3);
-            assertEquals(List.of("missing_text", "bad_cursor", "bad_request"),
+            ws.send(new JsonObject().put("type", "turn").put("text", "hi").put("route", "no spaces"));
+            ws.send(new JsonObject().put("type", "turn").put("text", "hi").put("spotlight", "yes"));
+            await().atMost(TIMEOUT).until(() -> ws.frames("error").size() == 5);
+            assertEquals(List.of("missing_text", "bad_cursor", "bad_request", "bad_route", "bad_spotlight"),
                     ws.frames("error").stream().map(f -> f.getString("code")).toList());
 
             ws.send(new JsonObject().put("type", "turn").put("text", "still works"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.Usage;
 import dev.parley.avro.UserTurn;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
@@ -63,11 +64,13 @@ class QueryForwardingIT {
                 assertNotEquals(a.ownedPartitions(), b.ownedPartitions());
                 for (String session : sessions) {
                     for (PostprocessApp asked : List.of(a, b)) {
-                        await().atMost(Duration.ofSeconds(60)).until(() ->
-                            get(asked, "/sessions/" + session).statusCode() == 200);
+                        // the reply, not only the turn: usage is counted when the turn ends
+                        await().atMost(Duration.ofSeconds(60)).until(() -> replied(get(asked, "/sessions/" + session)));
                         JsonObject snapshot = new JsonObject(get(asked, "/sessions/" + session).body());
                         assertEquals(1, snapshot.getInteger("turnCount"));
                         assertEquals("Grace", snapshot.getJsonObject("facts").getString("name"));
+                        assertEquals(new JsonObject().put("promptTokens", 12).put("completionTokens", 8)
+                            .put("costUsd", 0.25).put("estimated", true), snapshot.getJsonObject("usage"));
                         JsonObject found = new JsonObject(get(asked, "/sessions/" + session + "/search?q="
                             + URLEncoder.encode("who wrote the first compiler", StandardCharsets.UTF_8) + "&k=1")
                             .body());
@@ -79,6 +82,10 @@ class QueryForwardingIT {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
+    }
+
+    private static boolean replied(HttpResponse<String> snapshot) {
+        return snapshot.statusCode() == 200 && new JsonObject(snapshot.body()).getValue("usage") != null;
     }
 
     private HttpResponse<String> get(PostprocessApp app, String path) throws Exception {
@@ -104,7 +111,9 @@ class QueryForwardingIT {
             for (String session : sessions) {
                 String turn = UuidV7.next().toString();
                 producer.send(record(session, turn, UserTurn.newBuilder().setText("My name is Grace. Who wrote the first compiler?").setClientTurnId(null).build())).get();
-                producer.send(record(session, turn, AssistantReply.newBuilder().setText("Grace Hopper wrote the A-0 compiler.").setModel("m").setFinishReason("stop").setUsage(null).build())).get();
+                producer.send(record(session, turn, AssistantReply.newBuilder().setText("Grace Hopper wrote the A-0 compiler.").setModel("m").setFinishReason("stop")
+                    .setUsage(Usage.newBuilder().setPromptTokens(12).setCompletionTokens(8).setEstimated(true).build())
+                    .setCostUsd(0.25).build())).get();
             }
         }
     }

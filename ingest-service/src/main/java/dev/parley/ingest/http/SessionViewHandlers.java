@@ -61,6 +61,7 @@ final class SessionViewHandlers {
                 .put("facts", new JsonObject())
                 .put("openCommitments", new JsonArray())
                 .put("recentTurns", new JsonArray())
+                .putNull("usage")
                 .put("snapshot", "pending");
     }
 

@@ -39,7 +39,8 @@ final class TurnHandlers {
             return;
         }
         sessions.require(sessionId)
-                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), received))
+                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(),
+                        turn.options(), received))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
                         .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
@@ -61,7 +62,7 @@ final class TurnHandlers {
                     if (status.state() == TurnStatus.State.UNKNOWN) {
                         JsonResponses.fail(ctx, TurnTracker.unknownTurn(turnId));
                     } else {
-                        JsonResponses.send(ctx, 200, toJson(status));
+                        JsonResponses.send(ctx, 200, TurnStatusJson.of(status));
                     }
                 })
                 .onFailure(error -> JsonResponses.fail(ctx, error));
@@ -75,15 +76,6 @@ final class TurnHandlers {
                 .onSuccess(ignored -> JsonResponses.send(ctx, 202,
                         new JsonObject().put("turnId", turnId).put("status", "cancelling")))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
-    }
-
-    static JsonObject toJson(TurnStatus status) {
-        JsonObject json = new JsonObject().put("turnId", status.turnId()).put("status", status.state().apiName())
-                .put("text", status.text());
-        if (status.reason() != null) {
-            json.put("reason", status.reason());
-        }
-        return json;
     }
 
     private static int waitSeconds(String wait) {

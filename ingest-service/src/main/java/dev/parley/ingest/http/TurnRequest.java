@@ -1,17 +1,28 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.ledger.TurnOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
-/** A validated turn: text within the size limit and an optional clientTurnId. */
-public record TurnRequest(String text, String clientTurnId) {
+/** A validated turn: text within the size limit, an optional clientTurnId, route and spotlight flag. */
+public record TurnRequest(String text, String clientTurnId, TurnOptions options) {
 
     /** Longest clientTurnId accepted: it is an idempotency key, not content. */
     static final int MAX_CLIENT_TURN_ID_LENGTH = 256;
+    /**
+     * A route is a catalogue name, not content: short and safe to log and to put in a metric label. The gateway
+     * does not know the catalogue; a well-formed name the worker does not know is the worker's to answer.
+     */
+    static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    public TurnRequest(String text, String clientTurnId) {
+        this(text, clientTurnId, TurnOptions.NONE);
+    }
 
     /** Parses a request body; throws 400 invalid_json, 400 missing_text, 400 bad_request or 413 turn_too_large. */
     public static TurnRequest parse(Buffer body, int maxTurnBytes) {
@@ -47,6 +58,20 @@ public record TurnRequest(String text, String clientTurnId) {
             throw ApiException.badRequest("bad_request",
                     "clientTurnId must be a string of 1 to " + MAX_CLIENT_TURN_ID_LENGTH + " characters");
         }
-        return new TurnRequest(string, (String) clientTurnId);
+        return new TurnRequest(string, (String) clientTurnId, options(json));
+    }
+
+    /** The optional route and spotlight fields; JSON null counts as absent. */
+    private static TurnOptions options(JsonObject json) {
+        Object route = json.getValue("route");
+        if (route != null && !(route instanceof String name && ROUTE_NAME.matcher(name).matches())) {
+            throw ApiException.badRequest("bad_route",
+                    "route must be a string of 1 to 64 characters from A-Z, a-z, 0-9, _ and -");
+        }
+        Object spotlight = json.getValue("spotlight");
+        if (spotlight != null && !(spotlight instanceof Boolean)) {
+            throw ApiException.badRequest("bad_spotlight", "spotlight must be true or false");
+        }
+        return new TurnOptions((String) route, Boolean.TRUE.equals(spotlight));
     }
 }

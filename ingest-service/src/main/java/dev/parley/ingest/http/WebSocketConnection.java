@@ -94,7 +94,7 @@ final class WebSocketConnection {
             sink.reply(errorFrame(e));
             return;
         }
-        intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), received)
+        intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), turn.options(), received)
                 .onSuccess(turnId -> {
                     JsonObject accepted = new JsonObject().put("type", "accepted").put("turnId", turnId);
                     if (turn.clientTurnId() != null) {

@@ -22,8 +22,10 @@ public final class LedgerEvents {
     }
 
     /** A user's turn (attempt 0: attempts count generations, not turns). */
-    public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId) {
-        return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId).build());
+    public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
+                                       TurnOptions options) {
+        return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
+                .setRoute(options.route()).setSpotlight(options.spotlight()).build());
     }
 
     public static LedgerEvent cancelRequested(String sessionId, String turnId) {

@@ -34,13 +34,14 @@ public final class TurnIntake {
 
     /**
      * Appends a UserTurn to an existing session in {@code partition} and answers its turnId once
-     * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId.
+     * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId
+     * (a repeat's {@code options} are ignored, like its text: the first request decided the turn).
      * {@code receivedMicros} is when the request arrived ({@link HopTimes#now()}), carried with the turn.
      */
     public Future<String> submit(String sessionId, int partition, String text, String clientTurnId,
-                                 long receivedMicros) {
+                                 TurnOptions options, long receivedMicros) {
         if (clientTurnId == null) {
-            return append(sessionId, text, null, receivedMicros);
+            return append(sessionId, text, null, options, receivedMicros);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -59,7 +60,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, receivedMicros));
+                                : append(sessionId, text, clientTurnId, options, receivedMicros));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -78,9 +79,10 @@ public final class TurnIntake {
         return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
     }
 
-    private Future<String> append(String sessionId, String text, String clientTurnId, long receivedMicros) {
+    private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
+                                  long receivedMicros) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId), receivedMicros)
+        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options), receivedMicros)
                 .map(ack -> turnId);
     }
 

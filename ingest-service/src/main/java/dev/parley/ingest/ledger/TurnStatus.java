@@ -6,8 +6,9 @@ package dev.parley.ingest.ledger;
  * @param text   the reply (completed) or the partial text (failed, cancelled); empty while pending
  * @param reason why it failed or was cancelled, else null
  * @param attempt the generation attempt the terminal event records; 0 while there is none
+ * @param outcome how the terminal event says the turn was answered; null while there is none
  */
-public record TurnStatus(String turnId, State state, String text, String reason, int attempt) {
+public record TurnStatus(String turnId, State state, String text, String reason, int attempt, TurnOutcome outcome) {
 
     /** A turn's state as clients see it. */
     public enum State {
@@ -20,11 +21,11 @@ public record TurnStatus(String turnId, State state, String text, String reason,
     }
 
     public static TurnStatus unknown(String turnId) {
-        return new TurnStatus(turnId, State.UNKNOWN, "", null, 0);
+        return new TurnStatus(turnId, State.UNKNOWN, "", null, 0, null);
     }
 
     public static TurnStatus pending(String turnId) {
-        return new TurnStatus(turnId, State.PENDING, "", null, 0);
+        return new TurnStatus(turnId, State.PENDING, "", null, 0, null);
     }
 
     /** True once the turn has its one terminal ledger event. */

@@ -28,13 +28,14 @@ final class TurnStatusQuery implements LedgerQuery<TurnStatus> {
         if (payload instanceof UserTurn) {
             exists = true;
         } else if (payload instanceof AssistantReply reply) {
-            terminal = new TurnStatus(turnId, TurnStatus.State.COMPLETED, reply.getText(), null, event.getAttempt());
+            terminal = new TurnStatus(turnId, TurnStatus.State.COMPLETED, reply.getText(), null, event.getAttempt(),
+                    TurnOutcome.of(reply));
         } else if (payload instanceof ReplyFailed failed) {
             terminal = new TurnStatus(turnId, TurnStatus.State.FAILED, failed.getPartialText(), failed.getReason(),
-                    event.getAttempt());
+                    event.getAttempt(), TurnOutcome.of(failed));
         } else if (payload instanceof ReplyCancelled cancelled) {
             terminal = new TurnStatus(turnId, TurnStatus.State.CANCELLED, cancelled.getPartialText(),
-                    cancelled.getReason(), event.getAttempt());
+                    cancelled.getReason(), event.getAttempt(), TurnOutcome.of(cancelled));
         }
         return terminal != null;
     }

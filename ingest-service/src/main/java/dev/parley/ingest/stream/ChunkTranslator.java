@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns one watcher's token chunks into client events: announces a regenerated turn with
+ * Turns one watcher's token chunks into client events ({@code token}, {@code stage} for a staged route's
+ * boundary chunks, {@code done}, {@code failed}, {@code cancelled}): announces a regenerated turn with
  * {@code reset}, drops chunks of a fenced (lower) attempt, and with a start turn skips the
  * session's chunks until that turn's first one. One instance per delivery, used by one thread.
  */
 public final class ChunkTranslator {
 
+    /** TokenChunk.boundary values (the worker's names). */
+    static final String STAGE_START = "stage_start";
+    static final String STAGE_END = "stage_end";
     /** Turns whose attempt a watcher remembers; a session has far fewer turns in flight. */
     private static final int REMEMBERED_TURNS = 1_000;
 
@@ -59,16 +63,18 @@ public final class ChunkTranslator {
                     new JsonObject().put("turnId", turnId).put("attempt", attempt)));
         }
         attempts.put(turnId, attempt);
-        events.add(chunkEvent(new Cursor(partition, offset), chunk));
+        StreamEvent event = chunkEvent(new Cursor(partition, offset), chunk);
+        if (event != null) {
+            events.add(event);
+        }
         return events;
     }
 
+    /** The chunk's own event; null for a boundary this gateway does not know (it carries no text to lose). */
     private static StreamEvent chunkEvent(Cursor cursor, TokenChunk chunk) {
         String turnId = chunk.getTurnId();
         if (!chunk.getFinal$()) {
-            return new StreamEvent("token", cursor, new JsonObject().put("turnId", turnId)
-                    .put("attempt", chunk.getAttempt()).put("seq", chunk.getSeq()).put("stage", chunk.getStage())
-                    .put("text", chunk.getText()));
+            return chunk.getBoundary() != null ? stageEvent(cursor, chunk) : tokenEvent(cursor, chunk);
         }
         String finishReason = chunk.getFinishReason() == null ? "stop" : chunk.getFinishReason();
         if (finishReason.equals("error")) {
@@ -83,10 +89,44 @@ public final class ChunkTranslator {
                 .put("finishReason", finishReason);
         Usage usage = chunk.getUsage();
         if (usage != null) {
-            done.put("usage", new JsonObject().put("promptTokens", usage.getPromptTokens())
-                    .put("completionTokens", usage.getCompletionTokens()));
+            JsonObject counts = new JsonObject().put("promptTokens", usage.getPromptTokens())
+                    .put("completionTokens", usage.getCompletionTokens());
+            if (usage.getEstimated()) {
+                counts.put("estimated", true);
+            }
+            done.put("usage", counts);
         }
         return new StreamEvent("done", cursor, done);
+    }
+
+    private static StreamEvent tokenEvent(Cursor cursor, TokenChunk chunk) {
+        JsonObject token = new JsonObject().put("turnId", chunk.getTurnId()).put("attempt", chunk.getAttempt())
+                .put("seq", chunk.getSeq()).put("stage", chunk.getStage()).put("text", chunk.getText());
+        if (chunk.getConfidence() != null) {
+            token.put("confidence", chunk.getConfidence());
+        }
+        return new StreamEvent("token", cursor, token);
+    }
+
+    /** Where a stage of a staged route begins or ends: its own event, so clients never mistake it for text. */
+    private static StreamEvent stageEvent(Cursor cursor, TokenChunk chunk) {
+        String boundary = switch (chunk.getBoundary()) {
+            case STAGE_START -> "start";
+            case STAGE_END -> "end";
+            default -> null;
+        };
+        if (boundary == null) {
+            return null;
+        }
+        JsonObject stage = new JsonObject().put("turnId", chunk.getTurnId()).put("attempt", chunk.getAttempt())
+                .put("seq", chunk.getSeq()).put("stage", chunk.getStage()).put("boundary", boundary);
+        if (chunk.getConfidence() != null) {
+            stage.put("confidence", chunk.getConfidence());
+        }
+        if (chunk.getBackend() != null) {
+            stage.put("backend", chunk.getBackend());
+        }
+        return new StreamEvent("stage", cursor, stage);
     }
 
     private static String orEmpty(String text) {

@@ -4,7 +4,7 @@ import dev.parley.ingest.relay.Cursor;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One event for a client: {@code token}, {@code reset}, {@code done}, {@code failed}, {@code cancelled}
+ * One event for a client: {@code token}, {@code stage}, {@code reset}, {@code done}, {@code failed}, {@code cancelled}
  * or {@code error}, with the resume cursor of the record it came from.
  */
 public record StreamEvent(String type, Cursor cursor, JsonObject data) {

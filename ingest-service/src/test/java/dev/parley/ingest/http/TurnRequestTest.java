@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.ledger.TurnOptions;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,32 @@ class TurnRequestTest {
         assertEquals(new TurnRequest("hi", "c-1"),
                 TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\",\"clientTurnId\":\"c-1\"}"), 10));
         assertEquals(new TurnRequest("hi", null), TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\"}"), 10));
+    }
+
+    @Test
+    @DisplayName("an optional route and spotlight flag are read; null or absent means none")
+    void routeAndSpotlight() {
+        assertEquals(new TurnOptions("deep_think-2", true), TurnRequest.parse(Buffer.buffer(
+                "{\"text\":\"hi\",\"route\":\"deep_think-2\",\"spotlight\":true}"), 100).options());
+        assertEquals(new TurnOptions("r", false), TurnRequest.parse(Buffer.buffer(
+                "{\"text\":\"hi\",\"route\":\"r\",\"spotlight\":false}"), 100).options());
+        assertEquals(TurnOptions.NONE, TurnRequest.parse(Buffer.buffer(
+                "{\"text\":\"hi\",\"route\":null,\"spotlight\":null}"), 100).options());
+        assertEquals(new TurnOptions("x".repeat(64), false), TurnRequest.parse(Buffer.buffer(
+                "{\"text\":\"hi\",\"route\":\"" + "x".repeat(64) + "\"}"), 100).options());
+    }
+
+    @Test
+    @DisplayName("a bad route gets bad_route and a spotlight that is not a boolean gets bad_spotlight")
+    void badRouteAndSpotlight() {
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":\"\"}");
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":\"" + "x".repeat(65) + "\"}");
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":\"deep think\"}");
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":\"r/../x\"}");
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":\"é\"}");
+        assertCode("bad_route", "{\"text\":\"a\",\"route\":7}");
+        assertCode("bad_spotlight", "{\"text\":\"a\",\"spotlight\":\"true\"}");
+        assertCode("bad_spotlight", "{\"text\":\"a\",\"spotlight\":1}");
     }
 
     @Test

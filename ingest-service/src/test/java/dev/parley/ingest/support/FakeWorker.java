@@ -57,6 +57,22 @@ public final class FakeWorker implements AutoCloseable {
                 .setSeq(seq).setText(text).build());
     }
 
+    /** Writes a text chunk of a stage (quick, deep, reasoning, ...) with the stage's confidence (may be null). */
+    public RecordMetadata stageChunk(String sessionId, String turnId, int attempt, int seq, String stage,
+                                     String text, Float confidence) {
+        streamed(turnId, attempt).append(text);
+        return send(TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
+                .setSeq(seq).setText(text).setStage(stage).setConfidence(confidence).build());
+    }
+
+    /** Writes an empty boundary chunk (stage_start with its backend, or stage_end) of a staged route. */
+    public RecordMetadata boundary(String sessionId, String turnId, int attempt, int seq, String stage,
+                                   String boundary, Float confidence, String backend) {
+        return send(TokenChunk.newBuilder().setSessionId(sessionId).setTurnId(turnId).setAttempt(attempt)
+                .setSeq(seq).setText("").setStage(stage).setBoundary(boundary).setConfidence(confidence)
+                .setBackend(backend).build());
+    }
+
     /** Writes chunks seq from..from+count-1 of {@code text} each, without waiting for each acknowledgement. */
     public void manyChunks(String sessionId, String turnId, int attempt, int from, int count, String text) {
         for (int seq = from; seq < from + count; seq++) {
@@ -131,7 +147,11 @@ public final class FakeWorker implements AutoCloseable {
         terminal(sessionId, turnId, attempt, ReplyCancelled.newBuilder().setPartialText(partialText).setReason("cancel requested").build());
     }
 
-    private void terminal(String sessionId, String turnId, int attempt, Object payload) {
+    /**
+     * Commits a terminal event the test built whole (an AssistantReply, ReplyFailed or ReplyCancelled with its
+     * route, attempts, usage and cost), for turns whose chunks the test wrote itself.
+     */
+    public void terminal(String sessionId, String turnId, int attempt, Object payload) {
         LedgerEvent event = LedgerEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setSessionId(sessionId).setTurnId(turnId).setTimestamp(Instant.now())
                 .setProducer("inference-worker/test").setAttempt(attempt).setPayload(payload).build();

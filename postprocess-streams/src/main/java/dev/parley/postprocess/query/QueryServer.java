@@ -5,6 +5,7 @@ import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
+import dev.parley.avro.UsageTotals;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -203,7 +204,15 @@ public final class QueryServer implements AutoCloseable {
             .put("facts", facts)
             .put("openCommitments", commitments)
             .put("recentTurns", turns)
+            .put("usage", usage(snapshot.getUsage()))
             .put("updatedAt", iso(snapshot.getUpdatedAt()));
+    }
+
+    /** null until a turn of the session has ended (and for snapshots made before usage was counted). */
+    private static JsonObject usage(UsageTotals usage) {
+        return usage == null ? null : new JsonObject().put("promptTokens", usage.getPromptTokens())
+            .put("completionTokens", usage.getCompletionTokens()).put("costUsd", usage.getCostUsd())
+            .put("estimated", usage.getEstimated());
     }
 
     private static String iso(Instant at) {

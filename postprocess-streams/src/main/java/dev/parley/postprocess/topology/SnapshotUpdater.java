@@ -86,9 +86,13 @@ public final class SnapshotUpdater {
         } else if (payload instanceof AssistantReply reply) {
             onReply(snapshot, event, reply, changed);
         } else if (payload instanceof ReplyFailed failed) {
-            finish(snapshot, event.getTurnId(), failed.getPartialText(), "failed");
+            if (finish(snapshot, event.getTurnId(), failed.getPartialText(), "failed")) {
+                SessionUsage.count(snapshot, failed.getUsage(), failed.getCostUsd());
+            }
         } else if (payload instanceof ReplyCancelled cancelled) {
-            finish(snapshot, event.getTurnId(), cancelled.getPartialText(), "cancelled");
+            if (finish(snapshot, event.getTurnId(), cancelled.getPartialText(), "cancelled")) {
+                SessionUsage.count(snapshot, cancelled.getUsage(), cancelled.getCostUsd());
+            }
         }
         expire(snapshot, event, changed);
         HistorySummarized summary = compact(snapshot, event, partition, offset);
@@ -130,8 +134,9 @@ public final class SnapshotUpdater {
 
     private void onReply(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply, List<Commitment> changed) {
         if (!finish(snapshot, event.getTurnId(), reply.getText(), "completed")) {
-            return;
+            return; // a second terminal event for the turn: the first one counted, usage included
         }
+        SessionUsage.count(snapshot, reply.getUsage(), reply.getCostUsd());
         close(snapshot, event.getTurnId(), event.getTimestamp(), changed, CommitmentStatus.FULFILLED,
             c -> matcher.fulfils(reply.getText(), c.getText()));
         List<OpenCommitment> open = new ArrayList<>(snapshot.getOpenCommitments());
