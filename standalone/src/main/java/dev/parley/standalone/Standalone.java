@@ -12,6 +12,9 @@ import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.InferenceWorker;
 import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.backend.BackendConfig;
+import dev.parley.worker.catalogue.CatalogueLoader;
+import java.nio.file.Path;
 import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
 import io.vertx.core.Vertx;
@@ -81,17 +84,30 @@ public final class Standalone implements AutoCloseable {
                 SimulatorConfig.fromEnvironment(bootEnv)));
         }
         String llm = simulator == null ? null : simulator.baseUrl();
-        Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, null);
+        Path catalogue = config.demoCatalogue()
+            ? DemoCatalogue.write(config.dataDir(), simulator.rootUrl()) : null;
+        Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, catalogue, null);
         postprocess = track(PostprocessApp.start(vertx(POSTPROCESS), PostprocessConfig.fromEnvironment(env)));
-        env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, postprocessUrl());
+        env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, catalogue, postprocessUrl());
         InferenceWorker worker = track(InferenceWorker.start(vertx(WORKER), WorkerConfig.fromEnvironment(env)));
         // the worker shares this JVM: readiness asks it directly rather than describing its consumer group
         ingest = track(IngestService.start(vertx(GATEWAY), IngestConfig.fromEnvironment(env),
             WorkerPresence.local(worker::assignedPartitions)));
         log.info("Parley is running: open {} (Kafka {}, schema registry {}, LLM {}, data in {})", url(),
-            kafka.bootstrapServers(), registry.url(),
-            simulator == null ? env.string("PARLEY_LLM_URL", "") : simulator.baseUrl() + " (simulator)",
+            kafka.bootstrapServers(), registry.url(), describeLlm(env, catalogue),
             config.dataDir().toAbsolutePath().normalize());
+    }
+
+    private String describeLlm(Env env, Path demoCatalogue) {
+        if (demoCatalogue != null) {
+            return "two simulated backends, local (OpenAI protocol) and cloud (Anthropic protocol), at "
+                + simulator.rootUrl() + ", catalogue " + demoCatalogue;
+        }
+        String file = env.string(CatalogueLoader.FILE, "");
+        if (!file.isEmpty()) {
+            return "the backends of " + file + (simulator == null ? "" : " (simulator at " + simulator.rootUrl() + ")");
+        }
+        return simulator == null ? env.string(BackendConfig.URL, "") : simulator.baseUrl() + " (simulator)";
     }
 
     /** The Vert.x for {@code service}: its own from {@link #vertxFor}, else the shared one; closed after it. */

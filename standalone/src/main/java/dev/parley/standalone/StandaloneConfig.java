@@ -5,6 +5,7 @@ import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.schemas.config.Env;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
+import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -46,7 +47,8 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
      * The services' environment with the addresses this run chose (ports may have been 0: picked at start);
      * postprocessUrl is null until postprocess-streams has started.
      */
-    Env serviceEnvironment(String bootstrapServers, String registryUrl, String simulatorUrl, String postprocessUrl) {
+    Env serviceEnvironment(String bootstrapServers, String registryUrl, String simulatorUrl, Path catalogue,
+                           String postprocessUrl) {
         Map<String, String> env = new HashMap<>(environment);
         if (postprocessUrl != null) {
             env.put(IngestConfig.POSTPROCESS_URL, postprocessUrl);
@@ -56,11 +58,19 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         if (simulatorUrl != null) {
             env.put(BackendConfig.URL, simulatorUrl);
         }
+        if (catalogue != null) {
+            env.put(CatalogueLoader.FILE, catalogue.toString());
+        }
         // A stable worker id: a restarted standalone fences whatever its previous run left in flight.
         env.putIfAbsent(WorkerConfig.WORKER_ID, "standalone");
         // Streams state next to Kafka's data: a restart resumes from it rather than rebuilding.
         env.putIfAbsent(PostprocessConfig.STATE_DIR, dataDir.resolve("streams").toString());
         return new Env(env);
+    }
+
+    /** True when the run uses the demo catalogue of two simulated backends: no LLM and no catalogue configured. */
+    boolean demoCatalogue() {
+        return useSimulator && !environment.containsKey(CatalogueLoader.FILE);
     }
 
     private static void readQuietly(Runnable read) {
