@@ -37,6 +37,12 @@ final class ParleyHttp {
         return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
     }
 
+    /** Posts a turn that names its route; returns its id once the gateway answered 202. */
+    String postTurn(String sessionId, String text, String route) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("text", text, "route", route));
+        return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
+    }
+
     /** Posts a turn with an idempotency key; the raw answer, whatever it is. */
     HttpResponse<String> submitTurn(String sessionId, String text, String clientTurnId) throws Exception {
         String body = JSON.writeValueAsString(Map.of("text", text, "clientTurnId", clientTurnId));

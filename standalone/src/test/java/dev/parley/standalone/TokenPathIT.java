@@ -200,6 +200,51 @@ class TokenPathIT {
     }
 
     @Test
+    @DisplayName("the demo catalogue: local failing mid-stream falls back to cloud with a reset, and the reply is cloud's")
+    void demoCatalogueFallsBackMidStream() throws Exception {
+        String session = api.createSession();
+        String turn = api.postTurn(session,
+            "fall back\n#sim: reply=\"alpha beta gamma delta epsilon\"\n#sim: fail_after=3 on=local");
+        try (SseClient sse = api.events(session, ParleyHttp.turnQuery(turn))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ParleyHttp.terminal(sse.events(), turn) != null);
+            List<String> types = sse.events().stream().map(SseClient.Event::type)
+                .filter(type -> !type.equals("connected")).toList();
+            assertEquals(List.of("token", "token", "token", "reset", "token", "token", "token", "token", "token",
+                "done"), types);
+            assertEquals("alpha beta gamma delta epsilon", ParleyHttp.streamedReply(sse.events(), turn));
+        }
+        JsonNode status = api.turnStatus(session, turn, 10);
+        assertEquals("alpha beta gamma delta epsilon", status.get("text").asText());
+        assertEquals("cloud", status.get("backend").asText());
+        assertEquals("abandoned", status.get("attempts").get(0).get("outcome").asText());
+        assertEquals("alpha beta gamma", status.get("attempts").get(0).get("partialText").asText());
+        assertEquals(1, terminals(session, turn).size());
+    }
+
+    @Test
+    @DisplayName("the demo catalogue's staged route streams quick, deep and synthesis, each marked with its confidence")
+    void demoCatalogueStagedRoute() throws Exception {
+        String session = api.createSession();
+        String turn = api.postTurn(session, "stages\n#sim: tokens=4", "staged");
+        try (SseClient sse = api.events(session, ParleyHttp.turnQuery(turn))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> ParleyHttp.terminal(sse.events(), turn) != null);
+            List<String> stages = new ArrayList<>();
+            for (SseClient.Event event : sse.events()) {
+                if (event.type().equals("stage")) {
+                    JsonNode data = ParleyHttp.JSON.readTree(event.data());
+                    stages.add(data.get("boundary").asText() + " " + data.get("stage").asText() + " "
+                        + data.get("confidence").asText());
+                }
+            }
+            assertEquals(List.of("start quick 0.5", "end quick 0.5", "start deep 0.8", "end deep 0.8",
+                "start synthesis 0.95", "end synthesis 0.95"), stages);
+        }
+        JsonNode status = api.turnStatus(session, turn, 10);
+        assertEquals(3, status.get("stages").size());
+        assertEquals(status.get("stages").get(2).get("text").asText(), status.get("text").asText());
+    }
+
+    @Test
     @DisplayName("a backend error and a stall each give failed with the partial text")
     void backendErrorAndStallFail() throws Exception {
         String session = api.createSession();
