@@ -23,6 +23,8 @@ import java.util.List;
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="router 5"}: nanoseconds per routing decision for a
  *   mix of turns against docs/backends.example.yaml (or the catalogue given as second argument), that many seconds
  *   of warm-up and of each measurement; starts no Parley.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="breaker 100000"}: how fast that many calls to a backend
+ *   whose circuit breaker is open fail; starts no Parley.</li>
  * </ol>
  * Every PARLEY_* variable of the environment reaches Parley (e.g. {@code PARLEY_EMBEDDINGS=none}); the results list
  * them.
@@ -45,8 +47,9 @@ public final class Bench {
                 rest.size() > 2 ? rest.get(2) : null).run();
             case "router" -> new RouterBench(Integer.parseInt(arg(rest, 0, "5")), rest.size() > 1 ? rest.get(1) : null)
                 .run();
+            case "breaker" -> new BreakerBench(Integer.parseInt(arg(rest, 0, "100000"))).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
-                + "burst or router (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+                + "burst, router or breaker (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }
