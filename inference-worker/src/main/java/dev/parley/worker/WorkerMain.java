@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Start Kafka and the schema registry, e.g. {@code ./parley start}, or point at yours with
  *       PARLEY_KAFKA_BOOTSTRAP_SERVERS and PARLEY_SCHEMA_REGISTRY_URL.</li>
- *   <li>Point it at an OpenAI-compatible server: PARLEY_LLM_URL (e.g. http://localhost:11434/v1 for Ollama),
+ *   <li>Give it its backends: a catalogue in PARLEY_BACKENDS_FILE (see docs/backends.example.yaml), or one
+ *       OpenAI-compatible server in PARLEY_LLM_URL (e.g. http://localhost:11434/v1 for Ollama),
  *       PARLEY_LLM_MODEL, PARLEY_LLM_API_KEY.</li>
  *   <li>{@code java -cp standalone/target/parley-standalone.jar dev.parley.worker.WorkerMain}; start more
  *       of them for more capacity: they share the turns through the consumer group.</li>

@@ -127,7 +127,7 @@ final class TurnTask {
         GuardedBackend backend = plan.backends().apply(stage.backends().get(backendIndex));
         ChatRequest request = plan.request(stageIndex, doneStages);
         call = new Call(backend, stage, request);
-        call.generation = backend.stream(request, call, plan.spotlight() || spotlight);
+        call.generation = backend.stream(request, call, plan.spotlight());
     }
 
     /** One backend call's callbacks: those of a call that is no longer the turn's current one are ignored. */
