@@ -1,7 +1,6 @@
 package dev.parley.worker.backend;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,13 +36,9 @@ final class OllamaProtocol implements Protocol {
 
     @Override
     public JsonObject body(ChatRequest request) {
-        JsonArray messages = new JsonArray();
-        for (ChatMessage message : request.messages()) {
-            messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
-        }
         return new JsonObject()
             .put("model", OpenAiProtocol.model(request, config))
-            .put("messages", messages)
+            .put("messages", OpenAiProtocol.messages(request))
             .put("stream", config.stream());
     }
 

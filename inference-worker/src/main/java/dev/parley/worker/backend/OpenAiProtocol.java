@@ -36,13 +36,9 @@ final class OpenAiProtocol implements Protocol {
 
     @Override
     public JsonObject body(ChatRequest request) {
-        JsonArray messages = new JsonArray();
-        for (ChatMessage message : request.messages()) {
-            messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
-        }
         JsonObject body = new JsonObject()
             .put("model", model(request, config))
-            .put("messages", messages)
+            .put("messages", messages(request))
             .put("stream", config.stream());
         if (config.stream()) {
             // without it the stream carries no token counts; OpenAI rejects it on a non-streamed request
@@ -138,5 +134,14 @@ final class OpenAiProtocol implements Protocol {
     /** The request's model, or the backend's default. */
     static String model(ChatRequest request, BackendConfig config) {
         return request.model() == null || request.model().isBlank() ? config.model() : request.model();
+    }
+
+    /** The messages as {@code [{"role","content"}]}: the shape OpenAI's and Ollama's chat APIs share. */
+    static JsonArray messages(ChatRequest request) {
+        JsonArray messages = new JsonArray();
+        for (ChatMessage message : request.messages()) {
+            messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
+        }
+        return messages;
     }
 }
