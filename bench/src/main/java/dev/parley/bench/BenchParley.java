@@ -4,6 +4,7 @@ import dev.parley.ingest.IngestConfig;
 import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.standalone.Standalone;
 import dev.parley.standalone.StandaloneConfig;
+import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ final class BenchParley implements AutoCloseable {
         Map<String, String> env = new TreeMap<>(settings);
         env.put(StandaloneConfig.DATA_DIR, data.toString());
         for (String port : new String[] {IngestConfig.HTTP_PORT, StandaloneConfig.KAFKA_PORT,
-            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT}) {
+            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT, WorkerConfig.METRICS_PORT}) {
             env.put(port, "0");
         }
         Standalone parley;

@@ -62,7 +62,7 @@ public final class FailoverBench {
              LlmSimulator simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults())) {
             TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
             Env env = new Env(Map.of(Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
-                "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0",
+                "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", WorkerConfig.METRICS_PORT, "0",
                 "PARLEY_WORKER_GROUP", "bench-" + UUID.randomUUID(),
                 WorkerConfig.SESSION_TIMEOUT_MS, sessionTimeout));
             WorkerConfig config = WorkerConfig.fromEnvironment(env);

@@ -30,7 +30,8 @@ final class ParleyProcess {
             "PARLEY_KAFKA_PORT", String.valueOf(freePort()),
             "PARLEY_REGISTRY_PORT", String.valueOf(freePort()),
             "PARLEY_SIMULATOR_PORT", String.valueOf(freePort()),
-            "PARLEY_POSTPROCESS_PORT", String.valueOf(freePort())));
+            "PARLEY_POSTPROCESS_PORT", String.valueOf(freePort()),
+            "PARLEY_WORKER_METRICS_PORT", String.valueOf(freePort())));
         env.putAll(extra);
         this.env = Map.copyOf(env);
         this.api = new ParleyHttp("http://localhost:" + env.get("PARLEY_HTTP_PORT"));

@@ -87,7 +87,7 @@ class PostprocessIT {
         simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults());
         Map<String, String> env = new HashMap<>(Map.of(
             Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
-            "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0",
+            "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0",
             PostprocessConfig.PORT, "0", PostprocessConfig.STATE_DIR, stateDir.toString(),
             PostprocessConfig.APPLICATION_ID, "postprocess-it-" + UUID.randomUUID()));
         postprocessConfig = PostprocessConfig.fromEnvironment(new Env(env));

@@ -48,6 +48,7 @@ class TokenPathIT {
         parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of(
             "PARLEY_DATA_DIR", dataDir.toString(), "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0",
             "PARLEY_SIMULATOR_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0",
+            "PARLEY_WORKER_METRICS_PORT", "0",
             "PARLEY_SIM_TTFT_MS", "5", "PARLEY_SIM_ITL_MS", "3", "PARLEY_LLM_IDLE_TIMEOUT_MS", "1000")));
         api = new ParleyHttp(parley.url());
     }

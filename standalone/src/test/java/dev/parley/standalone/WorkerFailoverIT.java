@@ -39,7 +39,7 @@ class WorkerFailoverIT {
             TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all(2));
             Map<String, String> env = Map.of(
                 Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
-                "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_GROUP", "g-" + UUID.randomUUID(),
+                "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0", "PARLEY_WORKER_GROUP", "g-" + UUID.randomUUID(),
                 "PARLEY_WORKER_SESSION_TIMEOUT_MS", "6000", "PARLEY_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
             InferenceWorker a = InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(new Env(env)).withWorkerId("a"));
             InferenceWorker b = InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(new Env(env)).withWorkerId("b"));

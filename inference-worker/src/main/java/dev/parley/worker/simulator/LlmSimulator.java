@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * (directive lines left out) as prompt tokens and the tokens sent as completion tokens.
  *
  * <h2>Directives</h2>
- * Any line of the <em>last user message</em> that starts with {@code #sim:} (leading spaces allowed) holds
+ * Any line of the <em>last user message</em> (of its last text part, when its content is a list of parts) that
+ * starts with {@code #sim:} (leading spaces allowed) holds
  * space-separated {@code key=value} pairs and is not part of the prompt. A value is a bare word or a double-quoted
  * string with the escapes {@code \"}, {@code \\}, {@code \n}, {@code \r} and {@code \t}. Several directive lines
  * combine; a later value wins. They mean the same in the three protocols; only the bytes differ.

@@ -39,10 +39,26 @@ final class ReplyPlanner {
             protocol.stream(body), protocol.includeUsage(body));
     }
 
-    /** The text of the last user message; content may be a string or an array of {type:text} parts. */
+    /**
+     * The text of the last user message; content may be a string or an array of {type:text} parts, and then it is the
+     * last part: a client that merges consecutive user turns into one message (Anthropic requires alternating roles)
+     * sends each turn as its own part, and only the newest turn's directives apply, as with the other protocols.
+     */
     static String lastUserMessage(JsonArray messages) {
         int index = lastUserIndex(messages);
-        return index < 0 ? "" : text(messages.getJsonObject(index).getValue("content"));
+        if (index < 0) {
+            return "";
+        }
+        Object content = messages.getJsonObject(index).getValue("content");
+        if (content instanceof JsonArray parts) {
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                if (parts.getValue(i) instanceof JsonObject part && part.getValue("text") instanceof String text) {
+                    return text;
+                }
+            }
+            return "";
+        }
+        return text(content);
     }
 
     /** The messages as received, reduced to role and content: what {@code #sim: echo} replies with. */

@@ -8,6 +8,7 @@ import dev.parley.avro.RouteChoice;
 import dev.parley.avro.StageText;
 import dev.parley.worker.backend.BackendException;
 import dev.parley.worker.backend.ChatRequest;
+import dev.parley.worker.backend.FailureKind;
 import dev.parley.worker.backend.Generation;
 import dev.parley.worker.backend.StreamListener;
 import dev.parley.worker.backend.TokenUsage;
@@ -26,7 +27,9 @@ import java.util.function.Supplier;
  * One user turn from the moment it is consumed until its terminal ledger event is ready. It answers the turn
  * through its {@link RoutePlan}: the stages in order, each on the first of its backends that works. A backend that
  * fails before any text is replaced by the next one unseen; one that fails after streaming text is replaced in a
- * new attempt (clients get {@code reset}, then the earlier stages again and the new backend's text). The turn ends
+ * new attempt, started when the next backend's first text arrives (clients get {@code reset}, then the earlier
+ * stages again and the new backend's text; until then they keep the text they saw, which is also the partial text
+ * if no backend answers). The turn ends
  * exactly once, as a reply, a failure or a cancellation, and records every backend call. Backend callbacks,
  * cancel requests and coalescing timers come from different threads: all go through this lock.
  */
@@ -63,6 +66,8 @@ final class TurnTask {
     private final CallLog calls = new CallLog();
     /** Everything the current attempt streamed as answer text: the partial text of a failure or cancel. */
     private final StringBuilder attemptText = new StringBuilder();
+    /** A backend failed after streaming: the next one's first text starts a new attempt. */
+    private boolean newAttemptDue;
     private LedgerEvent terminal;
     private boolean notified;
     private volatile long mustSee = -1;
@@ -200,6 +205,7 @@ final class TurnTask {
     private void began(Call c) {
         if (!c.streamed) {
             c.streamed = true;
+            startNewAttemptIfDue();
             if (plan.route().staged()) {
                 chunks.boundary(STAGE_START, c.stage.name(), c.stage.confidence(), c.backend.name());
             }
@@ -207,6 +213,7 @@ final class TurnTask {
     }
 
     private void completed(Call c, String finishReason, TokenUsage usage) {
+        startNewAttemptIfDue(); // a replacement that answered nothing still replaces what was streamed
         c.record(CallLog.COMPLETED, null, usage);
         StageText stageText = StageText.newBuilder().setStage(c.stage.name()).setText(c.text.toString())
             .setConfidence(c.stage.confidence()).setBackend(c.backend.name()).build();
@@ -247,18 +254,20 @@ final class TurnTask {
             return;
         }
         backendIndex++;
-        if (streamed) {
-            newAttempt();
-        }
+        newAttemptDue |= streamed;
         startCall();
     }
 
     private static String rejectedOrFailed(BackendException error) {
-        return error.kind() == dev.parley.worker.backend.FailureKind.BREAKER_OPEN ? CallLog.REJECTED : CallLog.FAILED;
+        return error.kind() == FailureKind.BREAKER_OPEN ? CallLog.REJECTED : CallLog.FAILED;
     }
 
     /** Abandons this attempt's stream and starts the next one with the stages already answered. */
-    private void newAttempt() {
+    private void startNewAttemptIfDue() {
+        if (!newAttemptDue) {
+            return;
+        }
+        newAttemptDue = false;
         chunks.abandon();
         attempt++;
         chunks = chunkStreams.apply(this);

@@ -107,6 +107,19 @@ class LlmSimulatorAnthropicIT {
     }
 
     @Test
+    @DisplayName("a user message of several text parts (merged turns) takes the directives of its last part only")
+    void mergedUserTurns() throws Exception {
+        JsonObject body = request("unused", false);
+        body.put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+            .add(new JsonObject().put("type", "text").put("text", "first\n#sim: reply=\"old\" fail_after=1"))
+            .add(new JsonObject().put("type", "text").put("text", "second\n#sim: reply=\"new turn\"")))));
+        HttpResponse<String> response = post(messagesUrl, body, ANTHROPIC_HEADERS);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("new turn", new JsonObject(response.body()).getJsonArray("content").getJsonObject(0)
+            .getString("text"));
+    }
+
+    @Test
     @DisplayName("max_tokens cuts the reply with stop_reason max_tokens, streamed or not; without it the request is refused")
     void maxTokens() throws Exception {
         List<Sse> events = sse(post(messagesUrl, request("#sim: tokens=10", true).put("max_tokens", 3),
