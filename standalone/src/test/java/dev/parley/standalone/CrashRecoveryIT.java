@@ -103,6 +103,8 @@ class CrashRecoveryIT {
 
             parley.interrupt();
             assertTrue(parley.process().waitFor(60, TimeUnit.SECONDS), "Ctrl-C stops everything");
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nThe log of the current run ends:\n" + parley.logTail(), e);
         } finally {
             parley.process().destroyForcibly();
         }

@@ -55,8 +55,31 @@ final class ParleyProcess {
         return process;
     }
 
-    /** Waits until /health/ready answers 200; fails with the log when the process exits first. */
+    /** Waits until /health/ready answers 200; fails with the log when the process exits first or never gets ready. */
     void awaitReady(Duration atMost) {
+        try {
+            pollReady(atMost);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("./parley start was not ready within " + atMost + "; its log ends:\n"
+                + tail(log, 60), e);
+        }
+    }
+
+    /** The end of the current run's log, for a failure message. */
+    String logTail() {
+        return log == null ? "(not started)" : tail(log, 80);
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            java.util.List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(could not read " + log + ": " + e + ")";
+        }
+    }
+
+    private void pollReady(Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("./parley start exited with " + process.exitValue() + ":\n"
