@@ -67,6 +67,8 @@ public final class TurnConsumer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration OFFSET_ONLY_COMMIT_INTERVAL = Duration.ofSeconds(2);
     private static final int STARTER_THREADS = 4;
+    /** One try at an offset lookup during an assignment; {@code untilAnswered} tries again while it times out. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
 
     private final WorkerConfig config;
     private final Vertx vertx;
@@ -427,16 +429,37 @@ public final class TurnConsumer implements AutoCloseable {
             if (assigned.isEmpty()) {
                 return;
             }
-            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+            Map<TopicPartition, Long> ends = untilAnswered("the end offsets of " + assigned,
+                () -> consumer.endOffsets(assigned, LOOKUP_TIMEOUT));
             for (TopicPartition tp : assigned) {
                 // read_committed: the end is the last stable offset. A turn behind a transaction that a dead
                 // worker left open is read after the catch-up, but that worker could not read it either.
-                long position = consumer.position(tp);
+                long position = untilAnswered("the committed position of " + tp,
+                    () -> consumer.position(tp, LOOKUP_TIMEOUT));
                 partitions.put(tp, new PartitionTurns(tp, position, ends.get(tp)));
                 tails.assigned(tp.partition(), position);
             }
             log.info("Worker {} assigned {}", config.workerId(), assigned);
             publishAssignment();
+        }
+
+        /**
+         * Asks again while the broker cannot answer yet, instead of letting the consumer thread die with a running
+         * process that is never ready. Seen after a SIGKILL of the standalone run: the committed offsets stayed
+         * unstable (a dead transaction's offsets not yet settled by the restarted broker) past the 60 s API timeout.
+         */
+        private <T> T untilAnswered(String what, java.util.function.Supplier<T> lookup) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return lookup.get();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    if (!running) {
+                        throw e;
+                    }
+                    log.warn("Worker {}: {} not known after {} s (attempt {}), asking again: {}", config.workerId(),
+                        what, LOOKUP_TIMEOUT.toSeconds(), attempt, e.getMessage());
+                }
+            }
         }
 
         private void publishAssignment() {
