@@ -104,7 +104,8 @@ class CrashRecoveryIT {
             parley.interrupt();
             assertTrue(parley.process().waitFor(60, TimeUnit.SECONDS), "Ctrl-C stops everything");
         } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\nThe log of the current run ends:\n" + parley.logTail(), e);
+            throw new AssertionError(e.getMessage() + "\nAfter: " + measurements + "\nTransactions: "
+                + transactions(parley) + "\nThe log of the current run ends:\n" + parley.logTail(), e);
         } finally {
             parley.process().destroyForcibly();
         }
@@ -112,6 +113,18 @@ class CrashRecoveryIT {
             Path log = dataDir.resolve("run-" + run + ".log");
             List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
             assertEquals(List.of(), errors, "recovering from a kill is expected, not an error (" + log + ")");
+        }
+    }
+
+    /** The broker's transactions and their states, for a failure message. */
+    private static String transactions(ParleyProcess parley) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", parley.bootstrapServers()))) {
+            List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                .map(org.apache.kafka.clients.admin.TransactionListing::transactionalId).toList();
+            return admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).toString();
+        } catch (Exception e) {
+            return "(could not describe them: " + e + ")";
         }
     }
 
