@@ -76,6 +76,7 @@ public final class Standalone implements AutoCloseable {
 
     private void startAll(StandaloneConfig config) {
         kafka = track(EmbeddedKafka.persistent(config.dataDir().resolve("kafka"), config.kafkaPort()));
+        HangingTransactions.abortAll(kafka.bootstrapServers());
         TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
         registry = track(SchemaRegistry.start(kafka.bootstrapServers(), config.registryPort()));
         Env bootEnv = new Env(config.environment());
