@@ -9,10 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,8 +208,8 @@ class LlmSimulatorIT {
     @DisplayName("a client that leaves mid-stream is counted as cancelled and its reply stops")
     void clientLeaves() throws Exception {
         try (Socket socket = new Socket("localhost", simulator.port())) {
-            writeRequest(socket, chat("#sim: tokens=100000 itl_ms=5", true, false));
-            readUntil(socket.getInputStream(), "\"content\"");
+            SimWire.writeRequest(socket, "/v1/chat/completions", chat("#sim: tokens=100000 itl_ms=5", true, false));
+            SimWire.readUntil(socket.getInputStream(), "\"content\"");
             assertEquals(1, simulator.activeStreams());
         }
         await().until(() -> simulator.cancelledStreams() == 1 && simulator.activeStreams() == 0);
@@ -224,7 +219,7 @@ class LlmSimulatorIT {
     @DisplayName("disconnect_after drops the connection mid-response, without the chunked terminator")
     void disconnectOnTheWire() throws Exception {
         try (Socket socket = new Socket("localhost", simulator.port())) {
-            writeRequest(socket, chat("#sim: disconnect_after=2", true, false));
+            SimWire.writeRequest(socket, "/v1/chat/completions", chat("#sim: disconnect_after=2", true, false));
             String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(raw.startsWith("HTTP/1.1 200"), raw);
             assertEquals(3, raw.split("\"delta\"", -1).length - 1, raw);
@@ -239,8 +234,8 @@ class LlmSimulatorIT {
     @DisplayName("a stall holds the connection until the client leaves")
     void stallUntilClientLeaves() throws Exception {
         try (Socket socket = new Socket("localhost", simulator.port())) {
-            writeRequest(socket, chat("#sim: stall_after=1", true, false));
-            readUntil(socket.getInputStream(), "\"content\"");
+            SimWire.writeRequest(socket, "/v1/chat/completions", chat("#sim: stall_after=1", true, false));
+            SimWire.readUntil(socket.getInputStream(), "\"content\"");
             await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
                 .until(() -> simulator.activeStreams() == 1 && simulator.cancelledStreams() == 0);
         }
@@ -290,29 +285,5 @@ class LlmSimulatorIT {
     private static String completionText(HttpResponse<String> response) {
         return new JsonObject(response.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
             .getString("content");
-    }
-
-    private static void writeRequest(Socket socket, JsonObject body) throws IOException {
-        byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-        String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + bytes.length + "\r\n\r\n";
-        socket.setSoTimeout(10_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
-    }
-
-    /** Reads until the text has arrived (or the stream ends), so the test knows the stream is under way. */
-    private static void readUntil(InputStream in, String text) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1024];
-        while (!seen.toString(StandardCharsets.UTF_8).contains(text)) {
-            int read = in.read(buffer);
-            if (read < 0) {
-                throw new AssertionError("stream ended before " + text + ": " + seen);
-            }
-            seen.write(Arrays.copyOf(buffer, read));
-        }
     }
 }
