@@ -13,16 +13,13 @@ import java.util.function.Function;
 public final class Backends implements AutoCloseable {
 
     private final Map<String, GuardedBackend> byName = new LinkedHashMap<>();
-    private final Map<String, LlmBackend> clients = new LinkedHashMap<>();
 
     /** Builds a client for each backend with {@code clientFor} and guards it; {@link #close()} closes the clients. */
     public Backends(Collection<BackendConfig> configs, Function<BackendConfig, LlmBackend> clientFor, Vertx vertx,
                     MeterRegistry registry) {
         for (BackendConfig config : configs) {
-            LlmBackend client = clientFor.apply(config);
-            clients.put(config.name(), client);
-            byName.put(config.name(), new GuardedBackend(config, client, vertx, new BackendMetrics(registry,
-                config.name())));
+            byName.put(config.name(), new GuardedBackend(config, clientFor.apply(config), vertx,
+                new BackendMetrics(registry, config.name())));
         }
     }
 
@@ -41,14 +38,6 @@ public final class Backends implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LlmBackend client : clients.values()) {
-            if (client instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    org.slf4j.LoggerFactory.getLogger(Backends.class).warn("closing a backend client failed", e);
-                }
-            }
-        }
+        byName.values().forEach(GuardedBackend::closeClient);
     }
 }

@@ -71,6 +71,17 @@ public final class GuardedBackend {
         return breaker.getState();
     }
 
+    /** Closes the HTTP client, when it has one to close; generations still running end with it. */
+    void closeClient() {
+        if (backend instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing the client of backend {} failed", config.name(), e);
+            }
+        }
+    }
+
     /** Calls waiting in this backend's line. */
     public int waiting() {
         return bulkhead.waiting();

@@ -30,10 +30,7 @@ final class CallLog {
     private static final int CHARS_PER_TOKEN = 4;
 
     private final List<BackendCall> calls = new ArrayList<>();
-    private long promptTokens;
-    private long completionTokens;
-    private boolean estimated;
-    private double cost;
+    /** Whether any call's backend has prices: a cost of 0 then means free, not unknown. */
     private boolean priced;
 
     /** Records a call that ended; {@code reported} is null when the backend gave no counts. */
@@ -47,13 +44,9 @@ final class CallLog {
                     .setCompletionTokens(reported.completionTokens()).setEstimated(false).build()
                 : Usage.newBuilder().setPromptTokens(estimate(promptChars(request)))
                     .setCompletionTokens(estimate(text.length())).setEstimated(true).build();
-            promptTokens += usage.getPromptTokens();
-            completionTokens += usage.getCompletionTokens();
-            estimated |= usage.getEstimated();
             if (backend.prices() != null) {
                 priced = true;
                 callCost = backend.prices().cost(usage.getPromptTokens(), usage.getCompletionTokens());
-                cost += callCost;
             }
         }
         calls.add(BackendCall.newBuilder()
@@ -76,16 +69,26 @@ final class CallLog {
 
     /** The sum over every call, or null when no call reached a backend. */
     Usage total() {
-        if (calls.stream().allMatch(call -> call.getUsage() == null)) {
-            return null;
+        long prompt = 0;
+        long completion = 0;
+        boolean estimated = false;
+        boolean any = false;
+        for (BackendCall call : calls) {
+            Usage usage = call.getUsage();
+            if (usage != null) {
+                any = true;
+                prompt += usage.getPromptTokens();
+                completion += usage.getCompletionTokens();
+                estimated |= usage.getEstimated();
+            }
         }
-        return Usage.newBuilder().setPromptTokens(clamp(promptTokens)).setCompletionTokens(clamp(completionTokens))
-            .setEstimated(estimated).build();
+        return any ? Usage.newBuilder().setPromptTokens(clamp(prompt)).setCompletionTokens(clamp(completion))
+            .setEstimated(estimated).build() : null;
     }
 
     /** The cost of every call, or null when none of the backends has prices. */
     Double costUsd() {
-        return priced ? cost : null;
+        return priced ? calls.stream().mapToDouble(BackendCall::getCostUsd).sum() : null;
     }
 
     /** Each failed call's backend and reason, for a ReplyFailed that names every backend tried. */

@@ -2,6 +2,7 @@ package dev.parley.worker.turns;
 
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.RouterSettings;
 import dev.parley.worker.resilience.Backends;
 import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.RouteDecision;
@@ -42,7 +43,7 @@ public final class RoutePlanner {
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not build the context: " + e.getMessage(), e);
         }
-        boolean spotlight = task.spotlight() || "spotlight".equals(decision.rule());
+        boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
         return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get, context,
             task.userText(), spotlight);
     }

@@ -6,6 +6,7 @@ import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.RouteChoice;
 import dev.parley.avro.StageText;
+import dev.parley.avro.Usage;
 import dev.parley.worker.backend.BackendException;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.backend.FailureKind;
@@ -228,12 +229,13 @@ final class TurnTask {
             startCall();
             return;
         }
-        chunks.complete(finishReason, calls.total());
+        Usage total = calls.total();
+        chunks.complete(finishReason, total);
         end(AssistantReply.newBuilder()
             .setText(stageText.getText())
             .setModel(c.backend.config().model())
             .setFinishReason(finishReason)
-            .setUsage(calls.total())
+            .setUsage(total)
             .setBackend(c.backend.name())
             .setRoute(routeChoice())
             .setStages(plan.route().staged() ? List.copyOf(doneStages) : List.of())
