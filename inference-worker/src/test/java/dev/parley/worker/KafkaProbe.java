@@ -1,6 +1,7 @@
 package dev.parley.worker;
 
 import dev.parley.avro.CancelRequested;
+import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
@@ -64,9 +65,14 @@ final class KafkaProbe implements AutoCloseable {
 
     /** A turn asking for a route by name (null to let the router decide), or a spotlight turn. */
     String turn(String sessionId, String text, String route, boolean spotlight) {
+        return turn(sessionId, text, route, spotlight, List.of());
+    }
+
+    /** A turn with the conversation before it supplied by its client (UserTurn.context). */
+    String turn(String sessionId, String text, String route, boolean spotlight, List<ContextMessage> context) {
         String turnId = newId();
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
-            .setSpotlight(spotlight).build()));
+            .setSpotlight(spotlight).setContext(context).build()));
         return turnId;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.ContextMessage;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
 import dev.parley.avro.SessionSnapshot;
@@ -128,6 +129,41 @@ class TurnConsumerIT {
     }
 
     @Test
+    @DisplayName("messages a client supplied with a turn (UserTurn.context) come right before its text, and stay "
+        + "with it in later turns' context, also once a snapshot covers it")
+    void suppliedContextPrecedesTheTurnAndStaysInTheHistory() {
+        String session = KafkaProbe.newId();
+        List<ContextMessage> given = List.of(new ContextMessage("system", "Answer in French."),
+            new ContextMessage("user", "I am Ada."), new ContextMessage("assistant", "Bonjour Ada."));
+        String first = probe.turn(session, "Who am I?\n#sim: reply=\"Ada.\"", null, false, given);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(first).isEmpty());
+        assertEquals(List.of(new ChatMessage("system", "Answer in French."), ChatMessage.user("I am Ada."),
+                ChatMessage.assistant("Bonjour Ada."), ChatMessage.user("Who am I?\n#sim: reply=\"Ada.\"")),
+            requestFor("Who am I?\n#sim: reply=\"Ada.\"").messages());
+
+        String second = probe.turn(session, "And again?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(second).isEmpty());
+        List<ChatMessage> fromLedger = requestFor("And again?").messages();
+        assertEquals(List.of(new ChatMessage("system", "Answer in French."), ChatMessage.user("I am Ada."),
+                ChatMessage.assistant("Bonjour Ada."), ChatMessage.user("Who am I?\n#sim: reply=\"Ada.\""),
+                ChatMessage.assistant("Ada."), ChatMessage.user("And again?")), fromLedger);
+
+        long[] position = probe.ledgerPosition(session);
+        probe.snapshot(SessionSnapshot.newBuilder().setSessionId(session).setTurnCount(2)
+            .setLedgerPartition((int) position[0]).setLedgerOffset(position[1])
+            .setRecentTurns(List.of(new TurnSummary(first, "Who am I?", "Ada.", "completed", given),
+                new TurnSummary(second, "And again?", "Still Ada.", "completed", List.of())))
+            .setUpdatedAt(Instant.now()).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.snapshotOffset(session) == position[1]);
+        String third = probe.turn(session, "Third?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(third).isEmpty());
+        assertEquals(List.of(new ChatMessage("system", "Answer in French."), ChatMessage.user("I am Ada."),
+                ChatMessage.assistant("Bonjour Ada."), ChatMessage.user("Who am I?"), ChatMessage.assistant("Ada."),
+                ChatMessage.user("And again?"), ChatMessage.assistant("Still Ada."), ChatMessage.user("Third?")),
+            requestFor("Third?").messages(), "the snapshot keeps the supplied messages with their turn");
+    }
+
+    @Test
     @DisplayName("the context keeps the newest turns within the character budget")
     void contextStaysWithinBudget() {
         String session = KafkaProbe.newId();
@@ -156,7 +192,7 @@ class TurnConsumerIT {
         probe.snapshot(SessionSnapshot.newBuilder().setSessionId(session).setTurnCount(1)
             .setLedgerPartition((int) position[0]).setLedgerOffset(position[1])
             .setRecentTurns(List.of(new TurnSummary(first, "My name is Ada.", "Hello Ada (as the snapshot has it).",
-                "completed")))
+                "completed", List.of())))
             .setSummary(new HistorySummary("They talked about Kafka before.", "t0", "t0", 1L, 0L, "extractive"))
             .setOpenCommitments(List.of(new OpenCommitment(first + "#0", first, "I'll remind you to call the dentist.",
                 null, now)))

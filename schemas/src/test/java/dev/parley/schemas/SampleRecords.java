@@ -94,8 +94,8 @@ public final class SampleRecords {
                 .setLedgerPartition(3)
                 .setLedgerOffset(41)
                 .setRecentTurns(List.of(
-                        new TurnSummary("turn-1", "hi", "hello", "completed"),
-                        new TurnSummary("turn-2", "and?", null, "pending")))
+                        new TurnSummary("turn-1", "hi", "hello", "completed", List.of()),
+                        new TurnSummary("turn-2", "and?", null, "pending", List.of())))
                 .setSummary(new HistorySummary("they greeted", "turn-0", "turn-0", 1L, 12L, "extractive"))
                 .setOpenCommitments(List.of(new OpenCommitment("turn-1#0", "turn-1", "I'll remind you tomorrow.",
                         NOW.plusSeconds(86_400), NOW)))

@@ -7,13 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The worker's LLM backends, the routes over them and how the router picks a route; validated by its loader. */
+/**
+ * The worker's LLM backends, the routes over them and how the router picks a route; validated by its loader.
+ * Every backend is also a route of its own name (that backend alone, no fallback) unless a declared route has the name,
+ * so a client can ask for one backend by name (a turn's {@code route}, an OpenAI request's {@code model}).
+ */
 public record Catalogue(Map<String, BackendConfig> backends, Map<String, Route> routes, RouterSettings router) {
 
     public Catalogue {
         // insertion order is the file's order: logs, probes and error messages follow it
         backends = Collections.unmodifiableMap(new LinkedHashMap<>(backends));
-        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        Map<String, Route> all = new LinkedHashMap<>(routes);
+        backends.keySet().forEach(name -> all.putIfAbsent(name, Route.of(name, List.of(name))));
+        routes = Collections.unmodifiableMap(all);
         Objects.requireNonNull(router, "router");
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.worker.turns;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.ContextMessage;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.OpenCommitment;
@@ -33,6 +34,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * is always in turn N's context, however far postprocess-streams lags; the snapshot only keeps the tail short.
  * Without a snapshot (a new session, or postprocess-streams never ran) the whole session is read from the ledger.
  * When the worker's own consumer has already seen all of that ({@link SessionTails}), nothing is read at all.
+ *
+ * <p>A turn may carry the conversation before it as its client sent it ({@code UserTurn.context}: an
+ * OpenAI-compatible request without a session): those messages go right before the turn's text, and stay with the
+ * turn in the history of later turns.
  */
 public final class ContextBuilder implements AutoCloseable {
 
@@ -89,7 +94,8 @@ public final class ContextBuilder implements AutoCloseable {
     }
 
     List<ChatMessage> build(TurnTask turn) {
-        return build(turn.sessionId(), turn.partition(), turn.turnId(), turn.offset(), turn.mustSee(), turn.userText());
+        return build(turn.sessionId(), turn.partition(), turn.turnId(), turn.offset(), turn.mustSee(),
+            turn.userText(), turn.givenContext());
     }
 
     /**
@@ -99,6 +105,12 @@ public final class ContextBuilder implements AutoCloseable {
      */
     public List<ChatMessage> build(String sessionId, int partition, String turnId, long turnOffset, long mustSee,
                                    String userText) {
+        return build(sessionId, partition, turnId, turnOffset, mustSee, userText, List.of());
+    }
+
+    /** As above, with the messages the turn's client supplied before its text ({@code UserTurn.context}). */
+    public List<ChatMessage> build(String sessionId, int partition, String turnId, long turnOffset, long mustSee,
+                                   String userText, List<ContextMessage> given) {
         Optional<SessionSnapshot> snapshot = snapshots == null ? Optional.empty()
             : snapshots.get(sessionId).filter(s -> s.getLedgerPartition() == partition);
         History history = new History();
@@ -108,7 +120,7 @@ public final class ContextBuilder implements AutoCloseable {
             .filter(events -> mustSee < 0 || events.containsKey(mustSee));
         if (seen.isPresent()) {
             seen.get().forEach((offset, event) -> apply(history, turnOffset, offset, event));
-            return withinBudget(history, userText);
+            return withinBudget(history, new Turn(userText, given));
         }
         TopicPartition ledgerPartition = new TopicPartition(Topics.LEDGER.name(), partition);
         Consumer<ConsumerRecord<byte[], byte[]>> sink = record -> apply(history, sessionId, turnOffset, record);
@@ -118,7 +130,7 @@ public final class ContextBuilder implements AutoCloseable {
             long sessionStart = UuidV7.parse(sessionId).map(UuidV7::timestampMillis).orElse(0L);
             scanner.scan(ledgerPartition, sessionStart, mustSee, sink);
         }
-        return withinBudget(history, userText);
+        return withinBudget(history, new Turn(userText, given));
     }
 
     private void apply(History history, String sessionId, long turnOffset, ConsumerRecord<byte[], byte[]> record) {
@@ -136,15 +148,47 @@ public final class ContextBuilder implements AutoCloseable {
 
     private static void apply(History history, long turnOffset, long offset, LedgerEvent event) {
         if (event.getPayload() instanceof UserTurn user && offset < turnOffset) {
-            history.turns.putIfAbsent(event.getTurnId(), new String[] {user.getText(), null});
+            history.turns.putIfAbsent(event.getTurnId(), new Turn(user.getText(), user.getContext()));
         } else if (event.getPayload() instanceof AssistantReply reply && history.turns.containsKey(event.getTurnId())) {
-            history.turns.get(event.getTurnId())[1] = reply.getText();
+            history.turns.get(event.getTurnId()).reply = reply.getText();
         }
     }
 
-    /** What the context is built from: the snapshot's memory and the earlier turns (user text, reply) in order. */
+    /** A turn of the history: what the client supplied before its text, the text, and the reply (null if none). */
+    private static final class Turn {
+        final String user;
+        final List<ContextMessage> given;
+        String reply;
+
+        Turn(String user, List<ContextMessage> given) {
+            this.user = user;
+            this.given = given;
+        }
+
+        /** Characters counted against the budget. */
+        int chars() {
+            int chars = user.length() + (reply == null ? 0 : reply.length());
+            for (ContextMessage message : given) {
+                chars += message.getContent().length();
+            }
+            return chars;
+        }
+
+        /** The turn's messages in order: the supplied ones, the user's text, the reply. */
+        void addTo(List<ChatMessage> messages) {
+            for (ContextMessage message : given) {
+                messages.add(new ChatMessage(message.getRole(), message.getContent()));
+            }
+            messages.add(ChatMessage.user(user));
+            if (reply != null) {
+                messages.add(ChatMessage.assistant(reply));
+            }
+        }
+    }
+
+    /** What the context is built from: the snapshot's memory and the earlier turns in order. */
     private static final class History {
-        final Map<String, String[]> turns = new LinkedHashMap<>();
+        final Map<String, Turn> turns = new LinkedHashMap<>();
         HistorySummary summary;
         Map<String, String> facts = Map.of();
         List<OpenCommitment> commitments = List.of();
@@ -158,13 +202,14 @@ public final class ContextBuilder implements AutoCloseable {
                 if (turn.getTurnId().equals(currentTurnId)) {
                     break;
                 }
-                turns.put(turn.getTurnId(), new String[] {turn.getUserText(),
-                    "completed".equals(turn.getStatus()) ? turn.getAssistantText() : null});
+                Turn earlier = new Turn(turn.getUserText(), turn.getContext());
+                earlier.reply = "completed".equals(turn.getStatus()) ? turn.getAssistantText() : null;
+                turns.put(turn.getTurnId(), earlier);
             }
         }
     }
 
-    private List<ChatMessage> withinBudget(History history, String current) {
+    private List<ChatMessage> withinBudget(History history, Turn current) {
         List<ChatMessage> messages = new ArrayList<>();
         if (!systemPrompt.isBlank()) {
             messages.add(ChatMessage.system(systemPrompt));
@@ -173,24 +218,19 @@ public final class ContextBuilder implements AutoCloseable {
         if (!memory.isEmpty()) {
             messages.add(ChatMessage.system(memory));
         }
-        Deque<ChatMessage> kept = new ArrayDeque<>();
-        int used = current.length() + memory.length();
-        List<String[]> turns = new ArrayList<>(history.turns.values());
+        Deque<Turn> kept = new ArrayDeque<>();
+        int used = current.chars() + memory.length();
+        List<Turn> turns = new ArrayList<>(history.turns.values());
         for (int i = turns.size() - 1; i >= 0; i--) {
-            String user = turns.get(i)[0];
-            String reply = turns.get(i)[1];
-            int cost = user.length() + (reply == null ? 0 : reply.length());
+            int cost = turns.get(i).chars();
             if (used + cost > budgetChars && i < turns.size() - 1) {
                 break; // older turns fall out first (postprocess-streams folds them into the summary); N-1 stays
             }
             used += cost;
-            if (reply != null) {
-                kept.addFirst(ChatMessage.assistant(reply));
-            }
-            kept.addFirst(ChatMessage.user(user));
+            kept.addFirst(turns.get(i));
         }
-        messages.addAll(kept);
-        messages.add(ChatMessage.user(current));
+        kept.forEach(turn -> turn.addTo(messages));
+        current.addTo(messages);
         return messages;
     }
 

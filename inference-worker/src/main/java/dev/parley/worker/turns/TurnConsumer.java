@@ -201,7 +201,7 @@ public final class TurnConsumer implements AutoCloseable {
             if (!turns.known(event.getTurnId())) {
                 TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed);
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
-                    event.getTurnId(), user.getText(), user.getRoute(), user.getSpotlight(), catchingUp,
+                    event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(), catchingUp,
                     producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();

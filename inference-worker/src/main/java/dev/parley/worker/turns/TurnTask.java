@@ -1,6 +1,7 @@
 package dev.parley.worker.turns;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -46,6 +47,8 @@ final class TurnTask {
     private final String sessionId;
     private final String turnId;
     private final String userText;
+    /** The conversation before userText as the client supplied it (UserTurn.context); usually empty. */
+    private final List<ContextMessage> givenContext;
     private final String requestedRoute;
     private final boolean spotlight;
     private final String producerName;
@@ -74,8 +77,10 @@ final class TurnTask {
     private volatile long mustSee = -1;
     private volatile long recordedAt = -1;
 
-    TurnTask(int partition, long offset, String sessionId, String turnId, String userText, String requestedRoute,
-             boolean spotlight, boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+    TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
+             List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, boolean recovered,
+             String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+        this.givenContext = givenContext;
         this.partition = partition;
         this.offset = offset;
         this.sessionId = sessionId;
@@ -455,6 +460,10 @@ final class TurnTask {
 
     String userText() {
         return userText;
+    }
+
+    List<ContextMessage> givenContext() {
+        return givenContext;
     }
 
     /** The route the client asked for, or null. */

@@ -50,7 +50,7 @@ class RouterTest {
     void unknownRequested() {
         UnknownRouteException e = assertThrows(UnknownRouteException.class,
             () -> router.decide(new TurnFacts("hi", "turbo", false, List.of())));
-        assertEquals("unknown route 'turbo'; known routes: default, deep, staged", e.getMessage());
+        assertEquals("unknown route 'turbo'; known routes: default, deep, staged, local", e.getMessage());
         assertEquals("turbo", e.route());
     }
 

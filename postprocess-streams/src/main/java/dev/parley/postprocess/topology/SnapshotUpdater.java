@@ -123,7 +123,7 @@ public final class SnapshotUpdater {
         }
         snapshot.setTurnCount(snapshot.getTurnCount() + 1);
         List<TurnSummary> turns = new ArrayList<>(snapshot.getRecentTurns());
-        turns.add(new TurnSummary(turnId, user.getText(), null, "pending"));
+        turns.add(new TurnSummary(turnId, user.getText(), null, "pending", user.getContext()));
         snapshot.setRecentTurns(turns);
         Map<String, String> known = new LinkedHashMap<>(snapshot.getFacts());
         known.putAll(facts.extract(user.getText()));
@@ -174,7 +174,7 @@ public final class SnapshotUpdater {
             TurnSummary turn = turns.get(i);
             if (turn.getTurnId().equals(turnId) && turn.getStatus().equals("pending")) {
                 turns.set(i, new TurnSummary(turnId, turn.getUserText(), text == null || text.isEmpty() ? null : text,
-                    status));
+                    status, turn.getContext()));
                 snapshot.setRecentTurns(turns);
                 return true;
             }
