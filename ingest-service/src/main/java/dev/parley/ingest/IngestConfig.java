@@ -1,5 +1,6 @@
 package dev.parley.ingest;
 
+import dev.parley.ingest.openai.ModelDirectory;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param sseHeartbeat       how often an idle event stream gets a comment line
  * @param clientBufferEvents how many records a connection may have queued; a full queue suspends its delivery
  * @param clientStall        how long a connection's queue may stay full before it is closed as too slow
+ * @param models             the models the OpenAI-compatible API offers ({@link ModelDirectory})
  * @param postprocessUrl     base URL of postprocess-streams' query API (session views, search); no trailing slash
  * @param postprocessTimeout how long a call to that API may take, connecting included, before it fails
  * @param workerGroup        the inference workers' consumer group, whose members must hold the ledger for /health/ready
@@ -24,7 +26,8 @@ import java.util.Objects;
  */
 public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
-                           Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka) {
+                           Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
+                           ModelDirectory models) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
@@ -55,6 +58,7 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         Objects.requireNonNull(sseHeartbeat, "sseHeartbeat");
         Objects.requireNonNull(clientStall, "clientStall");
         Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
+        Objects.requireNonNull(models, "models");
         if (workerGroup == null || workerGroup.isBlank()) {
             throw new IllegalArgumentException("workerGroup is missing");
         }
@@ -96,15 +100,17 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
                 1, Integer.MAX_VALUE);
         String workerGroup = WorkerGroup.fromEnvironment(env);
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
+        ModelDirectory models = ModelDirectory.fromEnvironment(env);
         env.validate();
         return new IngestConfig(port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
-                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka);
+                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
+                models);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
         return new IngestConfig(port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                postprocessUrl, postprocessTimeout, workerGroup, kafka);
+                postprocessUrl, postprocessTimeout, workerGroup, kafka, models);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */

@@ -5,6 +5,7 @@ import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.openai.OpenAiApi;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
@@ -54,6 +55,8 @@ public final class ApiRouter {
                 config.maxTurnBytes());
         HealthHandlers health = new HealthHandlers(parts.readiness());
         SessionViewHandlers views = new SessionViewHandlers(parts.sessions(), parts.postprocess());
+        OpenAiApi openAi = new OpenAiApi(vertx, parts.sessions(), parts.intake(), parts.tracker(), parts.streams(),
+                config.models(), config.maxTurnBytes(), config.sseHeartbeat());
 
         Router router = Router.router(vertx);
         router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
@@ -65,6 +68,8 @@ public final class ApiRouter {
         router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);
         router.get("/v1/sessions/:sid/events").handler(events::handle);
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
+        router.post("/v1/chat/completions").handler(openAi::chatCompletions);
+        router.get("/v1/models").handler(openAi::models);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/*").handler(StaticHandler.create("webroot"));
@@ -84,7 +89,12 @@ public final class ApiRouter {
         return router;
     }
 
+    /** The error in the shape of the API the path belongs to: OpenAI's under its paths, Parley's elsewhere. */
     private static void error(RoutingContext ctx, int status, String code, String message) {
-        JsonResponses.send(ctx, status, JsonResponses.errorBody(code, message));
+        if (OpenAiApi.owns(ctx.request().path())) {
+            OpenAiApi.error(ctx.response(), status, code, message);
+        } else {
+            JsonResponses.send(ctx, status, JsonResponses.errorBody(code, message));
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class LedgerEvents {
     public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
                                        TurnOptions options) {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
-                .setRoute(options.route()).setSpotlight(options.spotlight()).build());
+                .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context()).build());
     }
 
     public static LedgerEvent cancelRequested(String sessionId, String turnId) {

@@ -17,22 +17,23 @@ import java.util.List;
  * @param backend null for failed and cancelled turns, and from an older worker
  * @param usage   null when the worker recorded none
  * @param costUsd null when no prices are configured
+ * @param finishReason the backend's finish reason of a reply (stop, length, ...); null otherwise
  */
 public record TurnOutcome(RouteChoice route, String backend, List<StageText> stages, List<BackendCall> attempts,
-                          Usage usage, Double costUsd) {
+                          Usage usage, Double costUsd, String finishReason) {
 
     public static TurnOutcome of(AssistantReply reply) {
         return new TurnOutcome(reply.getRoute(), reply.getBackend(), List.copyOf(reply.getStages()),
-                List.copyOf(reply.getAttempts()), reply.getUsage(), reply.getCostUsd());
+                List.copyOf(reply.getAttempts()), reply.getUsage(), reply.getCostUsd(), reply.getFinishReason());
     }
 
     public static TurnOutcome of(ReplyFailed failed) {
         return new TurnOutcome(failed.getRoute(), null, List.of(), List.copyOf(failed.getAttempts()),
-                failed.getUsage(), failed.getCostUsd());
+                failed.getUsage(), failed.getCostUsd(), null);
     }
 
     public static TurnOutcome of(ReplyCancelled cancelled) {
         return new TurnOutcome(cancelled.getRoute(), null, List.of(), List.copyOf(cancelled.getAttempts()),
-                cancelled.getUsage(), cancelled.getCostUsd());
+                cancelled.getUsage(), cancelled.getCostUsd(), null);
     }
 }
