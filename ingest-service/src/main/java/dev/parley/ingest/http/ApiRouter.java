@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.durable.DurableStreamHandler;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
@@ -65,6 +66,8 @@ public final class ApiRouter {
         router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);
         router.get("/v1/sessions/:sid/events").handler(events::handle);
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
+        DurableStreamHandler.mount(router, vertx, parts.sessions(), parts.tracker(), parts.streams(),
+                config.sseHeartbeat());
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/*").handler(StaticHandler.create("webroot"));
