@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.durable.DurableStreamHandler;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
@@ -70,6 +71,8 @@ public final class ApiRouter {
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
         router.post("/v1/chat/completions").handler(openAi::chatCompletions);
         router.get("/v1/models").handler(openAi::models);
+        DurableStreamHandler.mount(router, vertx, parts.sessions(), parts.tracker(), parts.streams(),
+                config.sseHeartbeat());
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/*").handler(StaticHandler.create("webroot"));

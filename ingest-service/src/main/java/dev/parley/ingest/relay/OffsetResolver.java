@@ -103,8 +103,13 @@ final class OffsetResolver implements AutoCloseable {
         }
     }
 
+    private static boolean needsLogStart(List<Request> batch) {
+        return batch.stream().anyMatch(request -> request.start() instanceof StartPosition.Retained);
+    }
+
     private void resolve(List<Request> batch) {
         Map<TopicPartition, Long> ends;
+        Map<TopicPartition, Long> starts;
         try {
             List<TopicPartition> partitions = batch.stream().map(Request::partition).distinct().toList();
             if (assigned.addAll(partitions)) {
@@ -112,6 +117,7 @@ final class OffsetResolver implements AutoCloseable {
                 consumer.assign(assigned);
             }
             ends = consumer.endOffsets(partitions, TIMEOUT);
+            starts = needsLogStart(batch) ? consumer.beginningOffsets(partitions, TIMEOUT) : Map.of();
         } catch (RuntimeException e) {
             batch.forEach(request -> request.result().completeExceptionally(e));
             return;
@@ -122,6 +128,16 @@ final class OffsetResolver implements AutoCloseable {
             long end = ends.get(request.partition());
             if (request.start() instanceof StartPosition.AtTime) {
                 byTime.add(request);
+            } else if (request.start() instanceof StartPosition.Retained at) {
+                int partition = request.partition().partition();
+                long logStart = starts.get(request.partition());
+                if (at.offset() > end) {
+                    request.result().completeExceptionally(new CursorOutOfRangeException(partition, at.offset(), end));
+                } else if (at.offset() < logStart) {
+                    request.result().completeExceptionally(new OffsetExpiredException(partition, at.offset(), logStart));
+                } else {
+                    request.result().complete(new Resolved(at.offset(), end));
+                }
             } else if (request.start() instanceof StartPosition.AtOffset at) {
                 if (at.offset() > end) {
                     request.result().completeExceptionally(

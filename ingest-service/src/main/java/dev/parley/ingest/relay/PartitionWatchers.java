@@ -102,12 +102,17 @@ final class PartitionWatchers<V> {
         return !waiters.isEmpty();
     }
 
-    /** Removes and returns the watchers whose end offset the partition's position has reached. */
+    /**
+     * Removes and returns the watchers whose end offset the partition's position has reached. A suspended watcher
+     * refused a record before that end and has not had the rest: it is caught up only once it is resumed and the
+     * relay has read past the end again.
+     */
     List<Watch<V>> caughtUpAt(long position) {
         List<Watch<V>> done = new ArrayList<>();
         for (Iterator<CaughtUpWaiter<V>> it = waiters.iterator(); it.hasNext(); ) {
             CaughtUpWaiter<V> waiter = it.next();
-            if (waiter.endOffset() <= position) {
+            boolean missing = waiter.watch().suspended && waiter.watch().nextOffset < waiter.endOffset();
+            if (waiter.endOffset() <= position && !missing) {
                 done.add(waiter.watch());
                 it.remove();
             }

@@ -11,6 +11,13 @@ public sealed interface StartPosition {
     record AtOffset(long offset) implements StartPosition {
     }
 
+    /**
+     * The first offset to deliver, which must still be retained: a resume that may not skip what retention dropped
+     * fails with {@link OffsetExpiredException} instead of starting at the earliest record.
+     */
+    record Retained(long offset) implements StartPosition {
+    }
+
     /** The first record written at or after {@code epochMillis} (the end when there is none). */
     record AtTime(long epochMillis) implements StartPosition {
     }
@@ -21,6 +28,10 @@ public sealed interface StartPosition {
 
     static StartPosition atOffset(long offset) {
         return new AtOffset(offset);
+    }
+
+    static StartPosition retained(long offset) {
+        return new Retained(offset);
     }
 
     static StartPosition atTime(long epochMillis) {

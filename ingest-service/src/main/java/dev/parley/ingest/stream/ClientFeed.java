@@ -67,6 +67,8 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     /** A final chunk waiting for the ledger's terminal event; nothing after it is delivered meanwhile. */
     private Pending held;
     private boolean closed;
+    /** The relay has delivered everything up to the partition's end at registration (when asked to report it). */
+    private boolean reachedEnd;
 
     ClientFeed(Vertx vertx, Context context, EventSink sink, String sessionId, int partition, int maxQueued,
                Duration stallTimeout, ChunkTranslator translator, TurnCommits commits, boolean trace,
@@ -143,6 +145,14 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     }
 
     @Override
+    public void onCaughtUp() {
+        context.runOnContext(ignored -> {
+            reachedEnd = true;
+            drain();
+        });
+    }
+
+    @Override
     public void onFailure(Throwable error) {
         context.runOnContext(ignored -> {
             if (!started.tryFail(error) && !closed) {
@@ -184,6 +194,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
         if (held == null && !queue.isEmpty()) {
             sink.onDrain(this::scheduleDrain);
         }
+        sink.batchEnd(reachedEnd && held == null && queue.isEmpty());
     }
 
     private void deliver(Pending next) {

@@ -13,6 +13,14 @@ public interface EventSink {
     /** Calls {@code drained} once when the write queue has room again. */
     void onDrain(Runnable drained);
 
+    /**
+     * The feed has handed over all it can for now. {@code upToDate}: it has delivered every record of the session
+     * up to the partition's end when it started and everything queued since (only for a feed opened to report it).
+     * A sink that sends events in batches sends one here.
+     */
+    default void batchEnd(boolean upToDate) {
+    }
+
     /** Sends a last {@code error} event telling the client where to resume, then closes the connection. */
     void fail(String code, String message, Cursor resumeFrom);
 }

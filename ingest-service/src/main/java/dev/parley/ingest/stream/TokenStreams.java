@@ -40,13 +40,23 @@ public final class TokenStreams {
      */
     public ClientFeed open(String sessionId, int partition, StartPosition start, String startTurnId, boolean trace,
                            EventSink sink) {
+        return open(sessionId, partition, start, startTurnId, trace, false, sink);
+    }
+
+    /**
+     * {@link #open(String, int, StartPosition, String, boolean, EventSink)} that also tells the sink, at the end of
+     * each batch, whether the feed is up to date with the partition ({@link EventSink#batchEnd(boolean)}): for reads
+     * that answer "everything so far" and then stop or wait.
+     */
+    public ClientFeed open(String sessionId, int partition, StartPosition start, String startTurnId, boolean trace,
+                           boolean reportUpToDate, EventSink sink) {
         var context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("open a feed on the connection's Vert.x context");
         }
         ClientFeed feed = new ClientFeed(vertx, context, sink, sessionId, partition, maxQueuedPerClient, stallTimeout,
                 new ChunkTranslator(partition, startTurnId), commits, trace, slowClientsClosed::incrementAndGet);
-        feed.attach(relay.watch(sessionId, partition, start, false, feed));
+        feed.attach(relay.watch(sessionId, partition, start, reportUpToDate, feed));
         return feed;
     }
 }

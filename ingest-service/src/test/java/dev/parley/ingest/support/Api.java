@@ -2,6 +2,7 @@ package dev.parley.ingest.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,10 @@ public final class Api {
 
         public JsonObject json() {
             return new JsonObject(body);
+        }
+
+        public JsonArray jsonArray() {
+            return new JsonArray(body);
         }
 
         /** The error code of a {@code {"error": {"code", "message"}}} body. */
