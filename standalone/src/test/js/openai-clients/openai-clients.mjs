@@ -34,6 +34,7 @@ async function streamOnce(sdk, body) {
     objects: [...new Set(chunks.map((c) => c.object))],
     firstDelta: withChoices[0]?.choices[0].delta ?? null,
     text: withChoices.map((c) => c.choices[0].delta.content ?? '').join(''),
+    reasoning: withChoices.map((c) => c.choices[0].delta.reasoning_content ?? '').join(''),
     finishReasons: withChoices.map((c) => c.choices[0].finish_reason).filter((r) => r !== null),
     usageChunks: chunks.filter((c) => c.usage).map((c) => ({ choices: c.choices.length, usage: c.usage })),
     lastHasUsage: chunks.length > 0 && !!chunks[chunks.length - 1].usage,

@@ -60,6 +60,11 @@ class OpenAiClientsIT {
             "          breaker: {minimumCalls: 1000, windowCalls: 1000}}",
             "routes:",
             "  default: [local, cloud]",
+            "  staged:",
+            "    stages:",
+            "      - {stage: quick, backends: [local]}",
+            "      - {stage: deep, backends: [cloud]}",
+            "      - {stage: synthesis, backends: [cloud]}",
             ""));
         parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
             "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", String.valueOf(simulatorPort),
@@ -79,7 +84,8 @@ class OpenAiClientsIT {
     @DisplayName("models: every route and backend of the catalogue")
     void models() throws Exception {
         JsonNode models = node("models", Map.of());
-        assertEquals(List.of("default", "local", "cloud"), texts(models.get("ids")), "the route, then each backend");
+        assertEquals(List.of("default", "staged", "local", "cloud"), texts(models.get("ids")),
+            "the routes, then each backend");
         assertEquals(List.of("model"), texts(models.get("objects")));
     }
 
@@ -128,6 +134,18 @@ class OpenAiClientsIT {
         assertEquals(usage.get("prompt_tokens").asInt() + usage.get("completion_tokens").asInt(),
             usage.get("total_tokens").asInt());
         assertTrue(counted.get("lastHasUsage").asBoolean(), "the usage chunk is the last one");
+    }
+
+    @Test
+    @DisplayName("a staged route: earlier stages stream as reasoning_content, the last stage is the content and the "
+        + "native reply text")
+    void stagedRoute() throws Exception {
+        JsonNode staged = node("stream", Map.of("model", "staged", "messages", List.of(user(
+            "x\n#sim: reply=\"quick words\" on=local\n#sim: reply=\"final words\" on=cloud"))));
+        assertEquals("final words", staged.get("text").asText());
+        assertEquals("quick wordsfinal words", staged.get("reasoning").asText(), "quick, then deep");
+        assertEquals("final words", nativeTurn(staged).get("text").asText());
+        assertEquals(List.of("stop"), texts(staged.get("finishReasons")));
     }
 
     @Test
