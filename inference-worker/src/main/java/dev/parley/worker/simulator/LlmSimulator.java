@@ -1,5 +1,8 @@
 package dev.parley.worker.simulator;
 
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.Model;
+import dev.parley.schemas.openai.OpenAiWire.ModelList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -111,7 +114,9 @@ public final class LlmSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LlmSimulator.class);
 
     public static final String SIMULATOR_HEADER = "X-Parley-Simulator";
-    public static final String MODEL = OpenAiJson.MODEL;
+    public static final String MODEL = "parley-simulator";
+    /** {@code GET /v1/models}: the one model. */
+    private static final String MODELS = OpenAiWire.encode(ModelList.of(List.of(Model.of(MODEL, 0, "parley"))));
     private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
     private static final String BACKEND_PARAM = "backend";
 
@@ -258,14 +263,14 @@ public final class LlmSimulator implements AutoCloseable {
             router.post(prefix + "/v1/chat/completions").handler(bodies).handler(ctx -> chat(ctx, Protocol.OPENAI));
             router.post(prefix + "/api/chat").handler(bodies).handler(ctx -> chat(ctx, Protocol.OLLAMA));
             router.post(prefix + "/v1/messages").handler(bodies).handler(ctx -> chat(ctx, Protocol.ANTHROPIC));
-            router.get(prefix + "/v1/models").handler(ctx -> json(ctx.response(), 200, OpenAiJson.models()));
-            router.get(prefix + "/api/tags").handler(ctx -> json(ctx.response(), 200, OllamaJson.tags()));
+            router.get(prefix + "/v1/models").handler(ctx -> json(ctx.response(), 200, MODELS));
+            router.get(prefix + "/api/tags").handler(ctx -> json(ctx.response(), 200, OllamaJson.tags().encode()));
         }
         router.get("/health").handler(ctx -> json(ctx.response(), 200, new JsonObject()
             .put("status", "UP")
             .put("simulator", true)
             .put("model", MODEL)
-            .put("activeStreams", activeStreams())));
+            .put("activeStreams", activeStreams()).encode()));
         router.errorHandler(404, ctx -> error(ctx.response(), Protocol.OPENAI, 404, null,
             "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx.response(), Protocol.OPENAI, 405, null,
@@ -312,7 +317,7 @@ public final class LlmSimulator implements AutoCloseable {
             prompt = DirectiveParser.parse(ReplyPlanner.lastUserMessage(messages), backend);
         } catch (DirectiveException e) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)
-                .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive").encode());
+                .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive"));
             return;
         }
         Directives directives = prompt.directives();
@@ -334,8 +339,8 @@ public final class LlmSimulator implements AutoCloseable {
         error(response, protocol, status, null, "simulated HTTP " + status);
     }
 
-    private static void json(HttpServerResponse response, int status, JsonObject body) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    private static void json(HttpServerResponse response, int status, String body) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 
     private static void error(HttpServerResponse response, Protocol protocol, int status, String param,

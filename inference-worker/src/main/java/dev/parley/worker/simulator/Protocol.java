@@ -1,5 +1,6 @@
 package dev.parley.worker.simulator;
 
+import dev.parley.schemas.openai.OpenAiWire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -68,17 +69,17 @@ enum Protocol {
     }
 
     /**
-     * The body of an HTTP error in this protocol's shape.
+     * The JSON text of an HTTP error body in this protocol's shape.
      *
      * @param param the request field at fault, or null (only OpenAI's shape has room for it)
      * @param code  a machine-readable code, or null (likewise)
      */
-    JsonObject errorBody(int status, String message, String param, String code) {
+    String errorBody(int status, String message, String param, String code) {
         return switch (this) {
-            case OPENAI -> OpenAiJson.error(message, status >= 500 ? "server_error" : "invalid_request_error", param,
-                code);
-            case OLLAMA -> OllamaJson.error(message);
-            case ANTHROPIC -> AnthropicJson.error(AnthropicJson.errorType(status), message);
+            case OPENAI -> OpenAiWire.encode(OpenAiWire.Error.of(message,
+                status >= 500 ? "server_error" : "invalid_request_error", param, code));
+            case OLLAMA -> OllamaJson.error(message).encode();
+            case ANTHROPIC -> AnthropicJson.error(AnthropicJson.errorType(status), message).encode();
         };
     }
 }
