@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       {@code chat.completion.chunk} objects (first delta.role=assistant, then one delta.content per token, then
  *       finish_reason, then a usage chunk when {@code stream_options.include_usage} is true, then
  *       {@code data: [DONE]}); otherwise one {@code chat.completion} object. {@code max_tokens} /
- *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}.</li>
+ *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}. The request is read as
+ *       {@code OpenAiWire.ChatRequest}: a known field of the wrong type gets 400 invalid_request_error, as from
+ *       OpenAI.</li>
  *   <li>{@code POST /api/chat} (Ollama): streams unless {@code "stream": false}: NDJSON
  *       ({@code application/x-ndjson}), one {@code {"model","created_at","message":{"role","content"},"done":false}}
  *       per token, then {@code "done":true} with {@code done_reason} (stop or length), {@code prompt_eval_count},
@@ -308,7 +310,14 @@ public final class LlmSimulator implements AutoCloseable {
             error(response, protocol, 400, "messages", "messages must be a non-empty array");
             return;
         }
-        if (protocol == Protocol.ANTHROPIC && protocol.maxTokens(body) == 0) {
+        ReplyOptions options;
+        try {
+            options = protocol.options(body);
+        } catch (OpenAiWire.OpenAiWireException e) {
+            error(response, protocol, 400, null, e.getMessage());
+            return;
+        }
+        if (protocol == Protocol.ANTHROPIC && options.maxTokens() == 0) {
             error(response, protocol, 400, "max_tokens", "max_tokens: Field required");
             return;
         }
@@ -326,7 +335,7 @@ public final class LlmSimulator implements AutoCloseable {
             answerStatus(response, protocol, fault.value());
             return;
         }
-        ReplyPlan plan = planner.plan(protocol, body, messages, prompt, fault);
+        ReplyPlan plan = planner.plan(protocol, options, messages, prompt, fault);
         String id = protocol.id(ids.incrementAndGet());
         new SimulatedReply(vertx, ctx.request(), plan, protocol, counters, backend == null ? "" : backend, id,
             () -> closing).start();
