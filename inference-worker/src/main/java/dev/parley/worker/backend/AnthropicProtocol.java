@@ -43,7 +43,7 @@ final class AnthropicProtocol implements Protocol {
 
     /** System messages go to {@code system}; consecutive messages of one role merge, as the API wants turns to alternate. */
     @Override
-    public JsonObject body(ChatRequest request) {
+    public String body(ChatRequest request) {
         List<String> system = new ArrayList<>();
         JsonArray messages = new JsonArray();
         JsonObject last = null;
@@ -65,7 +65,7 @@ final class AnthropicProtocol implements Protocol {
         if (!system.isEmpty()) {
             body.put("system", String.join("\n\n", system));
         }
-        return body.put("messages", messages);
+        return body.put("messages", messages).encode();
     }
 
     @Override

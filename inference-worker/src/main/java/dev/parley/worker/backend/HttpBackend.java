@@ -62,7 +62,7 @@ public final class HttpBackend implements LlmBackend, AutoCloseable {
         // One context per generation: the HTTP callbacks and the timers then run on the same thread, in order.
         Context context = vertx.getOrCreateContext();
         HttpGeneration generation = new HttpGeneration(vertx, context, client, config, protocol, listener);
-        String body = protocol.body(request).encode();
+        String body = protocol.body(request);
         context.runOnContext(v -> generation.start(body));
         return generation;
     }

@@ -1,6 +1,7 @@
 package dev.parley.worker.backend;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,11 +36,16 @@ final class OllamaProtocol implements Protocol {
     }
 
     @Override
-    public JsonObject body(ChatRequest request) {
+    public String body(ChatRequest request) {
+        JsonArray messages = new JsonArray();
+        for (ChatMessage message : request.messages()) {
+            messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
+        }
         return new JsonObject()
             .put("model", OpenAiProtocol.model(request, config))
-            .put("messages", OpenAiProtocol.messages(request))
-            .put("stream", config.stream());
+            .put("messages", messages)
+            .put("stream", config.stream())
+            .encode();
     }
 
     @Override

@@ -1,9 +1,16 @@
 package dev.parley.worker.backend;
 
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.Choice;
+import dev.parley.schemas.openai.OpenAiWire.Chunk;
+import dev.parley.schemas.openai.OpenAiWire.ChunkChoice;
+import dev.parley.schemas.openai.OpenAiWire.Completion;
+import dev.parley.schemas.openai.OpenAiWire.Delta;
+import dev.parley.schemas.openai.OpenAiWire.ErrorDetail;
+import dev.parley.schemas.openai.OpenAiWire.Usage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,16 +42,14 @@ final class OpenAiProtocol implements Protocol {
     }
 
     @Override
-    public JsonObject body(ChatRequest request) {
-        JsonObject body = new JsonObject()
-            .put("model", model(request, config))
-            .put("messages", messages(request))
-            .put("stream", config.stream());
-        if (config.stream()) {
-            // without it the stream carries no token counts; OpenAI rejects it on a non-streamed request
-            body.put("stream_options", new JsonObject().put("include_usage", true));
-        }
-        return body;
+    public String body(ChatRequest request) {
+        String model = model(request, config);
+        List<OpenAiWire.Message> messages = request.messages().stream()
+            .map(message -> OpenAiWire.Message.of(message.role(), message.content()))
+            .toList();
+        // streamed, it asks for the usage chunk: without it the stream carries no token counts
+        return OpenAiWire.encode(config.stream() ? OpenAiWire.ChatRequest.streaming(model, messages)
+            : OpenAiWire.ChatRequest.whole(model, messages));
     }
 
     @Override
@@ -65,61 +70,64 @@ final class OpenAiProtocol implements Protocol {
 
     @Override
     public void decodeWhole(Buffer body, ReplyEvents events) {
-        WireJson.handle("reply", body.toString(), json -> {
-            throwIfError(json);
-            JsonArray choices = json.getJsonArray("choices");
-            if (choices == null || choices.isEmpty()) {
-                throw WireJson.malformed("reply without choices", json.encode(), null);
+        WireJson.handle("reply", body.toString(), json -> OpenAiWire.decode(json, Completion.class), reply -> {
+            throwIfError(reply.error());
+            if (reply.choices() == null || reply.choices().isEmpty()) {
+                throw WireJson.malformed("reply without choices", body.toString(), null);
             }
-            JsonObject choice = choices.getJsonObject(0);
-            JsonObject message = choice.getJsonObject("message");
-            if (message != null) {
-                events.reasoning(message.getString("reasoning_content", ""));
-                events.text(message.getString("content", ""));
+            Choice choice = reply.choices().get(0);
+            if (choice.message() != null) {
+                events.reasoning(orEmpty(choice.message().reasoningContent()));
+                events.text(orEmpty(OpenAiWire.text(choice.message().content())));
             }
-            finish(choice, json, events);
+            finish(choice.finishReason(), reply.usage(), events);
             events.done();
         });
     }
 
     private static void onEvent(SseEvent event, ReplyEvents events) {
         String data = event.data().strip();
-        if (data.equals("[DONE]")) {
+        if (data.equals(OpenAiWire.DONE)) {
             events.done();
             return;
         }
-        WireJson.handle("chunk", data, chunk -> {
-            if ("error".equals(event.event()) && !chunk.containsKey("error")) {
-                throw new BackendException(FailureKind.PROTOCOL, "error event: " + WireJson.message(chunk));
-            }
-            throwIfError(chunk);
-            JsonArray choices = chunk.getJsonArray("choices");
-            JsonObject choice = choices == null || choices.isEmpty() ? null : choices.getJsonObject(0);
-            JsonObject delta = choice == null ? null : choice.getJsonObject("delta");
+        if ("error".equals(event.event())) {
+            // an error event need not be shaped like a chunk: say what it holds, whatever its shape
+            WireJson.handle("chunk", data, json -> {
+                throw new BackendException(FailureKind.PROTOCOL, "error event: " + WireJson.message(json));
+            });
+        }
+        WireJson.handle("chunk", data, json -> OpenAiWire.decode(json, Chunk.class), chunk -> {
+            throwIfError(chunk.error());
+            ChunkChoice choice = chunk.choice();
+            Delta delta = choice == null ? null : choice.delta();
             if (delta != null) {
                 // vLLM and DeepSeek stream a reasoning model's thinking as reasoning_content
-                events.reasoning(delta.getString("reasoning_content", ""));
-                events.text(delta.getString("content", ""));
+                events.reasoning(orEmpty(delta.reasoningContent()));
+                events.text(orEmpty(delta.content()));
             }
-            finish(choice, chunk, events);
+            finish(choice == null ? null : choice.finishReason(), chunk.usageCounts(), events);
         });
     }
 
-    private static void finish(JsonObject choice, JsonObject json, ReplyEvents events) {
-        String reason = choice == null ? null : choice.getString("finish_reason");
+    private static void finish(String reason, Usage usage, ReplyEvents events) {
         if (reason != null) {
             events.finishReason(reason);
         }
-        JsonObject usage = json.getJsonObject("usage");
         if (usage != null) {
-            events.usage(new TokenUsage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0)));
+            events.usage(new TokenUsage(usage.promptTokens(), usage.completionTokens()));
         }
     }
 
-    private static void throwIfError(JsonObject json) {
-        if (json.containsKey("error")) {
-            throw new BackendException(FailureKind.PROTOCOL, "error event: " + WireJson.message(json));
+    private static void throwIfError(ErrorDetail error) {
+        if (error != null) {
+            String message = error.message() != null ? error.message() : OpenAiWire.encode(error);
+            throw new BackendException(FailureKind.PROTOCOL, "error event: " + WireJson.message(error.type(), message));
         }
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     /** Runs the SSE parser, whose only failure is a line too long to be an LLM reply. */
@@ -134,14 +142,5 @@ final class OpenAiProtocol implements Protocol {
     /** The request's model, or the backend's default. */
     static String model(ChatRequest request, BackendConfig config) {
         return request.model() == null || request.model().isBlank() ? config.model() : request.model();
-    }
-
-    /** The messages as {@code [{"role","content"}]}: the shape OpenAI's and Ollama's chat APIs share. */
-    static JsonArray messages(ChatRequest request) {
-        JsonArray messages = new JsonArray();
-        for (ChatMessage message : request.messages()) {
-            messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
-        }
-        return messages;
     }
 }

@@ -1,7 +1,6 @@
 package dev.parley.worker.backend;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
@@ -16,8 +15,11 @@ interface Protocol {
     /** Headers besides {@code Content-Type: application/json}; never printed, they may hold the API key. */
     Map<String, String> headers();
 
-    /** The JSON body that asks for a reply to this request, streamed or not as the config says. */
-    JsonObject body(ChatRequest request);
+    /**
+     * The JSON text of the body that asks for a reply to this request, streamed or not as the config says: text, so
+     * that each protocol writes it with its own encoder (OpenAI's with {@code OpenAiWire}, the others with Vert.x).
+     */
+    String body(ChatRequest request);
 
     /** A fresh decoder for one streamed reply. */
     ReplyDecoder streamDecoder(ReplyEvents events);

@@ -3,6 +3,7 @@ package dev.parley.worker.backend;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** JSON handling shared by the protocols: decoding a chunk (bad JSON is a PROTOCOL failure) and reading error bodies. */
 final class WireJson {
@@ -17,12 +18,17 @@ final class WireJson {
      * failure quoting the text, a {@link BackendException} from the handler passes unchanged.
      */
     static void handle(String what, String text, Consumer<JsonObject> handler) {
+        handle(what, text, JsonObject::new, handler);
+    }
+
+    /** {@link #handle(String, String, Consumer)} with a decoder of one's own, e.g. into a wire record. */
+    static <T> void handle(String what, String text, Function<String, T> decoder, Consumer<T> handler) {
         try {
-            handler.accept(new JsonObject(text));
+            handler.accept(decoder.apply(text));
         } catch (BackendException e) {
             throw e;
         } catch (RuntimeException e) {
-            // DecodeException for bad JSON, ClassCastException for fields of the wrong type
+            // DecodeException for bad JSON, ClassCastException or a wire exception for fields of the wrong type
             throw malformed(what, text, e);
         }
     }
@@ -46,15 +52,20 @@ final class WireJson {
         Object error = json.getValue("error");
         if (error instanceof JsonObject object) {
             Object message = object.getValue("message");
-            String text = message != null ? message.toString() : object.encode();
             Object type = object.getValue("type");
-            return type instanceof String name && !name.isBlank() ? name + ": " + text : text;
+            return message(type instanceof String name ? name : null,
+                message != null ? message.toString() : object.encode());
         }
         if (error instanceof String text) {
             return text;
         }
         Object message = json.getValue("message");
         return message != null ? message.toString() : quote(json.encode());
+    }
+
+    /** An error's message prefixed with its type when there is one. */
+    static String message(String type, String message) {
+        return type != null && !type.isBlank() ? type + ": " + message : message;
     }
 
     /** The error type of an Anthropic or OpenAI error object, or null. */

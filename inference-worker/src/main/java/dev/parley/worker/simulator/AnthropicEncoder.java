@@ -65,14 +65,14 @@ final class AnthropicEncoder implements ReplyEncoder {
     }
 
     @Override
-    public JsonObject whole() {
+    public String whole() {
         JsonArray content = new JsonArray();
         if (!plan.thinking().isEmpty()) {
             content.add(AnthropicJson.thinkingBlock(plan.thinkingText(), AnthropicJson.SIGNATURE));
         }
         content.add(AnthropicJson.textBlock(plan.text()));
         return AnthropicJson.message(id, content, AnthropicJson.stopReason(plan.finishReason()), plan.promptTokens(),
-            plan.thinking().size() + plan.tokens().size());
+            plan.thinking().size() + plan.tokens().size()).encode();
     }
 
     private String closeThinking() {

@@ -36,7 +36,7 @@ final class AnthropicJson {
             .put("type", "message")
             .put("role", "assistant")
             .put("content", content)
-            .put("model", OpenAiJson.MODEL)
+            .put("model", LlmSimulator.MODEL)
             .put("stop_reason", stopReason)
             .putNull("stop_sequence")
             .put("usage", new JsonObject().put("input_tokens", inputTokens).put("output_tokens", outputTokens));

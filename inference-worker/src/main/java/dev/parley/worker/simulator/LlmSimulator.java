@@ -1,5 +1,8 @@
 package dev.parley.worker.simulator;
 
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.Model;
+import dev.parley.schemas.openai.OpenAiWire.ModelList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       {@code chat.completion.chunk} objects (first delta.role=assistant, then one delta.content per token, then
  *       finish_reason, then a usage chunk when {@code stream_options.include_usage} is true, then
  *       {@code data: [DONE]}); otherwise one {@code chat.completion} object. {@code max_tokens} /
- *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}.</li>
+ *       {@code max_completion_tokens} cut the reply with finish_reason {@code length}. The request is read as
+ *       {@code OpenAiWire.ChatRequest}: a known field of the wrong type gets 400 invalid_request_error, as from
+ *       OpenAI.</li>
  *   <li>{@code POST /api/chat} (Ollama): streams unless {@code "stream": false}: NDJSON
  *       ({@code application/x-ndjson}), one {@code {"model","created_at","message":{"role","content"},"done":false}}
  *       per token, then {@code "done":true} with {@code done_reason} (stop or length), {@code prompt_eval_count},
@@ -111,7 +116,9 @@ public final class LlmSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LlmSimulator.class);
 
     public static final String SIMULATOR_HEADER = "X-Parley-Simulator";
-    public static final String MODEL = OpenAiJson.MODEL;
+    public static final String MODEL = "parley-simulator";
+    /** {@code GET /v1/models}: the one model. */
+    private static final String MODELS = OpenAiWire.encode(ModelList.of(List.of(Model.of(MODEL, 0, "parley"))));
     private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
     private static final String BACKEND_PARAM = "backend";
 
@@ -258,14 +265,14 @@ public final class LlmSimulator implements AutoCloseable {
             router.post(prefix + "/v1/chat/completions").handler(bodies).handler(ctx -> chat(ctx, Protocol.OPENAI));
             router.post(prefix + "/api/chat").handler(bodies).handler(ctx -> chat(ctx, Protocol.OLLAMA));
             router.post(prefix + "/v1/messages").handler(bodies).handler(ctx -> chat(ctx, Protocol.ANTHROPIC));
-            router.get(prefix + "/v1/models").handler(ctx -> json(ctx.response(), 200, OpenAiJson.models()));
-            router.get(prefix + "/api/tags").handler(ctx -> json(ctx.response(), 200, OllamaJson.tags()));
+            router.get(prefix + "/v1/models").handler(ctx -> json(ctx.response(), 200, MODELS));
+            router.get(prefix + "/api/tags").handler(ctx -> json(ctx.response(), 200, OllamaJson.tags().encode()));
         }
         router.get("/health").handler(ctx -> json(ctx.response(), 200, new JsonObject()
             .put("status", "UP")
             .put("simulator", true)
             .put("model", MODEL)
-            .put("activeStreams", activeStreams())));
+            .put("activeStreams", activeStreams()).encode()));
         router.errorHandler(404, ctx -> error(ctx.response(), Protocol.OPENAI, 404, null,
             "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx.response(), Protocol.OPENAI, 405, null,
@@ -303,7 +310,14 @@ public final class LlmSimulator implements AutoCloseable {
             error(response, protocol, 400, "messages", "messages must be a non-empty array");
             return;
         }
-        if (protocol == Protocol.ANTHROPIC && protocol.maxTokens(body) == 0) {
+        ReplyOptions options;
+        try {
+            options = protocol.options(body);
+        } catch (OpenAiWire.OpenAiWireException e) {
+            error(response, protocol, 400, null, e.getMessage());
+            return;
+        }
+        if (protocol == Protocol.ANTHROPIC && options.maxTokens() == 0) {
             error(response, protocol, 400, "max_tokens", "max_tokens: Field required");
             return;
         }
@@ -312,7 +326,7 @@ public final class LlmSimulator implements AutoCloseable {
             prompt = DirectiveParser.parse(ReplyPlanner.lastUserMessage(messages), backend);
         } catch (DirectiveException e) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)
-                .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive").encode());
+                .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive"));
             return;
         }
         Directives directives = prompt.directives();
@@ -321,7 +335,7 @@ public final class LlmSimulator implements AutoCloseable {
             answerStatus(response, protocol, fault.value());
             return;
         }
-        ReplyPlan plan = planner.plan(protocol, body, messages, prompt, fault);
+        ReplyPlan plan = planner.plan(protocol, options, messages, prompt, fault);
         String id = protocol.id(ids.incrementAndGet());
         new SimulatedReply(vertx, ctx.request(), plan, protocol, counters, backend == null ? "" : backend, id,
             () -> closing).start();
@@ -334,8 +348,8 @@ public final class LlmSimulator implements AutoCloseable {
         error(response, protocol, status, null, "simulated HTTP " + status);
     }
 
-    private static void json(HttpServerResponse response, int status, JsonObject body) {
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    private static void json(HttpServerResponse response, int status, String body) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 
     private static void error(HttpServerResponse response, Protocol protocol, int status, String param,

@@ -40,8 +40,8 @@ final class OllamaEncoder implements ReplyEncoder {
     }
 
     @Override
-    public JsonObject whole() {
-        return done(plan.text(), plan.tokens().size());
+    public String whole() {
+        return done(plan.text(), plan.tokens().size()).encode();
     }
 
     private JsonObject done(String content, int sent) {

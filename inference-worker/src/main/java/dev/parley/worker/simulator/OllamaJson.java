@@ -20,7 +20,7 @@ final class OllamaJson {
     /** A message object; {@code done} false for a streamed token, true (with {@link #withStats}) for the end. */
     static JsonObject message(String content, boolean done) {
         return new JsonObject()
-            .put("model", OpenAiJson.MODEL)
+            .put("model", LlmSimulator.MODEL)
             .put("created_at", Instant.now().toString())
             .put("message", new JsonObject().put("role", "assistant").put("content", content))
             .put("done", done);
@@ -52,8 +52,8 @@ final class OllamaJson {
             .put("parameter_size", "0B")
             .put("quantization_level", "none");
         JsonObject model = new JsonObject()
-            .put("name", OpenAiJson.MODEL)
-            .put("model", OpenAiJson.MODEL)
+            .put("name", LlmSimulator.MODEL)
+            .put("model", LlmSimulator.MODEL)
             .put("modified_at", Instant.EPOCH.toString())
             .put("size", 0)
             .put("digest", "0".repeat(64))

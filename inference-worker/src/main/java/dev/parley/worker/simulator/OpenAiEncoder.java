@@ -1,9 +1,16 @@
 package dev.parley.worker.simulator;
 
-import io.vertx.core.json.JsonObject;
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.Chunk;
+import dev.parley.schemas.openai.OpenAiWire.Completion;
+import dev.parley.schemas.openai.OpenAiWire.Delta;
+import dev.parley.schemas.openai.OpenAiWire.Usage;
 
-/** A reply as OpenAI chat completions: SSE {@code data:} chunks ending in {@code [DONE]}, shapes from {@link OpenAiJson}. */
+/** A reply as OpenAI chat completions: SSE {@code data:} chunks ending in {@code [DONE]}, shapes from {@link OpenAiWire}. */
 final class OpenAiEncoder implements ReplyEncoder {
+
+    /** Says in every reply that it came from the simulator. */
+    static final String FINGERPRINT = "parley-simulator";
 
     private final String id;
     private final ReplyPlan plan;
@@ -21,37 +28,43 @@ final class OpenAiEncoder implements ReplyEncoder {
 
     @Override
     public String open() {
-        return data(OpenAiJson.chunk(id, created, new JsonObject().put("role", "assistant").put("content", ""), null,
-            plan.includeUsage()));
+        return chunk(Delta.assistantRole(), null);
     }
 
     @Override
     public String token(String token) {
-        return data(OpenAiJson.chunk(id, created, new JsonObject().put("content", token), null, plan.includeUsage()));
+        return chunk(Delta.text(token), null);
     }
 
     @Override
     public String end(int sent) {
-        StringBuilder end = new StringBuilder();
-        end.append(data(OpenAiJson.chunk(id, created, new JsonObject(), plan.finishReason(), plan.includeUsage())));
+        StringBuilder end = new StringBuilder(chunk(Delta.none(), plan.finishReason()));
         if (plan.includeUsage()) {
-            end.append(data(OpenAiJson.usageChunk(id, created, plan.promptTokens(), sent)));
+            end.append(data(OpenAiWire.encode(Chunk.usage(id, created, LlmSimulator.MODEL, FINGERPRINT,
+                Usage.of(plan.promptTokens(), sent)))));
         }
-        return end.append("data: [DONE]\n\n").toString();
+        return end.append(data(OpenAiWire.DONE)).toString();
     }
 
     @Override
     public String streamError(int sent) {
-        return data(OpenAiJson.error(ReplyEncoder.failure(sent), "server_error", null, "simulated_failure"));
+        return data(OpenAiWire.encode(OpenAiWire.Error.of(ReplyEncoder.failure(sent), "server_error", null,
+            "simulated_failure")));
     }
 
     @Override
-    public JsonObject whole() {
-        return OpenAiJson.completion(id, created, plan.text(), plan.finishReason(), plan.promptTokens(),
-            plan.tokens().size());
+    public String whole() {
+        return OpenAiWire.encode(Completion.of(id, created, LlmSimulator.MODEL, FINGERPRINT, plan.text(),
+            plan.finishReason(), Usage.of(plan.promptTokens(), plan.tokens().size())));
     }
 
-    private static String data(JsonObject json) {
-        return "data: " + json.encode() + "\n\n";
+    /** A chunk of the one choice; OpenAI sends {@code usage: null} on each when include_usage is set. */
+    private String chunk(Delta delta, String finishReason) {
+        return data(OpenAiWire.encode(Chunk.of(id, created, LlmSimulator.MODEL, FINGERPRINT, delta, finishReason,
+            plan.includeUsage())));
+    }
+
+    private static String data(String json) {
+        return "data: " + json + "\n\n";
     }
 }

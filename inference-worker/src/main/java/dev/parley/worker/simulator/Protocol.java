@@ -1,5 +1,6 @@
 package dev.parley.worker.simulator;
 
+import dev.parley.schemas.openai.OpenAiWire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -12,31 +13,37 @@ enum Protocol {
     /** {@code POST /v1/messages}, SSE with named events. */
     ANTHROPIC;
 
-    boolean stream(JsonObject body) {
-        Object stream = body.getValue("stream");
-        // Ollama streams unless told not to; OpenAI and Anthropic answer in one piece unless told to stream
-        return this == OLLAMA ? !Boolean.FALSE.equals(stream) : Boolean.TRUE.equals(stream);
-    }
-
-    /** The request's cap on reply tokens, 0 for none. */
-    int maxTokens(JsonObject body) {
-        Object value = switch (this) {
-            case OPENAI -> body.getValue("max_completion_tokens", body.getValue("max_tokens"));
-            case OLLAMA -> body.getValue("options") instanceof JsonObject options ? options.getValue("num_predict")
-                : null;
-            case ANTHROPIC -> body.getValue("max_tokens");
+    /**
+     * What the request asks of its reply. Ollama streams unless told not to; OpenAI and Anthropic answer in one piece
+     * unless told to stream.
+     *
+     * @throws OpenAiWire.OpenAiWireException for an OpenAI request whose fields have the wrong types
+     */
+    ReplyOptions options(JsonObject body) {
+        return switch (this) {
+            case OPENAI -> openAiOptions(OpenAiWire.decode(body.toBuffer().getBytes(), OpenAiWire.ChatRequest.class));
+            case OLLAMA -> new ReplyOptions(!Boolean.FALSE.equals(body.getValue("stream")),
+                number(body.getValue("options") instanceof JsonObject options ? options.getValue("num_predict") : null),
+                false);
+            case ANTHROPIC -> new ReplyOptions(Boolean.TRUE.equals(body.getValue("stream")),
+                number(body.getValue("max_tokens")), false);
         };
-        return value instanceof Number number ? Math.max(0, number.intValue()) : 0;
     }
 
-    boolean includeUsage(JsonObject body) {
-        return this == OPENAI && body.getValue("stream_options") instanceof JsonObject options
-            && Boolean.TRUE.equals(options.getValue("include_usage"));
+    private static ReplyOptions openAiOptions(OpenAiWire.ChatRequest request) {
+        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        return new ReplyOptions(request.streamed(), maxTokens == null ? 0 : maxTokens, request.includeUsage());
+    }
+
+    private static int number(Object value) {
+        return value instanceof Number number ? number.intValue() : 0;
     }
 
     /**
-     * The conversation as role/content messages. Anthropic keeps the system prompt out of {@code messages}; it is put
-     * first here so echo and the prompt count see the whole context, as with the other protocols.
+     * The conversation as role/content messages, exactly as received: echo replies with them, and directives are read
+     * from the last text part, where OpenAI's typed messages would join the parts. Anthropic keeps the system prompt
+     * out of {@code messages}; it is put first here so echo and the prompt count see the whole context, as with the
+     * other protocols.
      */
     JsonArray messages(JsonObject body) {
         if (!(body.getValue("messages") instanceof JsonArray messages)) {
@@ -68,17 +75,17 @@ enum Protocol {
     }
 
     /**
-     * The body of an HTTP error in this protocol's shape.
+     * The JSON text of an HTTP error body in this protocol's shape.
      *
      * @param param the request field at fault, or null (only OpenAI's shape has room for it)
      * @param code  a machine-readable code, or null (likewise)
      */
-    JsonObject errorBody(int status, String message, String param, String code) {
+    String errorBody(int status, String message, String param, String code) {
         return switch (this) {
-            case OPENAI -> OpenAiJson.error(message, status >= 500 ? "server_error" : "invalid_request_error", param,
-                code);
-            case OLLAMA -> OllamaJson.error(message);
-            case ANTHROPIC -> AnthropicJson.error(AnthropicJson.errorType(status), message);
+            case OPENAI -> OpenAiWire.encode(OpenAiWire.Error.of(message,
+                status >= 500 ? "server_error" : "invalid_request_error", param, code));
+            case OLLAMA -> OllamaJson.error(message).encode();
+            case ANTHROPIC -> AnthropicJson.error(AnthropicJson.errorType(status), message).encode();
         };
     }
 }

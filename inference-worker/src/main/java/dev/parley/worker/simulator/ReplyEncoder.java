@@ -1,7 +1,5 @@
 package dev.parley.worker.simulator;
 
-import io.vertx.core.json.JsonObject;
-
 /**
  * Writes one reply in one wire protocol; {@link SimulatedReply} decides what happens when, this decides the bytes.
  * One instance per request, so an encoder may remember what it has already opened (Anthropic's content blocks).
@@ -28,8 +26,8 @@ interface ReplyEncoder {
     /** The in-stream error a {@code fail_after} fault sends just before the response ends. */
     String streamError(int sent);
 
-    /** The whole reply of a non-streaming request. */
-    JsonObject whole();
+    /** The JSON text of the whole reply of a non-streaming request. */
+    String whole();
 
     /** The message of a {@code fail_after} failure, where the protocol's error has room for one of ours. */
     static String failure(int sent) {

@@ -14,10 +14,11 @@ final class ReplyPlanner {
     }
 
     /**
+     * @param options  what the request asks of the reply ({@link Protocol#options})
      * @param messages the conversation as role/content messages ({@link Protocol#messages})
      * @param fault    the fault to play (the request's or the configured default), never a status fault
      */
-    ReplyPlan plan(Protocol protocol, JsonObject body, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
+    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
                    Fault fault) {
         Directives directives = prompt.directives();
         List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
@@ -25,7 +26,7 @@ final class ReplyPlanner {
             : ReplyText.generate(prompt.prompt(),
                 directives.tokens() != null ? directives.tokens() : config.replyTokens());
         String finish = directives.finish() != null ? directives.finish() : ReplyPlan.STOP;
-        int maxTokens = protocol.maxTokens(body);
+        int maxTokens = options.maxTokens();
         if (maxTokens > 0 && tokens.size() > maxTokens) {
             tokens = tokens.subList(0, maxTokens);
             finish = ReplyPlan.LENGTH;
@@ -36,7 +37,7 @@ final class ReplyPlanner {
         long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
         long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
         return new ReplyPlan(tokens, thinking, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
-            protocol.stream(body), protocol.includeUsage(body));
+            options.stream(), options.includeUsage());
     }
 
     /**

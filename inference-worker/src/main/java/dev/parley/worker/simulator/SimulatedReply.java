@@ -128,7 +128,7 @@ final class SimulatedReply {
         Fault fault = plan.fault();
         if (fault == null) {
             finish();
-            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoder.whole().encode());
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(encoder.whole());
             return;
         }
         sent = Math.min(fault.value(), plan.tokens().size());
@@ -136,7 +136,7 @@ final class SimulatedReply {
             case FAIL_AFTER -> {
                 finish();
                 response.setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(protocol.errorBody(500, ReplyEncoder.failure(sent), null, "simulated_failure").encode());
+                    .end(protocol.errorBody(500, ReplyEncoder.failure(sent), null, "simulated_failure"));
             }
             case STALL_AFTER -> LOG.debug("simulated reply {} stalls", id);
             case DISCONNECT_AFTER -> disconnect();

@@ -154,7 +154,7 @@ class LlmSimulatorIT {
     }
 
     @Test
-    @DisplayName("bad input gets 400 with an OpenAI error; a bad directive is named in param")
+    @DisplayName("bad input gets 400 with an OpenAI error; a bad directive is named in param; wrong types refused")
     void badRequests() throws Exception {
         HttpResponse<String> badDirective = post(simulator, chat("#sim: tokens=lots", true, true));
         assertEquals(400, badDirective.statusCode());
@@ -171,6 +171,12 @@ class LlmSimulatorIT {
         HttpResponse<String> noMessages = post(simulator, new JsonObject().put("model", "x"));
         assertEquals(400, noMessages.statusCode());
         assertEquals("messages", new JsonObject(noMessages.body()).getJsonObject("error").getString("param"));
+
+        HttpResponse<String> wrongType = post(simulator, chat("hi", false, false).put("max_tokens", "three"));
+        assertEquals(400, wrongType.statusCode());
+        JsonObject typeError = new JsonObject(wrongType.body()).getJsonObject("error");
+        assertEquals("invalid_request_error", typeError.getString("type"));
+        assertTrue(typeError.getString("message").contains("three"), typeError.getString("message"));
     }
 
     @Test
