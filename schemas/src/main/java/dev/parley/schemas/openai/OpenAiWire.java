@@ -228,22 +228,21 @@ public final class OpenAiWire {
      * with Jackson's description of where.
      */
     public static <T> T decode(String json, Class<T> type) {
-        try {
-            T value = MAPPER.readValue(json, type);
-            if (value == null) {
-                throw new OpenAiWireException("expected a JSON object, got null");
-            }
-            return value;
-        } catch (IOException e) {
-            throw new OpenAiWireException(e instanceof JsonProcessingException j ? j.getOriginalMessage()
-                : e.getMessage(), e);
-        }
+        return read(() -> MAPPER.readValue(json, type));
     }
 
     /** Reads a wire object from bytes (a request body). */
     public static <T> T decode(byte[] json, Class<T> type) {
+        return read(() -> MAPPER.readValue(json, type));
+    }
+
+    private interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T read(Reading<T> reading) {
         try {
-            T value = MAPPER.readValue(json, type);
+            T value = reading.read();
             if (value == null) {
                 throw new OpenAiWireException("expected a JSON object, got null");
             }
