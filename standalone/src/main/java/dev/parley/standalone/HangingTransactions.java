@@ -10,21 +10,29 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aborts the transactions a killed standalone run left open in its broker's partitions, before any client starts.
+ * Aborts the transactions a killed standalone run left hanging in its broker's partitions, before any client starts.
  *
  * <p>The standalone run kills the broker together with the producers. A SIGKILL between a transactional write
  * reaching a partition and the transaction coordinator recording that partition leaves a transaction the
  * coordinator will never end (a hanging transaction): its records, and for {@code __consumer_offsets} its offsets,
- * stay unstable for good. Seen after SIGKILLs: the worker's committed position could never be read again. Nothing
- * else runs yet when this runs, so every open transaction is a dead process's; aborting one the coordinator would
- * also end is harmless. (Kafka's own tool does the same by hand: {@code kafka-transactions.sh find-hanging}.)
+ * stay unstable for good. Seen after SIGKILLs: the worker's committed position could never be read again.
+ *
+ * <p>Only those are aborted. A transaction the coordinator tracks (ongoing, or prepared to commit or abort: the
+ * usual state of one killed mid-commit) is the coordinator's to end, and it does so once it has loaded its log.
+ * Aborting such a transaction in one partition while the coordinator commits it in the others split it: seen in
+ * CrashRecoveryIT, a worker's committed offsets moved past a turn whose terminal event was aborted, so the turn
+ * never ended. (Kafka's own {@code kafka-transactions.sh find-hanging} makes the same distinction.)
  */
 final class HangingTransactions {
 
@@ -34,7 +42,11 @@ final class HangingTransactions {
     private HangingTransactions() {
     }
 
-    /** Aborts every open transaction in every partition; returns how many. */
+    /** Transaction states in which the coordinator still ends the transaction itself. */
+    private static final Set<TransactionState> COORDINATOR_ENDS = Set.of(TransactionState.ONGOING,
+        TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+
+    /** Aborts every open transaction that no coordinator tracks, in every partition; returns how many. */
     static int abortAll(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
@@ -48,12 +60,21 @@ final class HangingTransactions {
             for (var entry : admin.describeProducers(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     .entrySet()) {
                 for (ProducerState producer : entry.getValue().activeProducers()) {
-                    if (producer.currentTransactionStartOffset().isPresent()) {
+                    if (producer.currentTransactionStartOffset().isEmpty()) {
+                        continue;
+                    }
+                    List<TransactionDescription> tracked = coordinatorView(admin, producer.producerId());
+                    if (!hanging(entry.getKey(), producer.producerId(), tracked)) {
+                        log.info("Left the transaction open in {} by producer {} to its coordinator: {}",
+                            entry.getKey(), producer.producerId(), tracked);
+                    } else if (stillOpen(admin, entry.getKey(), producer)) {
+                        // asked after the coordinator: one it ended meanwhile has its markers written by now
                         admin.abortTransaction(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
                             (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0)))
                             .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         log.warn("Aborted a transaction left open in {} by producer {} (epoch {}) of a run that did "
-                            + "not stop cleanly", entry.getKey(), producer.producerId(), producer.producerEpoch());
+                            + "not stop cleanly; its coordinator does not track it: {}", entry.getKey(),
+                            producer.producerId(), producer.producerEpoch(), tracked);
                         aborted++;
                     }
                 }
@@ -66,5 +87,34 @@ final class HangingTransactions {
             throw new IllegalStateException("could not look for transactions left open by an unclean stop: "
                 + e.getMessage(), e);
         }
+    }
+
+    /**
+     * True when no coordinator's transaction of {@code producerId} is still open with {@code partition} in it: the
+     * partition's open transaction is one nobody will ever end.
+     */
+    static boolean hanging(TopicPartition partition, long producerId, List<TransactionDescription> coordinatorView) {
+        return coordinatorView.stream().noneMatch(transaction -> transaction.producerId() == producerId
+            && COORDINATOR_ENDS.contains(transaction.state()) && transaction.topicPartitions().contains(partition));
+    }
+
+    /** Whether {@code partition} still has the transaction {@code open} showed, after the coordinator was asked. */
+    private static boolean stillOpen(Admin admin, TopicPartition partition, ProducerState open)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.describeProducers(List.of(partition)).partitionResult(partition)
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).activeProducers().stream()
+            .anyMatch(producer -> producer.producerId() == open.producerId()
+                && producer.currentTransactionStartOffset().equals(open.currentTransactionStartOffset()));
+    }
+
+    /** The coordinators' transactions of {@code producerId} (the admin client waits while a coordinator loads). */
+    private static List<TransactionDescription> coordinatorView(Admin admin, long producerId)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> ids = admin.listTransactions(new ListTransactionsOptions().filterProducerIds(Set.of(producerId)))
+            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream().map(TransactionListing::transactionalId).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return List.copyOf(admin.describeTransactions(ids).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values());
     }
 }

@@ -10,7 +10,6 @@ import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.UserTurn;
-import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.topics.Topics;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -24,12 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +88,8 @@ class CrashRecoveryIT {
             Map<String, List<LedgerEvent>> ledger = readLedger(parley);
             int turns = 0;
             for (SessionDriver driver : drivers) {
-                turns += audit(driver, ledger.getOrDefault(driver.session, List.of()));
+                turns += audit(driver, ledger.getOrDefault(driver.session, List.of()),
+                    turnId -> driver.diagnosis(turnId, parley, dataDir));
             }
             measurements.add(turns + " turns in " + SESSIONS + " sessions audited");
             Files.write(Path.of("target", "crash-recovery.txt"), measurements);
@@ -132,9 +126,14 @@ class CrashRecoveryIT {
         return drivers.stream().mapToInt(SessionDriver::completed).sum();
     }
 
-    /** Checks one session against the ledger; returns how many turns it had. */
-    private static int audit(SessionDriver driver, List<LedgerEvent> events) throws Exception {
-        assertTrue(driver.failure == null, "session " + driver.session + ": " + driver.failure);
+    /**
+     * Checks one session against the ledger; returns how many turns it had. A failure about a turn carries
+     * {@code diagnose}'s report on it: what the ledger, the token topic, the client and the logs know of it.
+     */
+    private static int audit(SessionDriver driver, List<LedgerEvent> events,
+                             java.util.function.Function<String, String> diagnose) throws Exception {
+        assertTrue(driver.failure == null, () -> "session " + driver.session + ": " + driver.failure
+            + (driver.failedTurn == null ? "" : diagnose.apply(driver.failedTurn)));
         Map<String, String> turnByClientTurn = new HashMap<>();
         Map<String, List<LedgerEvent>> terminals = new HashMap<>();
         for (LedgerEvent event : events) {
@@ -149,24 +148,35 @@ class CrashRecoveryIT {
             }
         }
         terminals.forEach((turnId, ends) -> assertEquals(1, ends.size(),
-            "turn " + turnId + " of session " + driver.session + " has " + ends.size() + " terminal events"));
+            () -> "turn " + turnId + " of session " + driver.session + " has " + ends.size() + " terminal events"
+                + diagnose.apply(turnId)));
 
         List<SseClient.Event> seen = driver.events();
         for (Map.Entry<String, String> accepted : driver.accepted.entrySet()) {
-            String turnId = accepted.getValue();
-            assertEquals(turnId, turnByClientTurn.get(accepted.getKey()), "the 202's turnId is the ledger's");
-            LedgerEvent end = terminals.get(turnId).get(0);
-            AssistantReply reply = (AssistantReply) end.getPayload();
-            List<SseClient.Event> ends = seen.stream().filter(e -> TERMINALS.contains(e.type()))
-                .filter(e -> turnOf(e).equals(turnId)).toList();
-            assertEquals(1, ends.size(), "one terminal event reaches the client for turn " + turnId + ": " + ends);
-            assertEquals("done", ends.get(0).type());
-            assertEquals(end.getAttempt(), ParleyHttp.JSON.readTree(ends.get(0).data()).get("attempt").asInt(),
-                "the client's done is for the attempt the ledger recorded");
-            assertEquals(reply.getText(), ParleyHttp.streamedReply(seen, turnId), "streamed text == ledger text");
-            assertSeqsWithoutGapsOrDuplicates(seen, turnId);
+            try {
+                auditTurn(accepted.getKey(), accepted.getValue(), turnByClientTurn, terminals, seen);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + diagnose.apply(accepted.getValue()), e);
+            }
         }
         return turnByClientTurn.size();
+    }
+
+    /** One accepted turn: the ledger's, one terminal event, and the client saw exactly its reply. */
+    private static void auditTurn(String clientTurnId, String turnId, Map<String, String> turnByClientTurn,
+                                  Map<String, List<LedgerEvent>> terminals, List<SseClient.Event> seen)
+            throws Exception {
+        assertEquals(turnId, turnByClientTurn.get(clientTurnId), "the 202's turnId is the ledger's");
+        LedgerEvent end = terminals.get(turnId).get(0);
+        AssistantReply reply = (AssistantReply) end.getPayload();
+        List<SseClient.Event> ends = seen.stream().filter(e -> TERMINALS.contains(e.type()))
+            .filter(e -> turnOf(e).equals(turnId)).toList();
+        assertEquals(1, ends.size(), "one terminal event reaches the client for turn " + turnId + ": " + ends);
+        assertEquals("done", ends.get(0).type());
+        assertEquals(end.getAttempt(), ParleyHttp.JSON.readTree(ends.get(0).data()).get("attempt").asInt(),
+            "the client's done is for the attempt the ledger recorded");
+        assertEquals(reply.getText(), ParleyHttp.streamedReply(seen, turnId), "streamed text == ledger text");
+        assertSeqsWithoutGapsOrDuplicates(seen, turnId);
     }
 
     /** Every attempt the client saw: seq 0, 1, 2, ... each once; every attempt after the first announced by reset. */
@@ -201,24 +211,9 @@ class CrashRecoveryIT {
 
     /** The whole ledger as a read_committed consumer sees it, by session. */
     private static Map<String, List<LedgerEvent>> readLedger(ParleyProcess parley) {
-        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", parley.bootstrapServers(),
-            "schema.registry.url", parley.registryUrl(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         Map<String, List<LedgerEvent>> bySession = new HashMap<>();
-        try (AvroSerde<LedgerEvent> serde = Topics.LEDGER.valueSerde(config);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LEDGER.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    LedgerEvent event = serde.deserializer().deserialize(record.topic(), record.value());
-                    bySession.computeIfAbsent(event.getSessionId(), s -> new ArrayList<>()).add(event);
-                }
-                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
-            });
+        for (TurnDiagnosis.Logged<LedgerEvent> logged : TurnDiagnosis.readAll(parley, Topics.LEDGER, "read_committed")) {
+            bySession.computeIfAbsent(logged.value().getSessionId(), s -> new ArrayList<>()).add(logged.value());
         }
         return bySession;
     }
@@ -239,6 +234,11 @@ class CrashRecoveryIT {
         private volatile int completed;
         private volatile boolean stopping;
         private volatile String failure;
+        /** The turn whose terminal event never came, when that is the failure. */
+        private volatile String failedTurn;
+        /** Every event of every connection, errors included, and how each connection went: for a failure message. */
+        private final List<SseClient.Event> everything = new CopyOnWriteArrayList<>();
+        private final List<String> connections = new CopyOnWriteArrayList<>();
 
         SessionDriver(ParleyHttp api, String session) {
             this.api = api;
@@ -276,6 +276,7 @@ class CrashRecoveryIT {
                     }
                     if (connection == null) {
                         connection = api.events(session, ParleyHttp.turnQuery(turnId));
+                        connections.add("?turnId=" + turnId);
                     }
                     awaitTerminal(turnId);
                     completed++;
@@ -329,11 +330,15 @@ class CrashRecoveryIT {
                 }
                 Thread.sleep(20);
             }
+            failedTurn = turnId;
             throw new AssertionError("turn " + turnId + " had no terminal event within 3 minutes");
         }
 
         /** Keeps what the dropped connection delivered and resumes after its last event. */
         private void reconnect() throws InterruptedException {
+            everything.addAll(connection.events());
+            connections.set(connections.size() - 1, connections.get(connections.size() - 1) + ": status "
+                + connection.status() + ", " + connection.events().size() + " event(s)");
             connection.events().stream().filter(e -> e.id() != null && !e.type().equals("error"))
                 .forEach(history::add);
             String last = history.isEmpty() ? null : history.get(history.size() - 1).id();
@@ -344,6 +349,19 @@ class CrashRecoveryIT {
             }
             connection = last == null ? api.events(session, ParleyHttp.turnQuery(first))
                 : api.eventsAfter(session, last);
+            connections.add(last == null ? "?turnId=" + first : "Last-Event-ID " + last);
+        }
+
+        /** What is known about one of this session's turns, for a failure message. */
+        String diagnosis(String turnId, ParleyProcess parley, Path dataDir) {
+            List<SseClient.Event> all = new ArrayList<>(everything);
+            SseClient current = connection;
+            if (current != null) {
+                all.addAll(current.events());
+            }
+            String how = "connections: " + String.join("; ", connections)
+                + (current == null ? "" : "; the current one " + (current.ended() ? "ended" : "open"));
+            return TurnDiagnosis.of(turnId, parley, all, how, dataDir);
         }
 
         /** Everything the client received, across its connections, in order. */
