@@ -27,6 +27,11 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * Runs the worker's ledger transactions (terminal events, dead letters and the consumed offsets, bound to the
  * group's generation) on a thread of their own, one at a time. A commit takes milliseconds to tens of them on a
  * busy machine: on the consumer thread it held up picking up new turns and cancels for that long.
+ *
+ * <p>Before a transaction records a turn's end, every token chunk already sent is acknowledged ({@code beforeCommit}
+ * flushes the token producer): a worker killed between its last chunk and its commit must not leave a terminal event
+ * in the ledger whose final chunk never reached the token topic (clients would wait for it forever, and no worker
+ * regenerates a turn that has ended).
  */
 final class LedgerCommitter implements AutoCloseable {
 
@@ -49,9 +54,16 @@ final class LedgerCommitter implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
     private final ExecutorService thread;
+    private final Runnable beforeCommit;
 
-    /** Owns {@code producer} (transactional) and closes it; {@link #init()} before the first commit. */
-    LedgerCommitter(Producer<String, byte[]> producer, AvroSerde<LedgerEvent> ledgerSerde, String name) {
+    /**
+     * Owns {@code producer} (transactional) and closes it; {@link #init()} before the first commit.
+     *
+     * @param beforeCommit waits until the turns' token chunks are written (blocks, on the committer thread)
+     */
+    LedgerCommitter(Producer<String, byte[]> producer, AvroSerde<LedgerEvent> ledgerSerde, String name,
+                    Runnable beforeCommit) {
+        this.beforeCommit = beforeCommit;
         this.producer = producer;
         this.ledgerSerde = ledgerSerde;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
@@ -76,6 +88,9 @@ final class LedgerCommitter implements AutoCloseable {
 
     private Result run(Batch batch) {
         List<Future<RecordMetadata>> written = new ArrayList<>();
+        if (!batch.done().isEmpty()) {
+            beforeCommit.run();
+        }
         try {
             producer.beginTransaction();
             for (TurnTask task : batch.done()) {

@@ -48,10 +48,10 @@ public final class WorkerClients implements AutoCloseable {
         this.snapshotSerde = Topics.SESSIONS.valueSerde(config.kafka());
         this.consumer = new KafkaConsumer<>(consumerConfig(config), new StringDeserializer(),
             new ByteArrayDeserializer());
-        this.committer = new LedgerCommitter(new KafkaProducer<>(ledgerProducerConfig(config),
-            new StringSerializer(), new ByteArraySerializer()), ledgerSerde, config.workerId());
         this.tokenProducer = new KafkaProducer<>(tokenProducerConfig(config), new StringSerializer(),
             tokenSerde.serializer());
+        this.committer = new LedgerCommitter(new KafkaProducer<>(ledgerProducerConfig(config),
+            new StringSerializer(), new ByteArraySerializer()), ledgerSerde, config.workerId(), tokenProducer::flush);
         this.scanner = new PartitionScanner(config.kafka(), SCANNER_THREADS);
         this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
         this.contextBuilder = new ContextBuilder(scanner, snapshots, tails, ledgerSerde.deserializer(),
