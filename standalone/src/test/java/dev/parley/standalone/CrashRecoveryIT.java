@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,17 @@ class CrashRecoveryIT {
     /** Long enough that a kill usually lands mid-stream, short enough that many turns end between kills. */
     private static final String PROMPT = "tell me more\n#sim: tokens=30 itl_ms=20";
     private static final List<String> TERMINALS = List.of("done", "failed", "cancelled");
+    /**
+     * The one ERROR a restarted broker may log on its own: its group coordinator began loading a
+     * {@code __consumer_offsets} partition as leader of one epoch, the controller bumped the leader epoch as the broker
+     * re-registered, and the load of the stale epoch stopped; Kafka loads the partition again for the new epoch (the
+     * audit above shows every turn went on). Anything else logged at ERROR fails the test.
+     */
+    private static final Pattern BROKER_RELOAD_RACE = Pattern.compile(
+        "ERROR \\[group-coordinator-event-processor-\\d+\\] o\\.a\\.k\\.c\\.c\\.r\\.CoordinatorRuntime - "
+            + "\\[GroupCoordinator id=\\d+\\] Failed to load metadata from __consumer_offsets-\\d+ with epoch \\d+ due to "
+            + "Stopped loading records from __consumer_offsets-\\d+ because the partition is not online or is no "
+            + "longer the leader");
 
     @Test
     @DisplayName("three SIGKILLs under six streaming sessions: one terminal event per accepted turn, no duplicate "
@@ -105,7 +117,8 @@ class CrashRecoveryIT {
         }
         for (int run = 0; run <= KILLS; run++) {
             Path log = dataDir.resolve("run-" + run + ".log");
-            List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR ")).toList();
+            List<String> errors = Files.readAllLines(log).stream().filter(line -> line.contains(" ERROR "))
+                .filter(line -> !BROKER_RELOAD_RACE.matcher(line).find()).toList();
             assertEquals(List.of(), errors, "recovering from a kill is expected, not an error (" + log + ")");
         }
     }
