@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
+import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.CatalogueLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -154,6 +156,22 @@ class ComposeSettingsTest {
             .filter(key -> !readme.contains("`" + key + "`"))
             .forEach(undocumented::add));
         assertEquals(Set.of(), undocumented, "README.md does not document these settings docker-compose.yml passes");
+    }
+
+    @Test
+    @DisplayName("the catalogues docker-compose.yml mounts into the workers load, with the overrides compose passes")
+    void theMountedCataloguesLoad() throws IOException {
+        Map<String, String> overrides = new TreeMap<>();
+        services.values().stream().filter(definition -> "worker".equals(target(definition)))
+            .flatMap(definition -> environment(definition).entrySet().stream())
+            .filter(e -> e.getKey().startsWith(BACKEND_PREFIX))
+            .forEach(e -> overrides.put(e.getKey(), "a-model"));
+        try (Stream<Path> files = Files.list(root.resolve("deploy/compose"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                Catalogue catalogue = CatalogueLoader.load(file, new Env(overrides));
+                assertTrue(catalogue.routes().containsKey("default"), file + " has no default route");
+            }
+        }
     }
 
     @Test
