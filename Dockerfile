@@ -4,7 +4,7 @@
 # docker-compose.yml builds each target; `docker compose up --build` after a fresh clone is all it takes.
 
 FROM eclipse-temurin:17-jdk AS build
-RUN apt-get update && apt-get install -y --no-install-recommends unzip && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl unzip && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # The Maven repository is a BuildKit cache: a rebuild after a code change downloads nothing.
