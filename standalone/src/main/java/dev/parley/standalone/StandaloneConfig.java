@@ -7,6 +7,7 @@ import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.simulator.SimulatorConfig;
+import dev.parley.worker.simulator.SimulatorMain;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
     public static final String DATA_DIR = "PARLEY_DATA_DIR";
     public static final String KAFKA_PORT = "PARLEY_KAFKA_PORT";
     public static final String REGISTRY_PORT = "PARLEY_REGISTRY_PORT";
-    public static final String SIMULATOR_PORT = "PARLEY_SIMULATOR_PORT";
+    public static final String SIMULATOR_PORT = SimulatorMain.PORT;
 
     public StandaloneConfig {
         environment = Map.copyOf(environment);
@@ -32,7 +33,7 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         Path dataDir = Path.of(env.string(DATA_DIR, "./data"));
         int kafkaPort = env.port(KAFKA_PORT, 9092);
         int registryPort = env.port(REGISTRY_PORT, 8081);
-        int simulatorPort = env.port(SIMULATOR_PORT, 8090);
+        int simulatorPort = env.port(SIMULATOR_PORT, SimulatorMain.DEFAULT_PORT);
         boolean useSimulator = env.string(BackendConfig.URL, "").isEmpty();
         // Read every service's settings now, only to collect their errors with ours.
         SimulatorConfig.fromEnvironment(env);

@@ -41,8 +41,14 @@ final class TurnDiagnosis {
     /** Every record of {@code topic}, in partition and offset order, with the given isolation level. */
     static <V extends SpecificRecord> List<Logged<V>> readAll(ParleyProcess parley, TopicSpec<V> topic,
                                                              String isolationLevel) {
-        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", parley.bootstrapServers(),
-            "schema.registry.url", parley.registryUrl(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel));
+        return readAll(parley.bootstrapServers(), parley.registryUrl(), topic, isolationLevel);
+    }
+
+    /** Every record of {@code topic} in the Kafka at {@code bootstrapServers}, read with Parley's Avro serde. */
+    static <V extends SpecificRecord> List<Logged<V>> readAll(String bootstrapServers, String registryUrl,
+                                                             TopicSpec<V> topic, String isolationLevel) {
+        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", bootstrapServers,
+            "schema.registry.url", registryUrl, ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel));
         List<Logged<V>> all = new ArrayList<>();
         try (AvroSerde<V> serde = topic.valueSerde(config);
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
