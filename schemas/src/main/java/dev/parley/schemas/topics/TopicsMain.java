@@ -1,7 +1,7 @@
 package dev.parley.schemas.topics;
 
 import dev.parley.schemas.config.Env;
-import dev.parley.schemas.launch.Launcher;
+import dev.parley.launch.Launcher;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.parley.schemas.launch;
+package dev.parley.launch;
 
 import java.io.IOException;
 import java.net.BindException;

@@ -1,4 +1,4 @@
-package dev.parley.schemas.launch;
+package dev.parley.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
