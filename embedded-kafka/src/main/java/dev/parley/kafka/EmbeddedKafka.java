@@ -170,7 +170,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (taken == null) {
                     channel.close();
                     throw new IllegalStateException("another Parley is using the data directory " + dir.toAbsolutePath()
-                        + " (is ./parley start already running?); stop it or choose another PARLEY_DATA_DIR");
+                        + " (is ./parley start or ./parley kafka already running?); stop it or choose another PARLEY_DATA_DIR");
                 }
                 return channel;
             } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.simulator.SimulatorConfig;
+import dev.parley.worker.simulator.SimulatorMain;
 import dev.parley.kafka.KafkaSettings;
 import dev.parley.launch.PortCheck;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean u
     public static final String DATA_DIR = KafkaSettings.DATA_DIR;
     public static final String KAFKA_PORT = KafkaSettings.KAFKA_PORT;
     public static final String REGISTRY_PORT = KafkaSettings.REGISTRY_PORT;
-    public static final String SIMULATOR_PORT = "PARLEY_SIMULATOR_PORT";
+    public static final String SIMULATOR_PORT = SimulatorMain.PORT;
 
     public StandaloneConfig {
         environment = Map.copyOf(environment);
@@ -36,7 +37,7 @@ public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean u
         List<String> kafkaErrors = new ArrayList<>();
         KafkaSettings kafka = KafkaSettings.read(environment, kafkaErrors);
         kafkaErrors.forEach(env::error);
-        int simulatorPort = env.port(SIMULATOR_PORT, 8090);
+        int simulatorPort = env.port(SIMULATOR_PORT, SimulatorMain.DEFAULT_PORT);
         boolean useSimulator = env.string(BackendConfig.URL, "").isEmpty();
         // Read every service's settings now, only to collect their errors with ours.
         SimulatorConfig.fromEnvironment(env);
