@@ -34,7 +34,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Launcher.run("the inference worker", () -> {
+        Launcher.run("The inference worker", () -> {
             Env env = Env.system();
             TopicSettings topics = TopicSettings.fromEnvironment(env);
             WorkerConfig config = WorkerConfig.fromEnvironment(env);

@@ -36,7 +36,7 @@ public final class IngestMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Launcher.run("the gateway", () -> {
+        Launcher.run("The gateway", () -> {
             Env env = Env.system();
             TopicSettings topics = TopicSettings.fromEnvironment(env);
             IngestConfig config = IngestConfig.fromEnvironment(env);

@@ -22,14 +22,14 @@ public final class Launcher {
     private Launcher() {
     }
 
-    /** Runs {@code service} (e.g. "the gateway") until the JVM is asked to stop; exits 1 when it does not start. */
+    /** Runs {@code service} (e.g. "The gateway", the start of its log lines) until the JVM is asked to stop; exits 1 when it does not start. */
     public static void run(String service, Start start) throws InterruptedException {
         AutoCloseable running;
         try {
             running = start.start();
         } catch (Exception e) {
             // one line for the operator; the stack trace only when asked for (logger dev.parley at DEBUG)
-            log.error("{} did not start: {}", capitalised(service), reason(e));
+            log.error("{} did not start: {}", service, reason(e));
             log.debug("{} did not start", service, e);
             System.exit(1);
             return;
@@ -62,9 +62,5 @@ public final class Launcher {
         }
         String message = failure.getMessage();
         return message == null || message.isBlank() ? failure.toString() : message.replace('\n', ' ');
-    }
-
-    private static String capitalised(String service) {
-        return service.isEmpty() ? service : Character.toUpperCase(service.charAt(0)) + service.substring(1);
     }
 }

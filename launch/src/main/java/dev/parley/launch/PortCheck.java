@@ -51,8 +51,9 @@ public final class PortCheck {
             throw new IllegalArgumentException("cannot resolve the bind host " + host, e);
         }
         try (ServerSocket socket = new ServerSocket()) {
-            // no SO_REUSEADDR: the probe must fail exactly when a real server's bind would
-            socket.setReuseAddress(false);
+            // as the servers bind: SO_REUSEADDR ignores connections of a stopped process in TIME_WAIT, and still
+            // fails on a port something listens on
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(address, port), 1);
             return true;
         } catch (BindException e) {

@@ -26,7 +26,7 @@ public final class SimulatorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Launcher.run("the LLM simulator", () -> {
+        Launcher.run("The LLM simulator", () -> {
             Env env = Env.system();
             int port = env.port(PORT, DEFAULT_PORT);
             SimulatorConfig config = SimulatorConfig.fromEnvironment(env);
