@@ -42,16 +42,8 @@ public final class WorkerMain {
                 List.of(PortCheck.port(WorkerConfig.METRICS_PORT, config.metricsPort())));
             TopicInitializer.requireReady(config.kafka(), topics, TOPICS);
             Vertx vertx = Vertx.vertx();
-            try {
-                InferenceWorker worker = InferenceWorker.start(vertx, config);
-                return () -> {
-                    worker.close();
-                    vertx.close().toCompletionStage().toCompletableFuture().join();
-                };
-            } catch (RuntimeException e) {
-                vertx.close();
-                throw e;
-            }
+            return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
+                () -> InferenceWorker.start(vertx, config));
         });
     }
 }

@@ -43,16 +43,8 @@ public final class IngestMain {
             PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(IngestConfig.HTTP_PORT, config.httpPort())));
             TopicInitializer.requireReady(config.kafka(), topics, TOPICS);
             Vertx vertx = Vertx.vertx();
-            try {
-                IngestService service = IngestService.start(vertx, config);
-                return () -> {
-                    service.close();
-                    vertx.close().toCompletionStage().toCompletableFuture().join();
-                };
-            } catch (RuntimeException e) {
-                vertx.close();
-                throw e;
-            }
+            return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
+                () -> IngestService.start(vertx, config));
         });
     }
 }

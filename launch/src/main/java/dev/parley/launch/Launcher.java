@@ -48,6 +48,25 @@ public final class Launcher {
     }
 
     /**
+     * Starts a service on a resource it owns, e.g. its Vert.x: when the start fails the resource is closed and the
+     * failure passed on; otherwise what is returned stops the service, then closes the resource.
+     */
+    public static AutoCloseable owning(AutoCloseable resource, Start start) throws Exception {
+        AutoCloseable service;
+        try {
+            service = start.start();
+        } catch (Exception e) {
+            resource.close();
+            throw e;
+        }
+        return () -> {
+            try (resource) {
+                service.close();
+            }
+        };
+    }
+
+    /**
      * The one-line reason a start failed: the exception's message, or for a bind error that a port check could not
      * foresee (another process took the port in between) that a port is in use.
      */

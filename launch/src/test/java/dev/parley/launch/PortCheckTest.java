@@ -2,10 +2,8 @@ package dev.parley.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -32,16 +30,5 @@ class PortCheckTest {
             free = probe.getLocalPort();
         }
         PortCheck.requireFree("127.0.0.1", List.of(PortCheck.port("PARLEY_HTTP_PORT", free)));
-    }
-
-    @Test
-    @DisplayName("a failed start is one line: the message, or that a port is in use for a bind error anywhere in the causes")
-    void oneLineReason() {
-        assertEquals("invalid configuration: PARLEY_HTTP_PORT=x",
-            Launcher.reason(new IllegalArgumentException("invalid configuration: PARLEY_HTTP_PORT=x")));
-        String bind = Launcher.reason(new IllegalStateException("listen failed",
-            new BindException("Address already in use")));
-        assertTrue(bind.startsWith("a port is already in use"), bind);
-        assertEquals("a b", Launcher.reason(new IllegalStateException("a\nb")));
     }
 }

@@ -42,16 +42,8 @@ public final class PostprocessMain {
             PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(PostprocessConfig.PORT, config.port())));
             TopicInitializer.requireReady(config.kafka(), topics, TOPICS);
             Vertx vertx = Vertx.vertx();
-            try {
-                PostprocessApp app = PostprocessApp.start(vertx, config);
-                return () -> {
-                    app.close();
-                    vertx.close().toCompletionStage().toCompletableFuture().join();
-                };
-            } catch (RuntimeException e) {
-                vertx.close();
-                throw e;
-            }
+            return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
+                () -> PostprocessApp.start(vertx, config));
         });
     }
 }

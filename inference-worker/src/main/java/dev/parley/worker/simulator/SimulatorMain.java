@@ -33,16 +33,8 @@ public final class SimulatorMain {
             env.validate();
             PortCheck.requireFree(env.bindHost(), List.of(PortCheck.port(PORT, port)));
             Vertx vertx = Vertx.vertx();
-            try {
-                LlmSimulator simulator = LlmSimulator.start(vertx, env.bindHost(), port, config);
-                return () -> {
-                    simulator.close();
-                    vertx.close().toCompletionStage().toCompletableFuture().join();
-                };
-            } catch (RuntimeException e) {
-                vertx.close();
-                throw e;
-            }
+            return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
+                () -> LlmSimulator.start(vertx, env.bindHost(), port, config));
         });
     }
 }
