@@ -96,6 +96,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final class Builder {
         private Path dataDir;
         private int port;
+        private String host = "localhost";
+        private String advertisedHost = "localhost";
 
         /** Keeps the log under this directory (formatted on first use). Default: a temp dir deleted on close. */
         public Builder dataDir(Path dataDir) {
@@ -106,6 +108,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** The client port; 0 (the default) picks a free one. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** The address the client listener binds, e.g. {@code 0.0.0.0} for every interface. Default: localhost. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The host name clients are told to connect to (Kafka's advertised listener). Default: localhost. */
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
             return this;
         }
 
@@ -124,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 int clientPort = port != 0 ? port : KafkaNode.freePort();
                 int quorumPort = KafkaNode.freePort();
                 try {
-                    KafkaNode node = KafkaNode.combined(dir, clientPort, quorumPort);
+                    KafkaNode node = KafkaNode.combined(dir, host, advertisedHost, clientPort, quorumPort);
                     return new EmbeddedKafka(node, dir, ephemeral, lock);
                 } catch (RuntimeException e) {
                     last = e;
@@ -156,7 +170,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (taken == null) {
                     channel.close();
                     throw new IllegalStateException("another Parley is using the data directory " + dir.toAbsolutePath()
-                        + " (is ./parley start already running?); stop it or choose another PARLEY_DATA_DIR");
+                        + " (is ./parley start or ./parley kafka already running?); stop it or choose another PARLEY_DATA_DIR");
                 }
                 return channel;
             } catch (IOException e) {

@@ -47,12 +47,15 @@ final class KafkaNode implements AutoCloseable {
         this.broker = broker;
     }
 
-    /** A broker that is its own controller: the one-machine setup. */
-    static KafkaNode combined(Path dir, int port, int controllerPort) {
+    /**
+     * A broker that is its own controller: the one-machine setup. Clients connect on {@code host:port} and are told
+     * to come back at {@code advertisedHost:port}; the controller listener stays on loopback.
+     */
+    static KafkaNode combined(Path dir, String host, String advertisedHost, int port, int controllerPort) {
         Properties props = baseProperties(1, dir, "1@localhost:" + controllerPort);
         props.put("process.roles", "broker,controller");
-        props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + port);
         // After a kill, the restarted broker waits for its controller to expire the dead incarnation's
         // registration (9 s by default) before it is unfenced; one node needs no slack for that.
         props.put("broker.heartbeat.interval.ms", "500");
@@ -131,8 +134,8 @@ final class KafkaNode implements AutoCloseable {
                 throw e;
             }
         }
-        log.info("Kafka node {} ({}) listening on localhost:{} in {} ms", props.get("node.id"), props.get("process.roles"),
-            port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        log.info("Kafka node {} ({}) listening on {} in {} ms", props.get("node.id"), props.get("process.roles"),
+            props.get("listeners"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return node;
     }
 

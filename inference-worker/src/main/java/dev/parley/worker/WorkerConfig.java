@@ -70,7 +70,7 @@ public record WorkerConfig(
             // the broker's group.{min,max}.session.timeout.ms bound it too (6 s and 30 min by default)
             Duration.ofMillis(env.integer(SESSION_TIMEOUT_MS, (int) DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000,
                 1_800_000)),
-            env.string(METRICS_HOST, DEFAULT_METRICS_HOST),
+            env.string(METRICS_HOST, env.bindHost()),
             env.integer(METRICS_PORT, DEFAULT_METRICS_PORT, -1, 65_535));
         env.validate();
         return config;

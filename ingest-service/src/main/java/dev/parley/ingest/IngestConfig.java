@@ -12,6 +12,7 @@ import java.util.Objects;
 /**
  * The gateway's settings, read once from the environment and validated.
  *
+ * @param bindHost           the address the HTTP API listens on ({@code PARLEY_BIND_HOST}, loopback by default)
  * @param httpPort           where the HTTP API listens; 0 picks a free port
  * @param maxTurnBytes       the largest turn text accepted, in UTF-8 bytes
  * @param clientTurnWindow   how far back a repeated clientTurnId is recognised after a restart
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param workerGroup        the inference workers' consumer group, whose members must hold the ledger for /health/ready
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
  */
-public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
+public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
                            Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
                            ModelDirectory models) {
@@ -59,6 +60,7 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         Objects.requireNonNull(clientStall, "clientStall");
         Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(bindHost, "bindHost");
         if (workerGroup == null || workerGroup.isBlank()) {
             throw new IllegalArgumentException("workerGroup is missing");
         }
@@ -102,14 +104,14 @@ public record IngestConfig(int httpPort, int maxTurnBytes, Duration clientTurnWi
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
         ModelDirectory models = ModelDirectory.fromEnvironment(env);
         env.validate();
-        return new IngestConfig(port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
+        return new IngestConfig(env.bindHost(), port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
                 Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
                 models);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
-        return new IngestConfig(port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
+        return new IngestConfig(bindHost, port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
                 postprocessUrl, postprocessTimeout, workerGroup, kafka, models);
     }
 

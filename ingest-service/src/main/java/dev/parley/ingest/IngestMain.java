@@ -1,22 +1,25 @@
 package dev.parley.ingest;
 
+import dev.parley.launch.Launcher;
+import dev.parley.launch.PortCheck;
 import dev.parley.schemas.config.Env;
+import dev.parley.schemas.topics.TopicInitializer;
+import dev.parley.schemas.topics.TopicSettings;
+import dev.parley.schemas.topics.TopicSpec;
+import dev.parley.schemas.topics.Topics;
 import io.vertx.core.Vertx;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 
 /**
- * Runs the ingest gateway on its own (the standalone module runs it with everything else).
+ * Runs the ingest gateway on its own (the standalone module runs it with everything else). It checks at start
+ * that its topics exist, and exits 1 naming the missing ones rather than creating them.
  *
  * <p>How to run:
  * <ol>
- *   <li>Have Kafka, the schema registry and Parley's topics running, e.g. {@code java -jar
- *       standalone/target/parley-standalone.jar}.</li>
- *   <li>{@code ./mvnw -B install -DskipTests}</li>
- *   <li>{@code PARLEY_KAFKA_BOOTSTRAP_SERVERS=localhost:9092 PARLEY_SCHEMA_REGISTRY_URL=http://localhost:8081
- *       ./mvnw -q -pl ingest-service exec:java -Dexec.mainClass=dev.parley.ingest.IngestMain}
- *       (settings: PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_CLIENT_TURN_WINDOW_MS,
+ *   <li>Have Kafka, the schema registry and Parley's topics, e.g. {@code ./parley kafka} and {@code ./parley topics}.</li>
+ *   <li>{@code ./parley gateway} (it runs {@code ingest-service/target/parley-gateway.jar}), with
+ *       PARLEY_KAFKA_BOOTSTRAP_SERVERS and PARLEY_SCHEMA_REGISTRY_URL when they are not on localhost
+ *       (settings: PARLEY_BIND_HOST, PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_CLIENT_TURN_WINDOW_MS,
  *       PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_CLIENT_STALL_MS, PARLEY_POSTPROCESS_URL,
  *       PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_KAFKA_*). Session views and search need postprocess-streams running
  *       at PARLEY_POSTPROCESS_URL; everything else works without it.</li>
@@ -26,29 +29,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestMain {
 
-    private static final Logger log = LoggerFactory.getLogger(IngestMain.class);
+    /** The topics the gateway writes and reads: checked at start, never created here. */
+    static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.TOKENS);
 
     private IngestMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Vertx vertx = Vertx.vertx();
-        IngestService service;
-        try {
-            service = IngestService.start(vertx, IngestConfig.fromEnvironment(Env.system()));
-        } catch (RuntimeException e) {
-            log.error("The ingest service did not start: {}", e.getMessage(), e);
-            vertx.close();
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping the ingest service");
-            service.close();
-            vertx.close().toCompletionStage().toCompletableFuture().join();
-            stopped.countDown();
-        }, "parley-ingest-shutdown"));
-        stopped.await();
+        Launcher.run("The gateway", () -> {
+            Env env = Env.system();
+            TopicSettings topics = TopicSettings.fromEnvironment(env);
+            IngestConfig config = IngestConfig.fromEnvironment(env);
+            PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(IngestConfig.HTTP_PORT, config.httpPort())));
+            TopicInitializer.requireReady(config.kafka(), topics, TOPICS);
+            Vertx vertx = Vertx.vertx();
+            return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
+                () -> IngestService.start(vertx, config));
+        });
     }
 }

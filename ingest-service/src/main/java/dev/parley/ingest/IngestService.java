@@ -126,6 +126,7 @@ public final class IngestService implements AutoCloseable {
 
             int frameLimit = (int) Math.min(Integer.MAX_VALUE, ApiRouter.bodyLimit(config));
             HttpServerOptions options = new HttpServerOptions()
+                    .setHost(config.bindHost())
                     .setMaxInitialLineLength(ApiRouter.maxRequestLine())
                     .setMaxWebSocketFrameSize(frameLimit)
                     .setMaxWebSocketMessageSize(frameLimit);
@@ -136,8 +137,8 @@ public final class IngestService implements AutoCloseable {
             HttpListeners server = await(HttpListeners.listen(vertx, options, ApiRouter.create(vertx, config, parts),
                     config.httpPort(), eventLoops));
             started.push(() -> await(server.close()));
-            log.info("Ingest service listening on port {} on {} event loops (Kafka {}, schema registry {}, "
-                    + "postprocess {})", server.port(), eventLoops, kafka.get("bootstrap.servers"),
+            log.info("Ingest service listening on {}:{} on {} event loops (Kafka {}, schema registry {}, "
+                    + "postprocess {})", config.bindHost(), server.port(), eventLoops, kafka.get("bootstrap.servers"),
                     kafka.get("schema.registry.url"), config.postprocessUrl());
             return new IngestService(server, streams, tokens, ledger, started);
         } catch (RuntimeException e) {

@@ -83,7 +83,7 @@ public final class PostprocessApp implements AutoCloseable {
         QueryServer server = null;
         List<Started> started = new ArrayList<>();
         try {
-            server = QueryServer.start(vertx, config.port());
+            server = QueryServer.start(vertx, config.bindHost(), config.port());
             HostInfo self = new HostInfo(config.host(), server.port());
             SnapshotUpdater updater = new SnapshotUpdater(config.snapshotBudgetChars(), config.summaryMaxChars(),
                 summarizer(config), commitmentExtractor(config));

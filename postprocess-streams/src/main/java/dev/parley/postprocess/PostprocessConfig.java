@@ -14,6 +14,7 @@ public record PostprocessConfig(
     Map<String, Object> kafka,
     Path stateDir,
     String host,
+    String bindHost,
     int port,
     int threads,
     Duration commitInterval,
@@ -83,6 +84,7 @@ public record PostprocessConfig(
             env.kafkaClientConfig("localhost:9092"),
             Path.of(env.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "parley-streams").toString())),
             env.string(HOST, "localhost"),
+            env.bindHost(),
             env.port(PORT, DEFAULT_PORT),
             env.integer(THREADS, 1, 1, 64),
             env.millis(COMMIT_INTERVAL_MS, Duration.ofMillis(100)),
@@ -108,14 +110,14 @@ public record PostprocessConfig(
 
     /** With another port (0 picks a free one) and state directory: for tests and the standalone run. */
     public PostprocessConfig withPortAndStateDir(int port, Path stateDir) {
-        return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
+        return new PostprocessConfig(applicationId, kafka, stateDir, host, bindHost, port, threads, commitInterval, reset,
             snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
             commitmentExtractorRemote, embeddings, embeddingsRemote, instanceId);
     }
 
     /** With the reset flag set or cleared. */
     public PostprocessConfig withReset(boolean reset) {
-        return new PostprocessConfig(applicationId, kafka, stateDir, host, port, threads, commitInterval, reset,
+        return new PostprocessConfig(applicationId, kafka, stateDir, host, bindHost, port, threads, commitInterval, reset,
             snapshotBudgetChars, summaryMaxChars, summarizer, summarizerRemote, commitmentExtractor,
             commitmentExtractorRemote, embeddings, embeddingsRemote, instanceId);
     }

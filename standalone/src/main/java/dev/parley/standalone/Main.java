@@ -1,8 +1,7 @@
 package dev.parley.standalone;
 
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.parley.launch.Launcher;
+import dev.parley.launch.PortCheck;
 
 /**
  * Runs Parley on one machine.
@@ -16,28 +15,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
-    private static final Logger log = LoggerFactory.getLogger(Main.class);
-
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        StandaloneConfig config;
-        Standalone standalone;
-        try {
-            config = StandaloneConfig.fromEnvironment(System.getenv());
-            standalone = Standalone.start(config);
-        } catch (RuntimeException e) {
-            log.error("Parley did not start: {}", e.getMessage(), e);
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping Parley");
-            standalone.close();
-            stopped.countDown();
-        }, "parley-shutdown"));
-        stopped.await();
+        Launcher.run("Parley", () -> {
+            StandaloneConfig config = StandaloneConfig.fromEnvironment(System.getenv());
+            PortCheck.requireFree(config.kafka().bindHost(), config.ports());
+            return Standalone.start(config);
+        });
     }
 }

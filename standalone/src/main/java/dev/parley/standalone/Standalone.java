@@ -4,6 +4,7 @@ import dev.parley.ingest.IngestConfig;
 import dev.parley.ingest.IngestService;
 import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.kafka.EmbeddedKafka;
+import dev.parley.kafka.KafkaSettings;
 import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.postprocess.PostprocessApp;
 import dev.parley.postprocess.PostprocessConfig;
@@ -75,13 +76,14 @@ public final class Standalone implements AutoCloseable {
     }
 
     private void startAll(StandaloneConfig config) {
-        kafka = track(EmbeddedKafka.persistent(config.dataDir().resolve("kafka"), config.kafkaPort()));
-        HangingTransactions.abortAll(kafka.bootstrapServers());
+        KafkaSettings kafkaSettings = config.kafka();
+        kafka = track(kafkaSettings.startKafka());
         TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
-        registry = track(SchemaRegistry.start(kafka.bootstrapServers(), config.registryPort()));
+        registry = track(SchemaRegistry.start(kafka.bootstrapServers(), kafkaSettings.bindHost(),
+            kafkaSettings.registryPort(), SchemaRegistry.SCHEMAS_TOPIC));
         Env bootEnv = new Env(config.environment());
         if (config.useSimulator()) {
-            simulator = track(LlmSimulator.start(vertx(SIMULATOR), config.simulatorPort(),
+            simulator = track(LlmSimulator.start(vertx(SIMULATOR), kafkaSettings.bindHost(), config.simulatorPort(),
                 SimulatorConfig.fromEnvironment(bootEnv)));
         }
         String llm = simulator == null ? null : simulator.baseUrl();

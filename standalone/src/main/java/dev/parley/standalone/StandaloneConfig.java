@@ -8,20 +8,24 @@ import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.simulator.SimulatorConfig;
 import dev.parley.worker.simulator.SimulatorMain;
+import dev.parley.kafka.KafkaSettings;
+import dev.parley.launch.PortCheck;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The standalone run's own settings, plus the environment every service reads its settings from. All of them
  * are checked before anything starts, so one message names every bad setting.
  */
-public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, int simulatorPort, boolean useSimulator,
+public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean useSimulator,
                                Map<String, String> environment) {
 
-    public static final String DATA_DIR = "PARLEY_DATA_DIR";
-    public static final String KAFKA_PORT = "PARLEY_KAFKA_PORT";
-    public static final String REGISTRY_PORT = "PARLEY_REGISTRY_PORT";
+    public static final String DATA_DIR = KafkaSettings.DATA_DIR;
+    public static final String KAFKA_PORT = KafkaSettings.KAFKA_PORT;
+    public static final String REGISTRY_PORT = KafkaSettings.REGISTRY_PORT;
     public static final String SIMULATOR_PORT = SimulatorMain.PORT;
 
     public StandaloneConfig {
@@ -30,9 +34,9 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
 
     public static StandaloneConfig fromEnvironment(Map<String, String> environment) {
         Env env = new Env(environment);
-        Path dataDir = Path.of(env.string(DATA_DIR, "./data"));
-        int kafkaPort = env.port(KAFKA_PORT, 9092);
-        int registryPort = env.port(REGISTRY_PORT, 8081);
+        List<String> kafkaErrors = new ArrayList<>();
+        KafkaSettings kafka = KafkaSettings.read(environment, kafkaErrors);
+        kafkaErrors.forEach(env::error);
         int simulatorPort = env.port(SIMULATOR_PORT, SimulatorMain.DEFAULT_PORT);
         boolean useSimulator = env.string(BackendConfig.URL, "").isEmpty();
         // Read every service's settings now, only to collect their errors with ours.
@@ -41,7 +45,29 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         readQuietly(() -> IngestConfig.fromEnvironment(env));
         readQuietly(() -> PostprocessConfig.fromEnvironment(env));
         env.validate();
-        return new StandaloneConfig(dataDir, kafkaPort, registryPort, simulatorPort, useSimulator, environment);
+        return new StandaloneConfig(kafka, simulatorPort, useSimulator, environment);
+    }
+
+    /** PARLEY_DATA_DIR: the broker's log, Streams' state and the demo catalogue. */
+    public Path dataDir() {
+        return kafka.dataDir();
+    }
+
+    /**
+     * Every port this run listens on, with its setting, for a check before anything starts; the worker's metrics
+     * and the query API are read the way those services read them.
+     */
+    List<PortCheck.Port> ports() {
+        Env env = new Env(environment);
+        List<PortCheck.Port> ports = new ArrayList<>(kafka.ports());
+        if (useSimulator) {
+            ports.add(PortCheck.port(SIMULATOR_PORT, simulatorPort));
+        }
+        ports.add(PortCheck.port(PostprocessConfig.PORT, env.port(PostprocessConfig.PORT, PostprocessConfig.DEFAULT_PORT)));
+        ports.add(PortCheck.port(WorkerConfig.METRICS_PORT,
+            env.integer(WorkerConfig.METRICS_PORT, WorkerConfig.DEFAULT_METRICS_PORT, -1, 65_535)));
+        ports.add(PortCheck.port(IngestConfig.HTTP_PORT, env.port(IngestConfig.HTTP_PORT, IngestConfig.DEFAULT_HTTP_PORT)));
+        return ports;
     }
 
     /**
@@ -65,7 +91,7 @@ public record StandaloneConfig(Path dataDir, int kafkaPort, int registryPort, in
         // A stable worker id: a restarted standalone fences whatever its previous run left in flight.
         env.putIfAbsent(WorkerConfig.WORKER_ID, "standalone");
         // Streams state next to Kafka's data: a restart resumes from it rather than rebuilding.
-        env.putIfAbsent(PostprocessConfig.STATE_DIR, dataDir.resolve("streams").toString());
+        env.putIfAbsent(PostprocessConfig.STATE_DIR, dataDir().resolve("streams").toString());
         return new Env(env);
     }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,22 +39,27 @@ public final class SchemaRegistry implements AutoCloseable {
         this.port = server.actualPort();
     }
 
-    /** Starts on {@code port} (0 picks a free one) once the whole {@code _schemas} topic has been read. */
+    /** Starts on loopback, {@code port} (0 picks a free one), once the whole {@code _schemas} topic has been read. */
     public static SchemaRegistry start(String bootstrapServers, int port) {
         return start(bootstrapServers, port, SCHEMAS_TOPIC);
     }
 
     /** Like {@link #start(String, int)} with another storage topic, e.g. to keep tests on one broker apart. */
     public static SchemaRegistry start(String bootstrapServers, int port, String topic) {
+        return start(bootstrapServers, InetAddress.getLoopbackAddress().getHostAddress(), port, topic);
+    }
+
+    /** Like {@link #start(String, int, String)} listening on {@code host}, e.g. {@code 0.0.0.0} for every interface. */
+    public static SchemaRegistry start(String bootstrapServers, String host, int port, String topic) {
         SchemaStore store = SchemaStore.open(bootstrapServers, topic, START_TIMEOUT);
         Vertx vertx = null;
         try {
             vertx = Vertx.vertx(vertxOptions());
             HttpServer server = await(vertx.createHttpServer()
                     .requestHandler(RegistryRoutes.router(vertx, new SchemaService(store)))
-                    .listen(port), START_TIMEOUT);
-            log.info("Schema registry listening on port {} (topic {}, Kafka {})",
-                    server.actualPort(), topic, bootstrapServers);
+                    .listen(port, host), START_TIMEOUT);
+            log.info("Schema registry listening on {}:{} (topic {}, Kafka {})",
+                    host, server.actualPort(), topic, bootstrapServers);
             return new SchemaRegistry(store, vertx, server);
         } catch (RuntimeException e) {
             if (vertx != null) {

@@ -114,6 +114,8 @@ import org.slf4j.LoggerFactory;
 public final class LlmSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmSimulator.class);
+    /** Where the simulator listens unless told otherwise: it is a test double, not a service. */
+    private static final String LOOPBACK = "127.0.0.1";
 
     public static final String SIMULATOR_HEADER = "X-Parley-Simulator";
     public static final String MODEL = "parley-simulator";
@@ -143,24 +145,34 @@ public final class LlmSimulator implements AutoCloseable {
      * @param port 0 for any free port, see {@link #port()}
      */
     public static LlmSimulator start(Vertx vertx, int port, SimulatorConfig config) {
+        return start(vertx, LOOPBACK, port, config);
+    }
+
+    /** Like {@link #start(Vertx, int, SimulatorConfig)} on {@code host}, e.g. {@code 0.0.0.0} for every interface. */
+    public static LlmSimulator start(Vertx vertx, String host, int port, SimulatorConfig config) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("LlmSimulator.start blocks; on an event loop use LlmSimulator.listen");
         }
         try {
-            return listen(vertx, port, config).await(30, TimeUnit.SECONDS);
+            return listen(vertx, host, port, config).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the LLM simulator could not listen on port " + port, e);
         }
     }
 
-    /** Starts a simulator without blocking; the future completes once it listens. */
+    /** Starts a simulator on loopback without blocking; the future completes once it listens. */
     public static Future<LlmSimulator> listen(Vertx vertx, int port, SimulatorConfig config) {
+        return listen(vertx, LOOPBACK, port, config);
+    }
+
+    /** Starts a simulator on {@code host} without blocking; the future completes once it listens. */
+    public static Future<LlmSimulator> listen(Vertx vertx, String host, int port, SimulatorConfig config) {
         LlmSimulator simulator = new LlmSimulator(Objects.requireNonNull(vertx, "vertx"),
             Objects.requireNonNull(config, "config"));
         HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true);
         return vertx.createHttpServer(options)
             .requestHandler(simulator.router())
-            .listen(port)
+            .listen(port, host)
             .map(server -> {
                 simulator.server = server;
                 LOG.info("LLM simulator listening on http://localhost:{} (OpenAI /v1/chat/completions, Ollama /api/chat, "

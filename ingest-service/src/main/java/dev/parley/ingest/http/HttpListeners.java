@@ -70,7 +70,8 @@ public final class HttpListeners {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(handler).listen(port)
+            // listen(port) alone would bind every interface, whatever the options' host says
+            return vertx.createHttpServer(options).requestHandler(handler).listen(port, options.getHost())
                     .onSuccess(server -> actualPort.set(server.actualPort()));
         }
     }

@@ -60,11 +60,11 @@ public final class QueryServer implements AutoCloseable {
             .requestHandler(router);
     }
 
-    /** Binds {@code port} (0 picks one) and answers 503 until {@link #serve(SessionQueries)}. */
-    public static QueryServer start(Vertx vertx, int port) {
+    /** Binds {@code host:port} (port 0 picks one) and answers 503 until {@link #serve(SessionQueries)}. */
+    public static QueryServer start(Vertx vertx, String host, int port) {
         QueryServer queryServer = new QueryServer(vertx);
-        queryServer.server.listen(port).toCompletionStage().toCompletableFuture().join();
-        LOG.info("postprocess query API on port {}", queryServer.port());
+        queryServer.server.listen(port, host).toCompletionStage().toCompletableFuture().join();
+        LOG.info("postprocess query API on {}:{}", host, queryServer.port());
         return queryServer;
     }
 

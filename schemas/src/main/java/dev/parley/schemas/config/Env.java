@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,6 +22,11 @@ public final class Env {
     /** The schema registry's URL, passed to the serdes as {@code schema.registry.url}. */
     public static final String REGISTRY_URL = "PARLEY_SCHEMA_REGISTRY_URL";
     public static final String KAFKA_PREFIX = "PARLEY_KAFKA_";
+    /** The interface every listening port binds to; loopback unless an operator opens Parley to the network. */
+    public static final String BIND_HOST = "PARLEY_BIND_HOST";
+    public static final String DEFAULT_BIND_HOST = "127.0.0.1";
+    /** Settings of Parley's own broker that share the {@code PARLEY_KAFKA_} prefix but are not client settings. */
+    public static final Set<String> BROKER_SETTINGS = Set.of("PARLEY_KAFKA_PORT", "PARLEY_KAFKA_ADVERTISED_HOST");
 
     private final Map<String, String> env;
     private final List<String> errors = new ArrayList<>();
@@ -64,11 +70,16 @@ public final class Env {
         return Duration.ofMillis(integer(key, (int) defaultValue.toMillis(), 0, Integer.MAX_VALUE));
     }
 
+    /** {@value #BIND_HOST}: the address every server of this process listens on, e.g. {@code 0.0.0.0}. */
+    public String bindHost() {
+        return string(BIND_HOST, DEFAULT_BIND_HOST);
+    }
+
     /** Every {@code PARLEY_KAFKA_*} variable as a Kafka client setting, plus bootstrap.servers. */
     public Map<String, Object> kafkaClientConfig(String defaultBootstrap) {
         Map<String, Object> config = new TreeMap<>();
         env.forEach((key, value) -> {
-            if (key.startsWith(KAFKA_PREFIX) && !value.isBlank()) {
+            if (key.startsWith(KAFKA_PREFIX) && !BROKER_SETTINGS.contains(key) && !value.isBlank()) {
                 config.put(key.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
             }
         });

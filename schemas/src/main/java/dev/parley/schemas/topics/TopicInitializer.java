@@ -2,7 +2,6 @@ package dev.parley.schemas.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +39,7 @@ public final class TopicInitializer {
 
     // Idempotent and safe to run concurrently at every start of every service. It never alters an
     // existing topic: more partitions would move keys to other partitions, an operator's call.
-    // Replication follows the broker's default.replication.factor.
+    // Replication follows the broker's default.replication.factor unless TopicSettings names one.
 
     /** How long {@link #ensure} waits for the cluster, in total. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -69,6 +68,39 @@ public final class TopicInitializer {
         }
     }
 
+    /** Runs {@link #ensure(TopicSettings, Collection)} with a short-lived Admin client built from {@code adminConfig}. */
+    public static Set<String> ensure(Map<String, Object> adminConfig, TopicSettings settings,
+                                     Collection<? extends TopicSpec<?>> specs) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            return new TopicInitializer(admin).ensure(settings, specs);
+        }
+    }
+
+    /** Runs {@link #check(TopicSettings, Collection)} with a short-lived Admin client built from {@code adminConfig}. */
+    public static TopicReport check(Map<String, Object> adminConfig, TopicSettings settings,
+                                    Collection<? extends TopicSpec<?>> specs) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            return new TopicInitializer(admin).check(settings, specs);
+        }
+    }
+
+    /**
+     * What a service runs at start: checks, without creating anything, that the topics it uses exist with the
+     * expected settings.
+     *
+     * @throws IllegalStateException in one line naming every missing topic and conflicting setting
+     */
+    public static void requireReady(Map<String, Object> adminConfig, TopicSettings settings,
+                                    Collection<? extends TopicSpec<?>> specs) {
+        TopicReport report = check(adminConfig, settings, specs);
+        if (!report.missing().isEmpty()) {
+            throw new IllegalStateException(report.describe() + " (run ./parley topics to create them)");
+        }
+        if (!report.ok()) {
+            throw new IllegalStateException(report.describe() + " (./parley topics --check lists them all)");
+        }
+    }
+
     /**
      * Makes sure every topic in {@code specs} exists with its settings and is ready.
      *
@@ -78,34 +110,66 @@ public final class TopicInitializer {
      * @throws TimeoutException when the cluster does not answer or the topics get no leader in time
      */
     public Set<String> ensure(Collection<? extends TopicSpec<?>> specs) {
+        return ensure(specs, true, TopicSettings.catalogue());
+    }
+
+    /**
+     * Like {@link #ensure(Collection)} for a deployment's {@code settings}: missing topics are created with its
+     * partitions (else the spec's) and replication (else the broker's default), and {@code min.insync.replicas}
+     * when it has more than one replica; existing ones are checked against them ({@link TopicReport#compare}).
+     */
+    public Set<String> ensure(TopicSettings settings, Collection<? extends TopicSpec<?>> specs) {
+        return ensure(settings.apply(specs), settings.partitions().isPresent(), settings);
+    }
+
+    private Set<String> ensure(Collection<? extends TopicSpec<?>> specs, boolean exactPartitions,
+                               TopicSettings settings) {
         Map<String, TopicSpec<?>> byName = byName(specs);
         Topics.requireCoPartitioned(specs);
         long deadline = System.nanoTime() + timeout.toNanos();
 
         Set<String> existing = await(admin.listTopics().names(), deadline, "list topics");
         List<TopicSpec<?>> missing = byName.values().stream().filter(s -> !existing.contains(s.name())).toList();
-        Set<String> created = create(missing, deadline);
+        Set<String> created = create(missing, settings, deadline);
 
         Map<String, TopicDescription> descriptions = awaitReady(byName.keySet(), deadline);
-        List<String> conflicts = conflicts(byName, descriptions, deadline);
-        if (!conflicts.isEmpty()) {
-            throw new TopicConflictException(conflicts);
+        TopicReport report = TopicReport.compare(byName.values(), observe(descriptions, deadline), exactPartitions,
+                settings);
+        if (!report.ok()) {
+            throw new TopicConflictException(report.conflicts());
         }
         log.info("Topics ready: {} ({} created)", byName.keySet(), created.size());
         return created;
     }
 
-    private Set<String> create(List<TopicSpec<?>> missing, long deadline) {
+    /**
+     * Compares the cluster's topics with {@code specs} under {@code settings}, creating nothing and not waiting for
+     * leaders: what a service checks at start, and {@code ./parley topics --check}.
+     */
+    public TopicReport check(TopicSettings settings, Collection<? extends TopicSpec<?>> specs) {
+        Map<String, TopicSpec<?>> byName = byName(settings.apply(specs));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> existing = await(admin.listTopics().names(), deadline, "list topics");
+        Set<String> present = byName.keySet().stream().filter(existing::contains)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Map<String, ObservedTopic> observed = present.isEmpty() ? Map.of()
+                : observe(await(admin.describeTopics(present).allTopicNames(), deadline, "describe topics"), deadline);
+        return TopicReport.compare(byName.values(), observed, settings.partitions().isPresent(), settings);
+    }
+
+    private Set<String> create(List<TopicSpec<?>> missing, TopicSettings settings, long deadline) {
         if (missing.isEmpty()) {
             return Set.of();
         }
-        CreateTopicsResult result = admin.createTopics(missing.stream().map(TopicInitializer::newTopic).toList());
+        CreateTopicsResult result = admin.createTopics(missing.stream().map(spec -> newTopic(spec, settings)).toList());
         Set<String> created = new LinkedHashSet<>();
         for (TopicSpec<?> spec : missing) {
             try {
                 await(result.values().get(spec.name()), deadline, "create topic " + spec.name());
                 created.add(spec.name());
-                log.info("Created topic {}: {} partitions, {}", spec.name(), spec.partitions(), spec.topicConfigs());
+                log.info("Created topic {}: {} partitions, replication {}, {}", spec.name(), spec.partitions(),
+                        settings.replicationFactor().isPresent() ? settings.replicationFactor().getAsInt()
+                                : "the broker's default", spec.topicConfigs());
             } catch (KafkaException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -117,9 +181,12 @@ public final class TopicInitializer {
         return created;
     }
 
-    private static NewTopic newTopic(TopicSpec<?> spec) {
-        return new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
-                .configs(spec.topicConfigs());
+    private static NewTopic newTopic(TopicSpec<?> spec, TopicSettings settings) {
+        Map<String, String> configs = new LinkedHashMap<>(spec.topicConfigs());
+        settings.minInsyncReplicas().ifPresent(n -> configs.put(TopicSettings.MIN_INSYNC_REPLICAS, Integer.toString(n)));
+        Optional<Short> replication = settings.replicationFactor().isPresent()
+                ? Optional.of((short) settings.replicationFactor().getAsInt()) : Optional.empty();
+        return new NewTopic(spec.name(), Optional.of(spec.partitions()), replication).configs(configs);
     }
 
     /**
@@ -181,49 +248,28 @@ public final class TopicInitializer {
         return missing.isEmpty() ? null : "no leader yet for " + missing;
     }
 
-    private List<String> conflicts(Map<String, TopicSpec<?>> specs, Map<String, TopicDescription> descriptions,
-                                   long deadline) {
-        List<ConfigResource> resources = specs.keySet().stream()
+    /** The partitions, replication and relevant configs of the described topics. */
+    private Map<String, ObservedTopic> observe(Map<String, TopicDescription> descriptions, long deadline) {
+        List<ConfigResource> resources = descriptions.keySet().stream()
                 .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
         Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), deadline,
                 "describe topic configs");
-        List<String> conflicts = new ArrayList<>();
-        for (TopicSpec<?> spec : specs.values()) {
-            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
-            int partitions = descriptions.get(spec.name()).partitions().size();
-            if (partitions != spec.partitions()) {
-                conflicts.add(spec.name() + ": partitions " + partitions + ", expected " + spec.partitions());
+        Map<String, ObservedTopic> observed = new LinkedHashMap<>();
+        for (TopicDescription description : descriptions.values()) {
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, description.name()));
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String name : List.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.RETENTION_MS_CONFIG,
+                    TopicSettings.MIN_INSYNC_REPLICAS)) {
+                ConfigEntry entry = config == null ? null : config.get(name);
+                if (entry != null && entry.value() != null) {
+                    values.put(name, entry.value());
+                }
             }
-            String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
-            if (!policies(policy).equals(Set.of(spec.cleanupPolicy().configValue()))) {
-                conflicts.add(spec.name() + ": " + TopicConfig.CLEANUP_POLICY_CONFIG + " " + policy
-                        + ", expected " + spec.cleanupPolicy().configValue());
-            }
-            String retention = value(config, TopicConfig.RETENTION_MS_CONFIG);
-            if (spec.cleanupPolicy() == CleanupPolicy.DELETE && !sameNumber(retention, spec.retentionMs())) {
-                conflicts.add(spec.name() + ": " + TopicConfig.RETENTION_MS_CONFIG + " " + retention
-                        + ", expected " + spec.retentionMs());
-            }
+            int replication = description.partitions().stream().mapToInt(p -> p.replicas().size()).max().orElse(0);
+            observed.put(description.name(), new ObservedTopic(description.name(), description.partitions().size(),
+                    replication, values));
         }
-        return conflicts;
-    }
-
-    private static String value(Config config, String name) {
-        ConfigEntry entry = config == null ? null : config.get(name);
-        return entry == null || entry.value() == null ? "(unset)" : entry.value();
-    }
-
-    private static Set<String> policies(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet());
-    }
-
-    private static boolean sameNumber(String value, long expected) {
-        try {
-            return Long.parseLong(value.trim()) == expected;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return observed;
     }
 
     private static Map<String, TopicSpec<?>> byName(Collection<? extends TopicSpec<?>> specs) {

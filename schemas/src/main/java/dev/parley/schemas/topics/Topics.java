@@ -68,9 +68,13 @@ public final class Topics {
      * one number for all keeps the co-partitioned topics equal.
      */
     public static List<TopicSpec<?>> all(int partitions) {
-        return all().stream()
-                .map(spec -> spec == DLQ ? spec : spec.withPartitions(partitions))
+        return all().stream().<TopicSpec<?>>map(spec -> scaled(spec, partitions))
                 .collect(Collectors.toUnmodifiableList());
+    }
+
+    /** {@code spec} with {@code partitions} partitions, except the DLQ, which keeps its single one (any name). */
+    public static TopicSpec<?> scaled(TopicSpec<?> spec, int partitions) {
+        return spec.valueClass() == DeadLetter.class ? spec : spec.withPartitions(partitions);
     }
 
     /**

@@ -43,4 +43,15 @@ class EnvTest {
         assertTrue(e.getMessage().contains("PARLEY_HTTP_PORT=http"), e.getMessage());
         assertTrue(e.getMessage().contains("PARLEY_MAX_TURN_BYTES=-1"), e.getMessage());
     }
+
+    @Test
+    @DisplayName("servers bind to loopback unless PARLEY_BIND_HOST opens them; the broker's own settings are no client settings")
+    void bindHostAndBrokerSettings() {
+        assertEquals("127.0.0.1", new Env(Map.of()).bindHost());
+        Env env = new Env(Map.of("PARLEY_BIND_HOST", "0.0.0.0", "PARLEY_KAFKA_PORT", "9092",
+            "PARLEY_KAFKA_ADVERTISED_HOST", "kafka.local"));
+        assertEquals("0.0.0.0", env.bindHost());
+        assertEquals(Map.of("bootstrap.servers", "localhost:9092", "schema.registry.url", "http://localhost:8081"),
+            env.kafkaClientConfig("localhost:9092"));
+    }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -158,6 +159,25 @@ class TopicInitializerIT {
         assertTrue(e.getMessage().contains(ledger + ": partitions 3, expected 6; " + ledger), e.getMessage());
         assertEquals(3, admin.describeTopics(List.of(ledger)).allTopicNames().get().get(ledger).partitions().size());
         assertEquals("1000", config(tokens).get("retention.ms").value());
+    }
+
+    @Test
+    @DisplayName("check creates nothing: it names the missing topics, then accepts what ensure created with the settings")
+    void checkThenEnsureWithSettings() throws Exception {
+        TopicSettings two = new TopicSettings(OptionalInt.of(2), OptionalInt.of(1));
+        TopicInitializer initializer = new TopicInitializer(admin);
+
+        TopicReport before = initializer.check(TopicSettings.catalogue(), specs);
+        assertEquals(specs.stream().map(TopicSpec::name).toList(), before.missing());
+        assertFalse(admin.listTopics().names().get().contains(specs.get(0).name()), "check created nothing");
+
+        assertEquals(7, initializer.ensure(two, specs).size());
+        assertEquals(2, admin.describeTopics(List.of(specs.get(0).name())).allTopicNames().get()
+                .get(specs.get(0).name()).partitions().size());
+        assertTrue(initializer.check(two, specs).ok());
+        assertTrue(initializer.check(TopicSettings.catalogue(), specs).ok(), "any consistent count without a setting");
+        TopicReport six = initializer.check(new TopicSettings(OptionalInt.of(6), OptionalInt.empty()), specs);
+        assertEquals(6, six.conflicts().size(), six.conflicts().toString());
     }
 
     @Test

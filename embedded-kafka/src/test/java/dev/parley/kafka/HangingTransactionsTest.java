@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Aborts the transactions a killed standalone run left hanging in its broker's partitions, before any client starts.
+ * Aborts the transactions a killed persistent broker left hanging in its partitions, before any client starts
+ * ({@code ./parley start} and {@code ./parley kafka} run it after every broker start).
  *
  * <p>The standalone run kills the broker together with the producers. A SIGKILL between a transactional write
  * reaching a partition and the transaction coordinator recording that partition leaves a transaction the
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * CrashRecoveryIT, a worker's committed offsets moved past a turn whose terminal event was aborted, so the turn
  * never ended. (Kafka's own {@code kafka-transactions.sh find-hanging} makes the same distinction.)
  */
-final class HangingTransactions {
+public final class HangingTransactions {
 
     private static final Logger log = LoggerFactory.getLogger(HangingTransactions.class);
     private static final long TIMEOUT_SECONDS = 30;
@@ -47,7 +48,7 @@ final class HangingTransactions {
         TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
     /** Aborts every open transaction that no coordinator tracks, in every partition; returns how many. */
-    static int abortAll(String bootstrapServers) {
+    public static int abortAll(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
