@@ -94,6 +94,11 @@ public final class SessionDriver {
         return session;
     }
 
+    /** The index of the gateway it posts to and watches through now. */
+    public int gateway() {
+        return gateway;
+    }
+
     /** Turns whose terminal event this client has seen. */
     public int completed() {
         return completed;

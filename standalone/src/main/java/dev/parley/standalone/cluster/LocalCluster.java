@@ -2,6 +2,7 @@ package dev.parley.standalone.cluster;
 
 import dev.parley.ingest.IngestConfig;
 import dev.parley.ingest.IngestMain;
+import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.kafka.EmbeddedKafkaCluster;
 import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.postprocess.PostprocessConfig;
@@ -68,9 +69,12 @@ public final class LocalCluster implements AutoCloseable {
      */
     public record Settings(int gateways, int workers, int postprocessors, int partitions, Map<String, String> extraEnv) {
 
-        /** Two of each service, six partitions, embeddings off (the ONNX model would take both cores). */
+        /**
+         * Two of each service, six partitions; postprocess embeds through the harness's {@link HashEmbeddings} (the
+         * ONNX model would take both cores), so search works.
+         */
         public static Settings pairs() {
-            return new Settings(2, 2, 2, Topics.DEFAULT_PARTITIONS, Map.of(PostprocessConfig.EMBEDDINGS, "none"));
+            return new Settings(2, 2, 2, Topics.DEFAULT_PARTITIONS, Map.of());
         }
     }
 
@@ -79,19 +83,22 @@ public final class LocalCluster implements AutoCloseable {
     private final int registryPort;
     private final Vertx vertx;
     private final LlmSimulator simulator;
+    private final HashEmbeddings embeddings;
+    private int partitions;
     private final List<ServiceProcess> gateways = new ArrayList<>();
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> postprocessors = new ArrayList<>();
     private volatile SchemaRegistry registry;
 
     private LocalCluster(Path dir, EmbeddedKafkaCluster kafka, SchemaRegistry registry, Vertx vertx,
-                         LlmSimulator simulator) {
+                         LlmSimulator simulator, HashEmbeddings embeddings) {
         this.dir = dir;
         this.kafka = kafka;
         this.registry = registry;
         this.registryPort = registry.port();
         this.vertx = vertx;
         this.simulator = simulator;
+        this.embeddings = embeddings;
     }
 
     /** Starts everything and waits until every gateway is ready and every worker holds partitions. */
@@ -106,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
             SchemaRegistry registry = SchemaRegistry.start(kafka.bootstrapServers(), freePort());
             vertx = Vertx.vertx();
             LlmSimulator simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults());
-            cluster = new LocalCluster(dir, kafka, registry, vertx, simulator);
+            cluster = new LocalCluster(dir, kafka, registry, vertx, simulator, HashEmbeddings.start(vertx));
             cluster.launch(settings);
             return cluster;
         } catch (IOException e) {
@@ -126,6 +133,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void launch(Settings settings) throws IOException {
+        partitions = settings.partitions();
         String classpath = classpath();
         List<Integer> postprocessPorts = new ArrayList<>();
         for (int i = 0; i < settings.postprocessors(); i++) {
@@ -139,6 +147,9 @@ public final class LocalCluster implements AutoCloseable {
             env.put(PostprocessConfig.HOST, "localhost");
             env.put(PostprocessConfig.STATE_DIR, state.toString());
             env.put(PostprocessConfig.INSTANCE_ID, "postprocess-" + i);
+            env.put(PostprocessConfig.EMBEDDINGS, "openai");
+            env.put(PostprocessConfig.EMBEDDINGS_URL, embeddings.baseUrl());
+            env.put(PostprocessConfig.EMBEDDINGS_MODEL, HashEmbeddings.MODEL);
             env.put(Env.KAFKA_PREFIX + "SESSION_TIMEOUT_MS", POSTPROCESS_SESSION_TIMEOUT_MS);
             env.put(Env.KAFKA_PREFIX + "HEARTBEAT_INTERVAL_MS", "500");
             postprocessors.add(service("postprocess-" + i, PostprocessMain.class.getName(), env, classpath,
@@ -294,6 +305,26 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The worker that holds ledger partition {@code partition} now, or null while none does. */
+    public ServiceProcess workerOwning(int partition) {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            for (MemberDescription member : workerMembers(admin)) {
+                boolean owns = member.assignment().topicPartitions().stream()
+                    .anyMatch(tp -> tp.topic().equals(Topics.LEDGER.name()) && tp.partition() == partition);
+                if (owns) {
+                    return workers.stream().filter(w -> member.clientId().equals("parley-worker-"
+                        + w.env().get(WorkerConfig.WORKER_ID))).findFirst().orElse(null);
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The ledger partition of a session, as the gateway picks it. */
+    public int partitionOf(String sessionId) {
+        return TopicLayout.partitionFor(sessionId, partitions);
+    }
+
     /** The end of every service's log, for a failure message. */
     public String logTails(int lines) {
         return logTails(all(), lines);
@@ -321,6 +352,7 @@ public final class LocalCluster implements AutoCloseable {
     public void close() {
         all().forEach(ServiceProcess::kill);
         stopRegistry();
+        embeddings.close();
         simulator.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
         kafka.close();
