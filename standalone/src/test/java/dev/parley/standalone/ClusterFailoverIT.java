@@ -94,14 +94,7 @@ class ClusterFailoverIT {
         load.awaitEach(1);
         ServiceProcess victim = cluster.workerOwning(cluster.partitionOf(load.drivers.get(0).session()));
         assertNotNull(victim, "a worker owns the first session's partition");
-        long killed = System.nanoTime();
-        victim.kill();
-        try {
-            load.awaitMore(2);
-            load.finishAndAudit();
-        } finally {
-            cluster.restart(victim);
-        }
+        long killed = killWhileStreaming(victim, load);
 
         List<Long> firstTokens = new ArrayList<>();
         List<Long> resets = new ArrayList<>();
@@ -129,14 +122,7 @@ class ClusterFailoverIT {
         ServiceProcess victim = cluster.gateways().get(0);
         List<SessionDriver> affected = load.drivers.stream().filter(d -> d.gateway() == 0).toList();
         assertFalse(affected.isEmpty());
-        long killed = System.nanoTime();
-        victim.kill();
-        try {
-            load.awaitMore(2);
-            load.finishAndAudit();
-        } finally {
-            cluster.restart(victim);
-        }
+        long killed = killWhileStreaming(victim, load);
 
         List<Long> resumed = new ArrayList<>();
         for (SessionDriver driver : affected) {
@@ -178,6 +164,22 @@ class ClusterFailoverIT {
         } finally {
             cluster.restart(victim);
         }
+    }
+
+    /**
+     * Kills {@code victim} with SIGKILL, lets every session end two more turns, audits, and starts the victim again
+     * (also when the audit fails, so the next scenario has the whole cluster); returns when it was killed.
+     */
+    private long killWhileStreaming(ServiceProcess victim, Load load) throws InterruptedException {
+        long killed = System.nanoTime();
+        victim.kill();
+        try {
+            load.awaitMore(2);
+            load.finishAndAudit();
+        } finally {
+            cluster.restart(victim);
+        }
+        return killed;
     }
 
     /** True when the gateway answers the session's view and a search in it with 200. */
