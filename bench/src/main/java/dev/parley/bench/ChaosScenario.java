@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ChaosScenario {
 
-    private static final String PROMPT = "go on\n#sim: tokens=30 itl_ms=20";
+    private static final String PROMPT = "go on\n#sim: tokens=60 itl_ms=25";
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -74,8 +74,9 @@ final class ChaosScenario {
             long loadStart = System.nanoTime();
             drivers.forEach(SessionDriver::start);
             boolean brokerRestarted = false;
+            int kills = 0;
             while (!drivers.stream().allMatch(SessionDriver::finished)) {
-                Thread.sleep(4_000 + random.nextInt(4_000)); // the next disruption's moment, not an outcome
+                Thread.sleep(2_000 + random.nextInt(3_000)); // the next disruption's moment, not an outcome
                 if (drivers.stream().allMatch(SessionDriver::finished)) {
                     break;
                 }
@@ -86,7 +87,8 @@ final class ChaosScenario {
                     disruptions.add(restartBroker(cluster, drivers, at));
                     continue;
                 }
-                disruptions.add(switch (random.nextInt(3)) {
+                // every kind in turn, its victim and moment at random
+                disruptions.add(switch (kills++ % 3) {
                     case 0 -> killWorker(cluster, drivers, at);
                     case 1 -> killGateway(cluster, drivers, at);
                     default -> killPostprocess(cluster, drivers, at);
@@ -155,17 +157,21 @@ final class ChaosScenario {
         int broker = random.nextInt(3);
         long stopping = System.nanoTime();
         cluster.stopBroker(broker);
+        long stopped = System.nanoTime();
         int atStop = drivers.stream().mapToInt(SessionDriver::completed).sum();
-        Thread.sleep(5_000); // how long the broker stays down, not a wait for an outcome
-        int whileDown = drivers.stream().mapToInt(SessionDriver::completed).sum() - atStop;
-        cluster.startBroker(broker);
-        long back = System.nanoTime();
-        int atStart = drivers.stream().mapToInt(SessionDriver::completed).sum();
-        until(() -> drivers.stream().mapToInt(SessionDriver::completed).sum() > atStart
+        long stall = until(() -> drivers.stream().mapToInt(SessionDriver::completed).sum() > atStop
             || drivers.stream().allMatch(SessionDriver::finished));
-        Disruption restart = new Disruption("broker " + (broker + 1) + " stopped for 5 s, then started", at,
-            TimeUnit.NANOSECONDS.toMillis(back - stopping), whileDown + " turns ended while it was down; "
-            + "the value is stop + 5 s + start");
+        long down = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+        if (down < 5_000) {
+            Thread.sleep(5_000 - down); // how long the broker stays down, not a wait for an outcome
+        }
+        int whileDown = drivers.stream().mapToInt(SessionDriver::completed).sum() - atStop;
+        long starting = System.nanoTime();
+        cluster.startBroker(broker);
+        long start = millisSince(starting);
+        Disruption restart = new Disruption("broker " + (broker + 1) + " stopped (controlled shutdown "
+            + TimeUnit.NANOSECONDS.toMillis(stopped - stopping) + " ms), started again " + start + " ms", at,
+            stall, whileDown + " turns ended while it was down; the value is from its stop to the next turn's end");
         System.out.println("chaos: " + restart);
         return restart;
     }
@@ -201,8 +207,10 @@ final class ChaosScenario {
         Report report = new Report("chaos", "Chaos: kill -9 of workers, gateways and postprocess, a broker restart");
         report.paragraph(String.format("%d turns over %d sessions (each posting back to back, `%s`, an SSE watcher "
                 + "resuming with Last-Event-ID on the other gateway), %d brokers, 2 gateways, 2 workers and 2 "
-                + "postprocess instances, each service its own JVM (%s), on %d cores; %d disruptions, one every 4-8 s "
-                + "(random seed %d), each victim started again once its work had moved. The load took %.1f s.",
+                + "postprocess instances, each service its own JVM (%s), on %d cores; %d disruptions, 2-5 s apart, "
+                + "killing a worker, a gateway and a postprocess instance in turn (which one at random, seed %d), "
+                + "each victim started again once its work had moved, and one broker restart halfway. The load "
+                + "took %.1f s.",
             turns, sessions, PROMPT.replace("\n", " "), 3, String.join(" ", LocalCluster.JVM_OPTIONS),
             Runtime.getRuntime().availableProcessors(), disruptions.size(), seed, loadMillis / 1000.0));
         report.heading("## Audit (ledger read with read_committed against every client)");
