@@ -12,6 +12,7 @@ import dev.parley.postprocess.query.QueryServer;
 import dev.parley.postprocess.query.SessionQueries;
 import dev.parley.postprocess.topology.PostprocessTopology;
 import dev.parley.postprocess.topology.SnapshotUpdater;
+import dev.parley.schemas.serde.DecodeFailures;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,7 +137,12 @@ public final class PostprocessApp implements AutoCloseable {
             streams.cleanUp();
         }
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("{} failed; replacing the stream thread", applicationId, e);
+            if (DecodeFailures.isTransient(e)) {
+                LOG.warn("{}: the schema registry is unreachable; replacing the stream thread, which reads the "
+                    + "record again: {}", applicationId, e.getMessage());
+            } else {
+                LOG.error("{} failed; replacing the stream thread", applicationId, e);
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setGlobalStateRestoreListener(new RestoreLog(applicationId));

@@ -12,6 +12,9 @@ import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.SseClient;
+import dev.parley.standalone.client.TopicReader;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -125,8 +128,8 @@ class ComposeIT {
         String registryUrl = "http://" + host + ":" + ports.get("REGISTRY_PORT");
         String bootstrap = String.join(",", List.of("KAFKA1_PORT", "KAFKA2_PORT", "KAFKA3_PORT").stream()
             .map(port -> kafkaHost + ":" + ports.get(port)).toList());
-        List<LedgerEvent> ends = TurnDiagnosis.readAll(bootstrap, registryUrl, Topics.LEDGER, "read_committed")
-            .stream().map(TurnDiagnosis.Logged::value)
+        List<LedgerEvent> ends = TopicReader.readAll(bootstrap, registryUrl, Topics.LEDGER, "read_committed")
+            .stream().map(TopicReader.Logged::value)
             .filter(e -> e.getTurnId().equals(turnId))
             .filter(e -> e.getPayload() instanceof AssistantReply || e.getPayload() instanceof ReplyFailed
                 || e.getPayload() instanceof ReplyCancelled)

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

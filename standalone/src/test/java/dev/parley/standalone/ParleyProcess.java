@@ -3,6 +3,7 @@ package dev.parley.standalone;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.SseClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.parley.standalone;
 
-import static dev.parley.standalone.ParleyHttp.JSON;
+import static dev.parley.standalone.client.ParleyHttp.JSON;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +20,7 @@ import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.TopicSpec;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.ParleyHttp;
 import dev.parley.worker.InferenceWorker;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.simulator.LlmSimulator;

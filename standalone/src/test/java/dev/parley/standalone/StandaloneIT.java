@@ -10,6 +10,7 @@ import dev.parley.avro.TokenChunk;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.serde.WireFormat;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.ParleyHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.parley.standalone;
 
-import static dev.parley.standalone.ParleyHttp.JSON;
+import static dev.parley.standalone.client.ParleyHttp.JSON;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +14,8 @@ import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.SseClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,27 +1,14 @@
 package dev.parley.standalone;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.TokenChunk;
-import dev.parley.schemas.serde.AvroSerde;
-import dev.parley.schemas.topics.TopicSpec;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.SseClient;
+import dev.parley.standalone.client.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What each side knows about one turn, for a failure message: the ledger (read_committed), the token topic, the
@@ -31,51 +18,27 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class TurnDiagnosis {
 
-    /** One record of a topic and where it is. */
-    record Logged<V>(int partition, long offset, V value) {
-    }
-
     private TurnDiagnosis() {
     }
 
-    /** Every record of {@code topic}, in partition and offset order, with the given isolation level. */
-    static <V extends SpecificRecord> List<Logged<V>> readAll(ParleyProcess parley, TopicSpec<V> topic,
-                                                             String isolationLevel) {
-        return readAll(parley.bootstrapServers(), parley.registryUrl(), topic, isolationLevel);
-    }
-
-    /** Every record of {@code topic} in the Kafka at {@code bootstrapServers}, read with Parley's Avro serde. */
-    static <V extends SpecificRecord> List<Logged<V>> readAll(String bootstrapServers, String registryUrl,
-                                                             TopicSpec<V> topic, String isolationLevel) {
-        Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", bootstrapServers,
-            "schema.registry.url", registryUrl, ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel));
-        List<Logged<V>> all = new ArrayList<>();
-        try (AvroSerde<V> serde = topic.valueSerde(config);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    V value = serde.deserializer().deserialize(record.topic(), record.value());
-                    all.add(new Logged<>(record.partition(), record.offset(), value));
-                }
-                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
-            });
+    /** The report for {@code turnId} of {@code ./parley start}, whose runs' logs are in {@code dataDir}. */
+    static String of(String turnId, ParleyProcess parley, List<SseClient.Event> seen, String connection,
+                     Path dataDir) {
+        List<Path> logs = new java.util.ArrayList<>();
+        for (int run = 0; Files.exists(dataDir.resolve("run-" + run + ".log")); run++) {
+            logs.add(dataDir.resolve("run-" + run + ".log"));
         }
-        return all;
+        return of(turnId, parley.bootstrapServers(), parley.registryUrl(), seen, connection, logs);
     }
 
     /** The report for {@code turnId}: never throws, whatever it cannot read it says so. */
-    static String of(String turnId, ParleyProcess parley, List<SseClient.Event> seen, String connection,
-                     Path dataDir) {
+    static String of(String turnId, String bootstrapServers, String registryUrl, List<SseClient.Event> seen,
+                     String connection, List<Path> logs) {
         StringBuilder report = new StringBuilder("\n--- turn ").append(turnId).append(" ---");
         report.append("\nledger (read_committed):");
         try {
-            for (Logged<LedgerEvent> logged : readAll(parley, Topics.LEDGER, "read_committed")) {
+            for (TopicReader.Logged<LedgerEvent> logged : TopicReader.readAll(bootstrapServers, registryUrl, Topics.LEDGER,
+                "read_committed")) {
                 LedgerEvent event = logged.value();
                 if (turnId.equals(event.getTurnId())) {
                     report.append("\n  ").append(logged.partition()).append('-').append(logged.offset()).append(' ')
@@ -89,7 +52,8 @@ final class TurnDiagnosis {
         }
         report.append("\ntoken topic:");
         try {
-            for (Logged<TokenChunk> logged : readAll(parley, Topics.TOKENS, "read_uncommitted")) {
+            for (TopicReader.Logged<TokenChunk> logged : TopicReader.readAll(bootstrapServers, registryUrl, Topics.TOKENS,
+                "read_uncommitted")) {
                 TokenChunk chunk = logged.value();
                 if (turnId.equals(chunk.getTurnId())) {
                     report.append("\n  ").append(logged.partition()).append('-').append(logged.offset())
@@ -108,8 +72,7 @@ final class TurnDiagnosis {
             }
         }
         report.append("\nlogs:");
-        for (int run = 0; Files.exists(dataDir.resolve("run-" + run + ".log")); run++) {
-            Path log = dataDir.resolve("run-" + run + ".log");
+        for (Path log : logs) {
             try {
                 List<String> lines = Files.readAllLines(log).stream().filter(line -> line.contains(turnId)).toList();
                 report.append("\n  ").append(log.getFileName()).append(": ")

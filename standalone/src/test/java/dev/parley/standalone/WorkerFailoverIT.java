@@ -1,6 +1,6 @@
 package dev.parley.standalone;
 
-import static dev.parley.standalone.ParleyHttp.JSON;
+import static dev.parley.standalone.client.ParleyHttp.JSON;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,8 @@ import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.Topics;
+import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.SseClient;
 import dev.parley.worker.InferenceWorker;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.simulator.LlmSimulator;

@@ -7,8 +7,8 @@ import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.UserTurn;
-import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
 import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.serde.DecodeFailures;
 import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
@@ -69,6 +69,8 @@ public final class TurnConsumer implements AutoCloseable {
     private static final int STARTER_THREADS = 4;
     /** One try at an offset lookup during an assignment; {@code untilAnswered} tries again while it times out. */
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a partition waits before a record that failed for want of the schema registry is read again. */
+    private static final Duration DECODE_RETRY = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final Vertx vertx;
@@ -83,6 +85,8 @@ public final class TurnConsumer implements AutoCloseable {
     private final ExecutorService starters;
     private final Semaphore generationSlots;
     private final Map<TopicPartition, PartitionTurns> partitions = new HashMap<>();
+    /** Partitions paused at a record the registry could not help decode yet, and when to read it again. */
+    private final Map<TopicPartition, Long> decodeRetryAt = new HashMap<>();
     private final SessionLines sessions = new SessionLines(this::startLater);
     private final ConcurrentLinkedQueue<TurnTask> ended = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
@@ -147,8 +151,11 @@ public final class TurnConsumer implements AutoCloseable {
                     records = ConsumerRecords.empty();
                 }
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(record);
+                    if (!decodeRetryAt.containsKey(new TopicPartition(record.topic(), record.partition()))) {
+                        handle(record);
+                    }
                 }
+                resumeDecodeRetries();
                 finishCatchUps();
                 commitEnded(false);
             }
@@ -186,8 +193,9 @@ public final class TurnConsumer implements AutoCloseable {
         try {
             event = ledgerSerde.deserializer().deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
-            if (causedBy(e, SchemaRegistryUnreachableException.class)) {
-                throw e; // a registry outage is not the record's fault: stop rather than dead-letter good data
+            if (DecodeFailures.isTransient(e)) {
+                retryDecodeLater(tp, record, e); // a registry outage is not the record's fault: never dead-letter it
+                return;
             }
             deadLetter(record, e);
             turns.seen(record.offset());
@@ -356,6 +364,31 @@ public final class TurnConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewinds the partition to the record and pauses it for {@link #DECODE_RETRY}: its later records wait too (a
+     * session's turns stay in order), other partitions go on, and the consumer keeps polling, so the worker stays
+     * in its group through a registry outage of any length.
+     */
+    private void retryDecodeLater(TopicPartition tp, ConsumerRecord<String, byte[]> record, RuntimeException error) {
+        log.warn("Worker {}: cannot decode {}-{}@{} yet, retrying in {} ms: {}", config.workerId(), record.topic(),
+            record.partition(), record.offset(), DECODE_RETRY.toMillis(), error.getMessage());
+        consumer.seek(tp, record.offset());
+        consumer.pause(List.of(tp));
+        decodeRetryAt.put(tp, System.nanoTime() + DECODE_RETRY.toNanos());
+    }
+
+    private void resumeDecodeRetries() {
+        long now = System.nanoTime();
+        List<TopicPartition> due = decodeRetryAt.entrySet().stream().filter(e -> e.getValue() - now <= 0)
+            .map(Map.Entry::getKey).toList();
+        for (TopicPartition tp : due) {
+            decodeRetryAt.remove(tp);
+            if (consumer.assignment().contains(tp)) {
+                consumer.resume(List.of(tp));
+            }
+        }
+    }
+
     private void deadLetter(ConsumerRecord<String, byte[]> record, RuntimeException error) {
         log.warn("Dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), error.getMessage());
         DeadLetter letter = DeadLetters.of(record.topic(), record.partition(), record.offset(), record.key(),
@@ -478,6 +511,7 @@ public final class TurnConsumer implements AutoCloseable {
 
         private void dropAll(Collection<TopicPartition> gone) {
             for (TopicPartition tp : gone) {
+                decodeRetryAt.remove(tp);
                 tails.revoked(tp.partition());
                 PartitionTurns turns = partitions.remove(tp);
                 if (turns != null) {
@@ -488,14 +522,5 @@ public final class TurnConsumer implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,6 +1,6 @@
 package dev.parley.ingest.relay;
 
-import dev.parley.schemas.registry.SchemaRegistryUnreachableException;
+import dev.parley.schemas.serde.DecodeFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -317,7 +317,7 @@ public final class TopicRelay<V> implements AutoCloseable {
         try {
             decoded = record.value() == null ? null : deserializer.deserialize(topic, record.headers(), record.value());
         } catch (SerializationException e) {
-            if (isTransient(e)) {
+            if (DecodeFailures.isTransient(e)) {
                 log.warn("Cannot decode {}-{}@{} yet, retrying in {} ms: {}", topic, tp.partition(), record.offset(),
                         DECODE_RETRY_MS, e.getMessage());
                 consumer.seek(tp, record.offset());
@@ -365,15 +365,6 @@ public final class TopicRelay<V> implements AutoCloseable {
             watch.cancel();
             return true;
         }
-    }
-
-    private static boolean isTransient(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryUnreachableException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void reportCaughtUp() {

@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.client;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A plain Server-Sent Events reader for tests: records every event it receives, in order. */
-final class SseClient implements AutoCloseable {
+/** A plain Server-Sent Events reader for tests and benchmarks: records every event it receives, in order. */
+public final class SseClient implements AutoCloseable {
 
     /** One event as the wire carried it, and when it arrived ({@link System#nanoTime()}). */
-    record Event(String id, String type, String data, long receivedNanos) {
+    public record Event(String id, String type, String data, long receivedNanos) {
     }
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -34,24 +34,24 @@ final class SseClient implements AutoCloseable {
         reader.start();
     }
 
-    static SseClient open(HttpClient http, String url) {
+    public static SseClient open(HttpClient http, String url) {
         return new SseClient(http, url, Map.of());
     }
 
-    static SseClient open(HttpClient http, String url, Map<String, String> headers) {
+    public static SseClient open(HttpClient http, String url, Map<String, String> headers) {
         return new SseClient(http, url, headers);
     }
 
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
     /** True once the connection has ended: closed by the server, failed, or never opened. */
-    boolean ended() {
+    public boolean ended() {
         return !reader.isAlive();
     }
 

@@ -1,6 +1,4 @@
-package dev.parley.standalone;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+package dev.parley.standalone.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,62 +12,62 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Parley's public HTTP API as a client sees it, for end-to-end tests. */
-final class ParleyHttp {
+/** Parley's public HTTP API as a client sees it, for end-to-end tests and benchmarks. */
+public final class ParleyHttp {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final String base;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final String base;
 
-    ParleyHttp(String base) {
+    public ParleyHttp(String base) {
         this.base = base;
     }
 
-    String createSession() throws Exception {
+    public String createSession() throws Exception {
         JsonNode created = expect(201, send("POST", "/v1/sessions", "{}"));
         return created.get("sessionId").asText();
     }
 
     /** Posts a turn and returns its id once the gateway answered 202. */
-    String postTurn(String sessionId, String text) throws Exception {
+    public String postTurn(String sessionId, String text) throws Exception {
         String body = JSON.writeValueAsString(Map.of("text", text));
         return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
     }
 
     /** Posts a turn that names its route; returns its id once the gateway answered 202. */
-    String postTurn(String sessionId, String text, String route) throws Exception {
+    public String postTurn(String sessionId, String text, String route) throws Exception {
         String body = JSON.writeValueAsString(Map.of("text", text, "route", route));
         return expect(202, send("POST", "/v1/sessions/" + sessionId + "/turns", body)).get("turnId").asText();
     }
 
     /** Posts a turn with an idempotency key; the raw answer, whatever it is. */
-    HttpResponse<String> submitTurn(String sessionId, String text, String clientTurnId) throws Exception {
+    public HttpResponse<String> submitTurn(String sessionId, String text, String clientTurnId) throws Exception {
         String body = JSON.writeValueAsString(Map.of("text", text, "clientTurnId", clientTurnId));
         return send("POST", "/v1/sessions/" + sessionId + "/turns", body);
     }
 
-    JsonNode turnStatus(String sessionId, String turnId, int waitSeconds) throws Exception {
+    public JsonNode turnStatus(String sessionId, String turnId, int waitSeconds) throws Exception {
         return expect(200, send("GET", "/v1/sessions/" + sessionId + "/turns/" + turnId + "?wait=" + waitSeconds, null));
     }
 
-    HttpResponse<String> cancel(String sessionId, String turnId) throws Exception {
+    public HttpResponse<String> cancel(String sessionId, String turnId) throws Exception {
         return send("POST", "/v1/sessions/" + sessionId + "/turns/" + turnId + "/cancel", "");
     }
 
-    SseClient events(String sessionId, String query) {
+    public SseClient events(String sessionId, String query) {
         return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events" + query);
     }
 
-    SseClient eventsAfter(String sessionId, String lastEventId) {
+    public SseClient eventsAfter(String sessionId, String lastEventId) {
         return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events", Map.of("Last-Event-ID", lastEventId));
     }
 
-    static String turnQuery(String turnId) {
+    public static String turnQuery(String turnId) {
         return "?turnId=" + URLEncoder.encode(turnId, StandardCharsets.UTF_8);
     }
 
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
+    public HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -78,17 +76,20 @@ final class ParleyHttp {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static JsonNode expect(int status, HttpResponse<String> response) throws Exception {
-        assertEquals(status, response.statusCode(), response.request().uri() + " answered " + response.body());
+    public static JsonNode expect(int status, HttpResponse<String> response) throws Exception {
+        if (response.statusCode() != status) {
+            throw new AssertionError("expected " + status + ": " + response.request().uri() + " answered "
+                + response.statusCode() + " " + response.body());
+        }
         return JSON.readTree(response.body());
     }
 
     /** The reply a client assembles from the stream: tokens of the last attempt, restarted at each reset. */
-    static String streamedReply(List<SseClient.Event> events, String turnId) throws Exception {
+    public static String streamedReply(List<SseClient.Event> events, String turnId) {
         StringBuilder text = new StringBuilder();
         for (SseClient.Event event : events) {
             if (event.type().equals("token") || event.type().equals("reset")) {
-                JsonNode data = JSON.readTree(event.data());
+                JsonNode data = json(event);
                 if (!data.get("turnId").asText().equals(turnId)) {
                     continue;
                 }
@@ -103,13 +104,21 @@ final class ParleyHttp {
     }
 
     /** The terminal SSE event (done, failed or cancelled) of the turn, or null. */
-    static SseClient.Event terminal(List<SseClient.Event> events, String turnId) throws Exception {
+    public static SseClient.Event terminal(List<SseClient.Event> events, String turnId) {
         for (SseClient.Event event : events) {
             if (List.of("done", "failed", "cancelled").contains(event.type())
-                && JSON.readTree(event.data()).get("turnId").asText().equals(turnId)) {
+                && json(event).get("turnId").asText().equals(turnId)) {
                 return event;
             }
         }
         return null;
+    }
+
+    private static JsonNode json(SseClient.Event event) {
+        try {
+            return JSON.readTree(event.data());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("not JSON: " + event, e);
+        }
     }
 }
