@@ -1,5 +1,6 @@
 package dev.parley.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,9 @@ public final class HangingTransactions {
 
     private static final Logger log = LoggerFactory.getLogger(HangingTransactions.class);
     private static final long TIMEOUT_SECONDS = 30;
+    /** How long a transaction no coordinator tracks may take to have its markers written before it counts as hanging. */
+    static final Duration MARKER_GRACE = Duration.ofSeconds(5);
+    private static final long MARKER_POLL_MS = 200;
 
     private HangingTransactions() {
     }
@@ -68,15 +73,13 @@ public final class HangingTransactions {
                     if (!hanging(entry.getKey(), producer.producerId(), tracked)) {
                         log.info("Left the transaction open in {} by producer {} to its coordinator: {}",
                             entry.getKey(), producer.producerId(), tracked);
-                    } else if (stillOpen(admin, entry.getKey(), producer)) {
-                        // asked after the coordinator: one it ended meanwhile has its markers written by now
-                        admin.abortTransaction(new AbortTransactionSpec(entry.getKey(), producer.producerId(),
-                            (short) producer.producerEpoch(), producer.coordinatorEpoch().orElse(0)))
-                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                        log.warn("Aborted a transaction left open in {} by producer {} (epoch {}) of a run that did "
-                            + "not stop cleanly; its coordinator does not track it: {}", entry.getKey(),
-                            producer.producerId(), producer.producerEpoch(), tracked);
-                        aborted++;
+                    } else if (openAfterGrace(admin, entry.getKey(), producer)) {
+                        if (abort(admin, entry.getKey(), producer)) {
+                            log.warn("Aborted a transaction left open in {} by producer {} (epoch {}) of a run that "
+                                + "did not stop cleanly; its coordinator does not track it: {}", entry.getKey(),
+                                producer.producerId(), producer.producerEpoch(), tracked);
+                            aborted++;
+                        }
                     }
                 }
             }
@@ -97,6 +100,43 @@ public final class HangingTransactions {
     static boolean hanging(TopicPartition partition, long producerId, List<TransactionDescription> coordinatorView) {
         return coordinatorView.stream().noneMatch(transaction -> transaction.producerId() == producerId
             && COORDINATOR_ENDS.contains(transaction.state()) && transaction.topicPartitions().contains(partition));
+    }
+
+    /**
+     * Whether {@code partition} still has the transaction {@code open} showed after {@link #MARKER_GRACE}: a
+     * coordinator that has just ended a transaction (no longer tracked as open) may still be writing its markers,
+     * e.g. while the restarted broker's listener comes up; only a transaction still open after that is hanging.
+     */
+    private static boolean openAfterGrace(Admin admin, TopicPartition partition, ProducerState open)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + MARKER_GRACE.toNanos();
+        while (stillOpen(admin, partition, open)) {
+            if (System.nanoTime() > deadline) {
+                return true;
+            }
+            Thread.sleep(MARKER_POLL_MS);
+        }
+        return false;
+    }
+
+    /**
+     * Aborts the hanging transaction; false when its coordinator ended it first (the abort is refused with an
+     * invalid producer epoch once the coordinator has bumped it) and the partition is closed after the grace.
+     */
+    private static boolean abort(Admin admin, TopicPartition partition, ProducerState open)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.abortTransaction(new AbortTransactionSpec(partition, open.producerId(), (short) open.producerEpoch(),
+                open.coordinatorEpoch().orElse(0))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof InvalidProducerEpochException) || openAfterGrace(admin, partition, open)) {
+                throw e;
+            }
+            log.info("The transaction left open in {} by producer {} was ended by its coordinator meanwhile", partition,
+                open.producerId());
+            return false;
+        }
     }
 
     /** Whether {@code partition} still has the transaction {@code open} showed, after the coordinator was asked. */
