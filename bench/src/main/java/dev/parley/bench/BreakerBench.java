@@ -100,7 +100,7 @@ final class BreakerBench {
             public void onError(BackendException error) {
                 failed.complete(System.nanoTime());
             }
-        }, false);
+        }, null, false);
         return failed;
     }
 

@@ -54,7 +54,8 @@ public final class InferenceWorker implements AutoCloseable {
         Catalogue catalogue = config.catalogue();
         CatalogueProbe.probe(vertx, catalogue); // loud about a backend that is down, never fatal: its breaker copes
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry);
+        Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry,
+            config.spotlightJumpsQueue());
         WorkerClients clients = new WorkerClients(config);
         RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
             clients.contextBuilder());

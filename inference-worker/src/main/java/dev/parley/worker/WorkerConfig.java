@@ -22,7 +22,8 @@ public record WorkerConfig(
     String systemPrompt,
     Duration sessionTimeout,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    boolean spotlightJumpsQueue) {
 
     public static final String WORKER_ID = "PARLEY_WORKER_ID";
     public static final String GROUP_ID = WorkerGroup.KEY;
@@ -33,6 +34,8 @@ public record WorkerConfig(
     public static final String SESSION_TIMEOUT_MS = "PARLEY_WORKER_SESSION_TIMEOUT_MS";
     public static final String METRICS_HOST = "PARLEY_WORKER_METRICS_HOST";
     public static final String METRICS_PORT = "PARLEY_WORKER_METRICS_PORT";
+    /** true: a spotlight turn goes ahead of every principal's turns in a line, not only ahead of its own principal's. */
+    public static final String SPOTLIGHT_JUMPS_QUEUE = "PARLEY_SPOTLIGHT_JUMPS_QUEUE";
     /** The Prometheus scrape endpoint's port; 0 picks a free one, -1 turns it off. */
     public static final int DEFAULT_METRICS_PORT = 8082;
     /** Loopback: metrics are internal unless an operator opens them. */
@@ -54,7 +57,7 @@ public record WorkerConfig(
                         int maxConcurrentGenerations, int contextBudgetChars, Duration tokenCoalesce,
                         String systemPrompt) {
         this(workerId, groupId, kafka, Catalogue.single(backend), maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, DEFAULT_SESSION_TIMEOUT, DEFAULT_METRICS_HOST, -1);
+            tokenCoalesce, systemPrompt, DEFAULT_SESSION_TIMEOUT, DEFAULT_METRICS_HOST, -1, false);
     }
 
     public static WorkerConfig fromEnvironment(Env env) {
@@ -71,9 +74,19 @@ public record WorkerConfig(
             Duration.ofMillis(env.integer(SESSION_TIMEOUT_MS, (int) DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000,
                 1_800_000)),
             env.string(METRICS_HOST, env.bindHost()),
-            env.integer(METRICS_PORT, DEFAULT_METRICS_PORT, -1, 65_535));
+            env.integer(METRICS_PORT, DEFAULT_METRICS_PORT, -1, 65_535),
+            flag(env, SPOTLIGHT_JUMPS_QUEUE));
         env.validate();
         return config;
+    }
+
+    /** true or false (default false); anything else is a bad setting. */
+    private static boolean flag(Env env, String key) {
+        String value = env.string(key, "false");
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            env.error(key + "=" + value + " is not true or false");
+        }
+        return value.equalsIgnoreCase("true");
     }
 
     /** The catalogue of {@code PARLEY_BACKENDS_FILE} or {@code PARLEY_LLM_*}; its problems join env's errors. */
@@ -88,21 +101,26 @@ public record WorkerConfig(
 
     public WorkerConfig withWorkerId(String workerId) {
         return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort, spotlightJumpsQueue);
     }
 
     public WorkerConfig withSessionTimeout(Duration sessionTimeout) {
         return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort, spotlightJumpsQueue);
     }
 
     public WorkerConfig withCatalogue(Catalogue catalogue) {
         return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort, spotlightJumpsQueue);
     }
 
     public WorkerConfig withMetricsPort(int metricsPort) {
         return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
-            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort);
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort, spotlightJumpsQueue);
+    }
+
+    public WorkerConfig withSpotlightJumpsQueue(boolean spotlightJumpsQueue) {
+        return new WorkerConfig(workerId, groupId, kafka, catalogue, maxConcurrentGenerations, contextBudgetChars,
+            tokenCoalesce, systemPrompt, sessionTimeout, metricsHost, metricsPort, spotlightJumpsQueue);
     }
 }

@@ -14,12 +14,22 @@ public final class Backends implements AutoCloseable {
 
     private final Map<String, GuardedBackend> byName = new LinkedHashMap<>();
 
-    /** Builds a client for each backend with {@code clientFor} and guards it; {@link #close()} closes the clients. */
+    /** Spotlight calls wait first within their principal's share of each line. */
     public Backends(Collection<BackendConfig> configs, Function<BackendConfig, LlmBackend> clientFor, Vertx vertx,
                     MeterRegistry registry) {
+        this(configs, clientFor, vertx, registry, false);
+    }
+
+    /**
+     * Builds a client for each backend with {@code clientFor} and guards it; {@link #close()} closes the clients.
+     *
+     * @param spotlightJumpsQueue spotlight calls go ahead of every principal's line, not just their own
+     */
+    public Backends(Collection<BackendConfig> configs, Function<BackendConfig, LlmBackend> clientFor, Vertx vertx,
+                    MeterRegistry registry, boolean spotlightJumpsQueue) {
         for (BackendConfig config : configs) {
             byName.put(config.name(), new GuardedBackend(config, clientFor.apply(config), vertx,
-                new BackendMetrics(registry, config.name())));
+                new BackendMetrics(registry, config.name()), spotlightJumpsQueue));
         }
     }
 

@@ -35,12 +35,13 @@ public final class GuardedBackend {
     private final Bulkhead bulkhead;
     private final BackendMetrics metrics;
 
-    GuardedBackend(BackendConfig config, LlmBackend backend, Vertx vertx, BackendMetrics metrics) {
+    GuardedBackend(BackendConfig config, LlmBackend backend, Vertx vertx, BackendMetrics metrics,
+                   boolean spotlightJumpsQueue) {
         this.config = config;
         this.backend = backend;
         this.vertx = vertx;
         this.metrics = metrics;
-        this.bulkhead = new Bulkhead(config.maxConcurrent());
+        this.bulkhead = new Bulkhead(config.maxConcurrent(), spotlightJumpsQueue);
         this.breaker = CircuitBreaker.of(config.name(), breakerConfig(config.breaker()));
         breaker.getEventPublisher().onStateTransition(event -> {
             log.warn("Backend {}: circuit breaker {} → {}", config.name(),
@@ -89,9 +90,12 @@ public final class GuardedBackend {
 
     /**
      * Streams through the breaker and the bulkhead. The listener's calls always arrive on a Vert.x thread,
-     * never inside this method; {@code priority} calls wait ahead of the others.
+     * never inside this method. The line is fair across principals ({@link Bulkhead}); {@code priority} calls wait
+     * ahead of their principal's other calls.
+     *
+     * @param principal who the call is for (null: anonymous)
      */
-    public Generation stream(ChatRequest request, StreamListener listener, boolean priority) {
+    public Generation stream(ChatRequest request, StreamListener listener, String principal, boolean priority) {
         metrics.request();
         Call call = new Call(request, listener);
         if (!breaker.tryAcquirePermission()) {
@@ -99,7 +103,7 @@ public final class GuardedBackend {
             return call;
         }
         call.permitted = true;
-        call.ticket = bulkhead.acquire(priority, call::granted);
+        call.ticket = bulkhead.acquire(principal, priority, call::granted);
         return call;
     }
 

@@ -13,6 +13,7 @@ import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.resilience.Bulkhead;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -83,7 +84,8 @@ public final class TurnConsumer implements AutoCloseable {
     private final RoutePlanner planner;
     private final EarlierAttempts earlierAttempts;
     private final ExecutorService starters;
-    private final Semaphore generationSlots;
+    /** The worker's own limit on generations at once, its line fair across principals like a backend's. */
+    private final Bulkhead generationSlots;
     private final Map<TopicPartition, PartitionTurns> partitions = new HashMap<>();
     /** Partitions paused at a record the registry could not help decode yet, and when to read it again. */
     private final Map<TopicPartition, Long> decodeRetryAt = new HashMap<>();
@@ -115,7 +117,7 @@ public final class TurnConsumer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.generationSlots = new Semaphore(config.maxConcurrentGenerations());
+        this.generationSlots = new Bulkhead(config.maxConcurrentGenerations(), config.spotlightJumpsQueue());
         this.thread = new Thread(this::run, "parley-turn-consumer-" + config.workerId());
     }
 
@@ -209,7 +211,8 @@ public final class TurnConsumer implements AutoCloseable {
             if (!turns.known(event.getTurnId())) {
                 TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed);
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
-                    event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(), catchingUp,
+                    event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(),
+                    user.getPrincipal(), catchingUp,
                     producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
@@ -253,23 +256,28 @@ public final class TurnConsumer implements AutoCloseable {
         }
     }
 
-    /** Runs on the consumer thread (via SessionLines): the blocking part of starting goes to a starter thread. */
+    /**
+     * Runs on the consumer thread (via SessionLines): the turn waits for one of the worker's generation slots in a
+     * line fair across principals, then the blocking part of starting goes to a starter thread. The slot is given
+     * back (or the line left) once the turn has ended in any way.
+     */
     private void startLater(TurnTask task) {
-        starters.execute(() -> {
-            try {
-                generationSlots.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            generating.incrementAndGet();
-            task.settled().whenComplete((ignored, error) -> {
-                generating.decrementAndGet();
-                generationSlots.release();
+        Bulkhead.Ticket slot = generationSlots.acquire(task.principal(), task.spotlight(), () -> startNow(task));
+        task.settled().whenComplete((ignored, error) -> slot.cancel());
+    }
+
+    /** The turn has its slot: runs on the thread that freed it, so it only hands the turn to a starter thread. */
+    private void startNow(TurnTask task) {
+        generating.incrementAndGet();
+        task.settled().whenComplete((ignored, error) -> generating.decrementAndGet());
+        try {
+            starters.execute(() -> {
+                int attempt = task.recovered() ? earlierAttempts.highest(task) + 1 : 1;
+                task.start(attempt, this::chunkStream, () -> planner.plan(task));
             });
-            int attempt = task.recovered() ? earlierAttempts.highest(task) + 1 : 1;
-            task.start(attempt, this::chunkStream, () -> planner.plan(task));
-        });
+        } catch (RejectedExecutionException stopping) {
+            // the worker is stopping: the turn stays open, and the partition's next owner generates it
+        }
     }
 
     private ChunkStream chunkStream(TurnTask task) {

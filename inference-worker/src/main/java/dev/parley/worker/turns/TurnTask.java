@@ -51,6 +51,8 @@ final class TurnTask {
     private final List<ContextMessage> givenContext;
     private final String requestedRoute;
     private final boolean spotlight;
+    /** Who sent the turn (UserTurn.principal); null without authentication. Its lines are fair across principals. */
+    private final String principal;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
     private final TurnHops hops;
@@ -78,8 +80,8 @@ final class TurnTask {
     private volatile long recordedAt = -1;
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
-             List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, boolean recovered,
-             String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+             List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, String principal,
+             boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
         this.givenContext = givenContext;
         this.partition = partition;
         this.offset = offset;
@@ -88,6 +90,7 @@ final class TurnTask {
         this.userText = userText;
         this.requestedRoute = requestedRoute;
         this.spotlight = spotlight;
+        this.principal = principal;
         this.recovered = recovered;
         this.producerName = producerName;
         this.hops = hops;
@@ -138,7 +141,7 @@ final class TurnTask {
         GuardedBackend backend = plan.backends().apply(stage.backends().get(backendIndex));
         ChatRequest request = plan.request(stageIndex, doneStages);
         call = new Call(backend, stage, request);
-        call.generation = backend.stream(request, call, plan.spotlight());
+        call.generation = backend.stream(request, call, principal, plan.spotlight());
     }
 
     /** One backend call's callbacks: those of a call that is no longer the turn's current one are ignored. */
@@ -473,6 +476,11 @@ final class TurnTask {
 
     boolean spotlight() {
         return spotlight;
+    }
+
+    /** Who sent the turn; null without authentication. */
+    String principal() {
+        return principal;
     }
 
     synchronized boolean cancelRequested() {

@@ -104,14 +104,14 @@ class GuardedBackendTest {
         GuardedBackend backend = backend(10, new BreakerSettings(50, 2, 2, Duration.ofMillis(200), 1));
         for (int i = 0; i < 2; i++) {
             Outcome outcome = new Outcome();
-            backend.stream(REQUEST, outcome, false);
+            backend.stream(REQUEST, outcome, null, false);
             calls.get(i).fail();
             await().until(() -> outcome.result != null);
             assertEquals("http_5xx", outcome.result);
         }
         assertEquals(CircuitBreaker.State.OPEN, backend.breakerState());
         Outcome rejected = new Outcome();
-        backend.stream(REQUEST, rejected, false);
+        backend.stream(REQUEST, rejected, null, false);
         await().until(() -> rejected.result != null);
         assertEquals(FailureKind.BREAKER_OPEN.apiName(), rejected.result);
         assertEquals(2, calls.size(), "an open breaker does not call the backend");
@@ -119,7 +119,7 @@ class GuardedBackendTest {
         Outcome[] probe = new Outcome[1];
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
             Outcome attempt = new Outcome();
-            backend.stream(REQUEST, attempt, false); // rejected until openFor has passed, then the probe
+            backend.stream(REQUEST, attempt, null, false); // rejected until openFor has passed, then the probe
             probe[0] = attempt;
             return calls.size() == 3;
         });
@@ -137,10 +137,10 @@ class GuardedBackendTest {
         Outcome normal = new Outcome();
         Outcome cancelled = new Outcome();
         Outcome spotlight = new Outcome();
-        backend.stream(REQUEST, first, false);
-        backend.stream(REQUEST, normal, false);
-        Generation leaving = backend.stream(REQUEST, cancelled, false);
-        backend.stream(REQUEST, spotlight, true);
+        backend.stream(REQUEST, first, null, false);
+        backend.stream(REQUEST, normal, null, false);
+        Generation leaving = backend.stream(REQUEST, cancelled, null, false);
+        backend.stream(REQUEST, spotlight, null, true);
         assertEquals(1, calls.size());
         assertEquals(3, backend.waiting());
         leaving.cancel();
@@ -163,14 +163,37 @@ class GuardedBackendTest {
     @DisplayName("a cancel stops the running call and frees its slot for the next in line")
     void cancelFreesTheSlot() {
         GuardedBackend backend = backend(1, BreakerSettings.DEFAULT);
-        Generation running = backend.stream(REQUEST, new Outcome(), false);
+        Generation running = backend.stream(REQUEST, new Outcome(), null, false);
         Outcome next = new Outcome();
-        backend.stream(REQUEST, next, false);
+        backend.stream(REQUEST, next, null, false);
         assertEquals(1, backend.waiting());
         running.cancel();
         assertTrue(calls.get(0).cancelled.get());
         await().until(() -> calls.size() == 2);
         calls.get(1).succeed();
         await().until(() -> "completed".equals(next.result));
+    }
+
+    @Test
+    @DisplayName("the line is fair across principals: a flood from one does not hold another's call back more than one slot")
+    void fairAcrossPrincipals() {
+        GuardedBackend backend = backend(1, BreakerSettings.DEFAULT);
+        List<Outcome> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Outcome outcome = new Outcome();
+            flood.add(outcome);
+            backend.stream(REQUEST, outcome, "alice", false);
+        }
+        Outcome bob = new Outcome();
+        backend.stream(REQUEST, bob, "bob", false);
+        assertEquals(20, backend.waiting());
+
+        calls.get(0).succeed(); // alice's first call ends: her second starts, then bob's
+        await().until(() -> calls.size() == 2);
+        calls.get(1).succeed();
+        await().until(() -> calls.size() == 3);
+        calls.get(2).succeed();
+        await().until(() -> "completed".equals(bob.result));
+        assertEquals(null, flood.get(2).result, "bob's call ran third, before alice's third");
     }
 }
