@@ -70,9 +70,19 @@ final class KafkaProbe implements AutoCloseable {
 
     /** A turn with the conversation before it supplied by its client (UserTurn.context). */
     String turn(String sessionId, String text, String route, boolean spotlight, List<ContextMessage> context) {
+        return turn(sessionId, text, route, spotlight, context, null);
+    }
+
+    /** A turn sent by {@code principal} (UserTurn.principal; null: without authentication). */
+    String turnBy(String principal, String sessionId, String text, String route) {
+        return turn(sessionId, text, route, false, List.of(), principal);
+    }
+
+    private String turn(String sessionId, String text, String route, boolean spotlight, List<ContextMessage> context,
+                        String principal) {
         String turnId = newId();
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
-            .setSpotlight(spotlight).setContext(context).build()));
+            .setSpotlight(spotlight).setContext(context).setPrincipal(principal).build()));
         return turnId;
     }
 
