@@ -25,6 +25,9 @@ import java.util.List;
  *   of warm-up and of each measurement; starts no Parley.</li>
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="breaker 100000"}: how fast that many calls to a backend
  *   whose circuit breaker is open fail; starts no Parley.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="fairness 100 2 40"}: principal B's wait for its first
+ *   token while principal A keeps that many calls outstanding at a backend running that many generations at once,
+ *   over that many B turns, against B alone and B in A's own line (first come, first served); starts no Parley.</li>
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="chaos 1000 20 1"}: that many turns over that many
  *   sessions against Parley as a cluster of processes ({@code LocalCluster}), with random kill -9s of workers,
  *   gateways and postprocess instances and one broker restart (random seed last), then the ledger audit; takes
@@ -52,10 +55,12 @@ public final class Bench {
             case "router" -> new RouterBench(Integer.parseInt(arg(rest, 0, "5")), rest.size() > 1 ? rest.get(1) : null)
                 .run();
             case "breaker" -> new BreakerBench(Integer.parseInt(arg(rest, 0, "100000"))).run();
+            case "fairness" -> new FairnessBench(Integer.parseInt(arg(rest, 0, "100")), Integer.parseInt(arg(rest, 1, "2")),
+                Integer.parseInt(arg(rest, 2, "40"))).run();
             case "chaos" -> new ChaosScenario(Integer.parseInt(arg(rest, 0, "1000")), Integer.parseInt(arg(rest, 1, "20")),
                 Long.parseLong(arg(rest, 2, "1"))).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
-                + "burst, router, breaker or chaos (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+                + "burst, router, breaker, fairness or chaos (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }
