@@ -97,6 +97,7 @@ class FairQueuingIT {
     @Test
     @DisplayName("alice floods a one-at-a-time backend, then bob posts one turn: bob's starts after at most one more of alice's")
     void floodThenSingleTurn() {
+        requests.clear(); // the other test has had its reply: nothing is in flight
         List<String> aliceTurns = new ArrayList<>();
         for (int i = 0; i < FLOOD; i++) { // one session each: a session's own turns run one after another anyway
             aliceTurns.add(probe.turnBy("alice", KafkaProbe.newId(), "alice " + i, null));
@@ -115,6 +116,15 @@ class FairQueuingIT {
         int aliceInBetween = bob - aliceStartedBefore;
         assertTrue(aliceInBetween <= 1, "bob's turn waited for " + aliceInBetween + " of alice's: " + requests);
         assertTrue(bob < FLOOD, "bob's turn did not wait for the whole flood: " + requests);
+        assertEquals("bob", reply(bobTurn).getPrincipal(), "the terminal event names who to bill");
+        assertEquals("alice", reply(aliceTurns.get(0)).getPrincipal());
+    }
+
+    @Test
+    @DisplayName("a turn without a principal is answered and its terminal event carries no principal")
+    void anonymousTurn() {
+        String turn = probe.turnBy(null, KafkaProbe.newId(), "nobody", null);
+        assertEquals(null, reply(turn).getPrincipal());
     }
 
     private static AssistantReply reply(String turn) {

@@ -249,6 +249,7 @@ final class TurnTask {
             .setStages(plan.route().staged() ? List.copyOf(doneStages) : List.of())
             .setAttempts(calls.calls())
             .setCostUsd(calls.costUsd())
+            .setPrincipal(principal)
             .build());
     }
 
@@ -318,7 +319,7 @@ final class TurnTask {
         }
         end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .build());
+            .setPrincipal(principal).build());
     }
 
     /** A client asked to stop: ends the turn now if it is streaming, else as soon as it would start. */
@@ -364,7 +365,7 @@ final class TurnTask {
         }
         end(ReplyCancelled.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .build());
+            .setPrincipal(principal).build());
     }
 
     private RouteChoice routeChoice() {
