@@ -109,8 +109,7 @@ public final class Authenticator implements AutoCloseable {
         }
         // a JWT may need a JWKS fetch: verify off the event loop, holding the request body until then
         ctx.request().pause();
-        Future<Credential> verified = bearer != null ? bearerCredential(bearer)
-                : Future.succeededFuture(streamCredential(streamToken));
+        Future<Credential> verified = bearer != null ? bearerCredential(bearer) : streamCredential(streamToken);
         verified.onComplete(result -> {
             ctx.request().resume();
             if (result.failed()) {
@@ -166,15 +165,19 @@ public final class Authenticator implements AutoCloseable {
         return new Credential(named(record.get().getPrincipal()), record.get().getKeyId());
     }
 
-    private Credential streamCredential(String token) {
-        StreamTokens.Claims claims = streamTokens.verify(token);
-        if (claims.keyId() != null) {
-            ApiKey record = keys == null ? null : keys.find(claims.keyId()).orElse(null);
-            if (record == null || record.getRevokedAt() != null) {
-                throw new AuthException("the API key this stream token was issued for is no longer valid");
+    private Future<Credential> streamCredential(String token) {
+        try {
+            StreamTokens.Claims claims = streamTokens.verify(token);
+            if (claims.keyId() != null) {
+                ApiKey record = keys == null ? null : keys.find(claims.keyId()).orElse(null);
+                if (record == null || record.getRevokedAt() != null) {
+                    throw new AuthException("the API key this stream token was issued for is no longer valid");
+                }
             }
+            return Future.succeededFuture(new Credential(named(claims.principal()), claims.keyId()));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
         }
-        return new Credential(named(claims.principal()), claims.keyId());
     }
 
     /** No credential may claim the principal of unauthenticated requests: it would own their sessions. */
