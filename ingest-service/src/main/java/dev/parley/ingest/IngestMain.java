@@ -1,5 +1,6 @@
 package dev.parley.ingest;
 
+import dev.parley.ingest.auth.AuthConfig;
 import dev.parley.launch.Launcher;
 import dev.parley.launch.PortCheck;
 import dev.parley.schemas.config.Env;
@@ -21,16 +22,21 @@ import java.util.List;
  *       PARLEY_KAFKA_BOOTSTRAP_SERVERS and PARLEY_SCHEMA_REGISTRY_URL when they are not on localhost
  *       (settings: PARLEY_BIND_HOST, PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_CLIENT_TURN_WINDOW_MS,
  *       PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_CLIENT_STALL_MS, PARLEY_POSTPROCESS_URL,
- *       PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_KAFKA_*). Session views and search need postprocess-streams running
+ *       PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_AUTH (default keys), PARLEY_JWT_*, PARLEY_STREAM_TOKEN_SECRET,
+ *       PARLEY_KAFKA_*). Session views and search need postprocess-streams running
  *       at PARLEY_POSTPROCESS_URL; everything else works without it.</li>
- *   <li>Open http://localhost:8080 for the chat page, or {@code curl -X POST localhost:8080/v1/sessions}.</li>
+ *   <li>Create an API key, {@code ./parley keys create --principal alice}, then open http://localhost:8080 for the
+ *       chat page and paste it, or {@code curl -X POST -H "Authorization: Bearer $KEY" localhost:8080/v1/sessions}.</li>
  *   <li>Ctrl-C stops the HTTP server, the relays and the Kafka clients, in that order.</li>
  * </ol>
  */
 public final class IngestMain {
 
-    /** The topics the gateway writes and reads: checked at start, never created here. */
-    static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.TOKENS);
+    /** The topics the gateway writes and reads: checked at start, never created here (the keys topic with keys). */
+    static List<TopicSpec<?>> topics(AuthConfig auth) {
+        return auth.accepts(AuthConfig.Mode.KEYS) ? List.of(Topics.LEDGER, Topics.TOKENS, Topics.API_KEYS)
+                : List.of(Topics.LEDGER, Topics.TOKENS);
+    }
 
     private IngestMain() {
     }
@@ -41,7 +47,7 @@ public final class IngestMain {
             TopicSettings topics = TopicSettings.fromEnvironment(env);
             IngestConfig config = IngestConfig.fromEnvironment(env);
             PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(IngestConfig.HTTP_PORT, config.httpPort())));
-            TopicInitializer.requireReady(config.kafka(), topics, TOPICS);
+            TopicInitializer.requireReady(config.kafka(), topics, topics(config.auth()));
             Vertx vertx = Vertx.vertx();
             return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),
                 () -> IngestService.start(vertx, config));

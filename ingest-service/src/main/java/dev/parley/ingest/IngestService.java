@@ -2,6 +2,7 @@ package dev.parley.ingest;
 
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.TokenChunk;
+import dev.parley.ingest.auth.Authenticator;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.ingest.http.ApiRouter;
@@ -109,6 +110,9 @@ public final class IngestService implements AutoCloseable {
                     config.postprocessTimeout());
             started.push(postprocess);
 
+            Authenticator auth = Authenticator.start(vertx, config.auth(), kafka);
+            started.push(auth);
+
             WorkerPresence workers = localWorkers != null ? localWorkers
                     : WorkerPresence.inGroup(admin, config.workerGroup(), Topics.LEDGER.name());
             LedgerLookup lookup = new LedgerLookup(vertx, ledger);
@@ -122,7 +126,8 @@ public final class IngestService implements AutoCloseable {
                     tracker,
                     streams,
                     new ReadinessCheck(admin, Topics.all(), Topics.LEDGER.name(), workers),
-                    postprocess);
+                    postprocess,
+                    auth);
 
             int frameLimit = (int) Math.min(Integer.MAX_VALUE, ApiRouter.bodyLimit(config));
             HttpServerOptions options = new HttpServerOptions()

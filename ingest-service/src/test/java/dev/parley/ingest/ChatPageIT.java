@@ -17,7 +17,7 @@ class ChatPageIT {
 
     @Test
     @DisplayName("the page creates a session, sends turns, follows the event stream, can cancel, shows the "
-            + "session view and searches")
+            + "session view and searches; with authentication it sends a pasted key and opens streams with a token")
     void servesThePage() {
         try (Gateway gateway = Gateway.start(SharedKafka.get().ingestConfig(Map.of()))) {
             Api.Response page = gateway.api().get("/");
@@ -25,7 +25,8 @@ class ChatPageIT {
             assertEquals(200, page.status());
             for (String part : new String[] {"/v1/sessions", "new EventSource", "'reset'", "'done'", "'failed'",
                     "'cancelled'", "/cancel", "id=\"session\"", "'/v1/sessions/' + sessionId",
-                    "'/search?q=' + encodeURIComponent("}) {
+                    "'/search?q=' + encodeURIComponent(", "sessionStorage", "'Bearer '", "/v1/stream-tokens",
+                    "'access_token'"}) {
                 assertTrue(page.body().contains(part), part);
             }
         }

@@ -1,6 +1,7 @@
 package dev.parley.standalone;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.AuthConfig;
 import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.schemas.config.Env;
 import dev.parley.worker.WorkerConfig;
@@ -32,7 +33,18 @@ public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean u
         environment = Map.copyOf(environment);
     }
 
-    public static StandaloneConfig fromEnvironment(Map<String, String> environment) {
+    /**
+     * The all-in-one run's authentication unless {@code PARLEY_AUTH} says otherwise: none, for a first run on a
+     * laptop (it listens on loopback only; on any other address none is refused and the run does not start). A
+     * gateway on its own ({@code ./parley gateway}) defaults to API keys.
+     */
+    public static final String DEFAULT_AUTH = "none";
+
+    public static StandaloneConfig fromEnvironment(Map<String, String> given) {
+        Map<String, String> environment = new HashMap<>(given);
+        if (environment.getOrDefault(AuthConfig.MODE, "").isBlank()) {
+            environment.put(AuthConfig.MODE, DEFAULT_AUTH);
+        }
         Env env = new Env(environment);
         List<String> kafkaErrors = new ArrayList<>();
         KafkaSettings kafka = KafkaSettings.read(environment, kafkaErrors);

@@ -10,6 +10,7 @@ import dev.parley.avro.Commitment;
 import dev.parley.avro.CommitmentStatus;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.AuthConfig;
 import dev.parley.ingest.IngestService;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
@@ -94,6 +95,7 @@ class PostprocessIT {
         postprocessConfig = PostprocessConfig.fromEnvironment(new Env(env));
         postprocess = PostprocessApp.start(vertx, postprocessConfig);
         env.put(IngestConfig.POSTPROCESS_URL, "http://localhost:" + postprocess.port());
+        env.put(AuthConfig.MODE, "none");
         worker = InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(new Env(env)));
         ingest = IngestService.start(vertx, IngestConfig.fromEnvironment(new Env(env)));
         api = new ParleyHttp("http://localhost:" + ingest.port());

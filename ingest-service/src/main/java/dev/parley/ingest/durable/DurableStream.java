@@ -23,16 +23,17 @@ record DurableStream(String sessionId, int partition, String turnId, boolean end
 
     private static final Set<String> TERMINAL_EVENTS = Set.of("done", "failed", "cancelled");
 
-    /** The session's stream; 404 unknown_session. */
-    static Future<DurableStream> session(Sessions sessions, String sessionId) {
-        return sessions.require(sessionId).map(partition -> new DurableStream(sessionId, partition, null, false));
+    /** The session's stream; 404 unknown_session (also another principal's). */
+    static Future<DurableStream> session(Sessions sessions, String sessionId, String principal) {
+        return sessions.require(sessionId, principal).map(partition -> new DurableStream(sessionId, partition, null, false));
     }
 
     /** The turn's stream; 404 unknown_session or unknown_turn. */
-    static Future<DurableStream> turn(Sessions sessions, TurnTracker tracker, String sessionId, String turnIdText) {
+    static Future<DurableStream> turn(Sessions sessions, TurnTracker tracker, String sessionId, String principal,
+                                      String turnIdText) {
         // chunks carry the canonical form, which the turn's events are matched on
         String turnId = UuidV7.parse(turnIdText).map(UUID::toString).orElse(turnIdText);
-        return sessions.require(sessionId).compose(partition ->
+        return sessions.require(sessionId, principal).compose(partition ->
                 tracker.status(sessionId, partition, turnId, Duration.ZERO).compose(status -> {
                     if (status.state() == TurnStatus.State.UNKNOWN) {
                         return Future.failedFuture(TurnTracker.unknownTurn(turnIdText));

@@ -1,6 +1,7 @@
 package dev.parley.ingest.durable;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.http.JsonResponses;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnTracker;
@@ -78,8 +79,9 @@ public final class DurableStreamHandler {
     private Future<DurableStream> resolve(RoutingContext ctx) {
         String sessionId = ctx.pathParam("sid");
         String turnId = ctx.pathParam("turnId");
-        return turnId == null ? DurableStream.session(sessions, sessionId)
-                : DurableStream.turn(sessions, tracker, sessionId, turnId);
+        String principal = Principals.of(ctx);
+        return turnId == null ? DurableStream.session(sessions, sessionId, principal)
+                : DurableStream.turn(sessions, tracker, sessionId, principal, turnId);
     }
 
     private static void notAllowed(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.Authenticator;
 import dev.parley.ingest.durable.DurableStreamHandler;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
@@ -24,7 +25,7 @@ public final class ApiRouter {
 
     /** What the routes need from the rest of the gateway. */
     public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
-                        ReadinessCheck readiness, PostprocessClient postprocess) {
+                        ReadinessCheck readiness, PostprocessClient postprocess, Authenticator auth) {
     }
 
     private ApiRouter() {
@@ -60,7 +61,10 @@ public final class ApiRouter {
                 config.models(), config.maxTurnBytes(), config.sseHeartbeat());
 
         Router router = Router.router(vertx);
+        // first: a request without valid credentials is refused before its body is read or anything is written
+        router.route("/v1/*").handler(parts.auth()::handle);
         router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
+        router.post("/v1/stream-tokens").handler(parts.auth()::issueStreamToken);
         router.post("/v1/sessions").handler(sessions::create);
         router.get("/v1/sessions/:sid").handler(views::view);
         router.get("/v1/sessions/:sid/search").handler(views::search);
@@ -78,11 +82,20 @@ public final class ApiRouter {
         router.get("/*").handler(StaticHandler.create("webroot"));
 
         router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request could not be read"));
+        router.errorHandler(401, ctx -> {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"parley\"");
+            String message = ctx.failure() == null ? "authentication required" : ctx.failure().getMessage();
+            error(ctx, 401, OpenAiApi.owns(ctx.request().path()) ? "invalid_api_key" : "unauthorized", message);
+        });
         router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
         router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
                 ctx.request().method() + " is not supported on " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "turn_too_large",
                 "the request body is larger than " + bodyLimit(config) + " bytes"));
+        router.errorHandler(503, ctx -> {
+            ctx.response().putHeader("Retry-After", "1");
+            error(ctx, 503, "not_ready", ctx.failure() == null ? "not ready" : ctx.failure().getMessage());
+        });
         router.errorHandler(500, ctx -> {
             if (ctx.failure() != null) {
                 log.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.relay.CursorOutOfRangeException;
 import dev.parley.ingest.stream.ClientFeed;
@@ -37,7 +38,7 @@ final class EventStreamHandler {
             JsonResponses.fail(ctx, e);
             return;
         }
-        start.partitionOf(sessions, sessionId)
+        start.partitionOf(sessions, sessionId, Principals.of(ctx))
                 .onSuccess(partition -> stream(ctx, sessionId, partition, start))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
     }

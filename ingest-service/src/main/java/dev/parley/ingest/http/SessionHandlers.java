@@ -1,5 +1,6 @@
 package dev.parley.ingest.http;
 
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,7 +15,7 @@ final class SessionHandlers {
     }
 
     void create(RoutingContext ctx) {
-        sessions.create()
+        sessions.create(Principals.of(ctx))
                 .onSuccess(sessionId -> JsonResponses.send(ctx, 201, new JsonObject().put("sessionId", sessionId)))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
     }

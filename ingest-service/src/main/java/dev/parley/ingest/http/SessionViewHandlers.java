@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +25,7 @@ final class SessionViewHandlers {
 
     void view(RoutingContext ctx) {
         String sessionId = ctx.pathParam("sid");
-        sessions.require(sessionId)
+        sessions.require(sessionId, Principals.of(ctx))
                 .compose(partition -> postprocess.session(sessionId)
                         .map(reply -> viewBody(sessionId, partition, reply)))
                 .onSuccess(body -> JsonResponses.send(ctx, 200, body))
@@ -40,7 +41,7 @@ final class SessionViewHandlers {
             JsonResponses.fail(ctx, e);
             return;
         }
-        sessions.require(sessionId)
+        sessions.require(sessionId, Principals.of(ctx))
                 .compose(partition -> postprocess.search(sessionId, search.query(), search.k()))
                 .map(reply -> searchBody(sessionId, search, reply))
                 .onSuccess(body -> JsonResponses.send(ctx, 200, body))

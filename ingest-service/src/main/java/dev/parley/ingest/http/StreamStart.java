@@ -36,9 +36,12 @@ public record StreamStart(Cursor after, String turnId, long turnMillis) {
         return new StreamStart(null, null, 0);
     }
 
-    /** The session's partition once the session is known; bad_cursor when the cursor names another partition. */
-    public Future<Integer> partitionOf(Sessions sessions, String sessionId) {
-        return sessions.require(sessionId).compose(partition -> {
+    /**
+     * The session's partition once the session is known to be {@code principal}'s; bad_cursor when the cursor names
+     * another partition.
+     */
+    public Future<Integer> partitionOf(Sessions sessions, String sessionId, String principal) {
+        return sessions.require(sessionId, principal).compose(partition -> {
             try {
                 requirePartition(partition);
                 return Future.succeededFuture(partition);

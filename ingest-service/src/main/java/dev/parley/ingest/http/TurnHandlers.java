@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnStatus;
@@ -38,8 +39,8 @@ final class TurnHandlers {
             JsonResponses.fail(ctx, e);
             return;
         }
-        sessions.require(sessionId)
-                .compose(partition -> intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(),
+        sessions.require(sessionId, Principals.of(ctx))
+                .compose(partition -> intake.submit(sessionId, partition, Principals.of(ctx), turn.text(), turn.clientTurnId(),
                         turn.options(), received))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
                         .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
@@ -56,7 +57,7 @@ final class TurnHandlers {
             JsonResponses.fail(ctx, e);
             return;
         }
-        sessions.require(sessionId)
+        sessions.require(sessionId, Principals.of(ctx))
                 .compose(partition -> tracker.status(sessionId, partition, turnId, wait))
                 .onSuccess(status -> {
                     if (status.state() == TurnStatus.State.UNKNOWN) {
@@ -71,7 +72,7 @@ final class TurnHandlers {
     void cancel(RoutingContext ctx) {
         String sessionId = ctx.pathParam("sid");
         String turnId = ctx.pathParam("turnId");
-        sessions.require(sessionId)
+        sessions.require(sessionId, Principals.of(ctx))
                 .compose(partition -> tracker.cancel(sessionId, partition, turnId))
                 .onSuccess(ignored -> JsonResponses.send(ctx, 202,
                         new JsonObject().put("turnId", turnId).put("status", "cancelling")))

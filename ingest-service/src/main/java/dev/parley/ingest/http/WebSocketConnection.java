@@ -26,6 +26,8 @@ final class WebSocketConnection {
     private final WebSocketSink sink;
     private final String sessionId;
     private final int partition;
+    /** Who opened the connection: the sender of every turn it submits. */
+    private final String principal;
     private final TurnIntake intake;
     private final TokenStreams streams;
     private final int maxTurnBytes;
@@ -33,12 +35,14 @@ final class WebSocketConnection {
     private ClientFeed feed;
 
     WebSocketConnection(Vertx vertx, ServerWebSocket socket, HttpConnection connection, String sessionId,
-                        int partition, TurnIntake intake, TokenStreams streams, int maxTurnBytes, boolean trace) {
+                        int partition, String principal, TurnIntake intake, TokenStreams streams, int maxTurnBytes,
+                        boolean trace) {
         this.trace = trace;
         this.socket = socket;
         this.sink = new WebSocketSink(vertx, socket, connection);
         this.sessionId = sessionId;
         this.partition = partition;
+        this.principal = principal;
         this.intake = intake;
         this.streams = streams;
         this.maxTurnBytes = maxTurnBytes;
@@ -94,7 +98,7 @@ final class WebSocketConnection {
             sink.reply(errorFrame(e));
             return;
         }
-        intake.submit(sessionId, partition, turn.text(), turn.clientTurnId(), turn.options(), received)
+        intake.submit(sessionId, partition, principal, turn.text(), turn.clientTurnId(), turn.options(), received)
                 .onSuccess(turnId -> {
                     JsonObject accepted = new JsonObject().put("type", "accepted").put("turnId", turnId);
                     if (turn.clientTurnId() != null) {

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.stream.TokenStreams;
@@ -46,15 +47,16 @@ final class WebSocketHandler {
         }
         // an upgrade after an asynchronous check needs the request paused until then
         request.pause();
-        start.partitionOf(sessions, sessionId)
-                .onSuccess(partition -> upgrade(request, sessionId, partition, start))
+        start.partitionOf(sessions, sessionId, Principals.of(ctx))
+                .onSuccess(partition -> upgrade(request, sessionId, partition, Principals.of(ctx), start))
                 .onFailure(error -> JsonResponses.fail(ctx, error));
     }
 
-    private void upgrade(HttpServerRequest request, String sessionId, int partition, StreamStart start) {
+    private void upgrade(HttpServerRequest request, String sessionId, int partition, String principal,
+                         StreamStart start) {
         HttpConnection connection = request.connection();
         request.toWebSocket()
-                .onSuccess(socket -> new WebSocketConnection(vertx, socket, connection, sessionId, partition, intake,
+                .onSuccess(socket -> new WebSocketConnection(vertx, socket, connection, sessionId, partition, principal, intake,
                         streams, maxTurnBytes, EventStreamHandler.wantsHops(request)).start(start))
                 .onFailure(error -> log.debug("WebSocket upgrade for session {} failed: {}", sessionId,
                         error.toString()));

@@ -16,15 +16,19 @@ public final class LedgerEvents {
     private LedgerEvents() {
     }
 
-    /** A session's first event; its turnId is empty. */
-    public static LedgerEvent sessionCreated(String sessionId) {
-        return envelope(sessionId, "", new SessionCreated(null));
+    /** A session's first event, naming its owner ({@code createdBy}, null without authentication); turnId empty. */
+    public static LedgerEvent sessionCreated(String sessionId, String createdBy) {
+        return envelope(sessionId, "", new SessionCreated(createdBy));
     }
 
-    /** A user's turn (attempt 0: attempts count generations, not turns). */
+    /**
+     * A user's turn (attempt 0: attempts count generations, not turns), sent by {@code principal} (null without
+     * authentication).
+     */
     public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
-                                       TurnOptions options) {
+                                       TurnOptions options, String principal) {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
+                .setPrincipal(principal)
                 .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context()).build());
     }
 

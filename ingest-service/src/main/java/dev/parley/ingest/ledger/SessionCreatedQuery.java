@@ -2,16 +2,20 @@ package dev.parley.ingest.ledger;
 
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionCreated;
+import java.util.Optional;
 
-/** Is there a SessionCreated for this session? */
-final class SessionCreatedQuery implements LedgerQuery<Boolean> {
+/** The session's SessionCreated (which names its owner), if there is one. */
+final class SessionCreatedQuery implements LedgerQuery<Optional<SessionCreated>> {
 
-    private boolean found;
+    private SessionCreated found;
 
     @Override
     public boolean accept(LedgerEvent event) {
-        found = event.getPayload() instanceof SessionCreated;
-        return found;
+        if (event.getPayload() instanceof SessionCreated created) {
+            found = created;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -20,7 +24,7 @@ final class SessionCreatedQuery implements LedgerQuery<Boolean> {
     }
 
     @Override
-    public Boolean result() {
-        return found;
+    public Optional<SessionCreated> result() {
+        return Optional.ofNullable(found);
     }
 }

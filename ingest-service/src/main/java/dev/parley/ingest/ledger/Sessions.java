@@ -1,14 +1,20 @@
 package dev.parley.ingest.ledger;
 
 import dev.parley.ingest.ApiException;
-import dev.parley.schemas.ids.UuidV7;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.kafka.TopicLayout;
+import dev.parley.schemas.ids.UuidV7;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Creates sessions and tells whether one exists: a SessionCreated in its ledger partition. */
+/**
+ * Creates sessions and tells whether one exists for the caller: a SessionCreated in its ledger partition, written by
+ * the same principal. Every endpoint that names a session comes through {@link #require}, so this is the one place
+ * ownership is enforced; another principal's session is answered exactly like one that does not exist.
+ */
 public final class Sessions {
 
     /**
@@ -26,7 +32,9 @@ public final class Sessions {
     private final TopicLayout layout;
     private final LedgerWriter writer;
     private final LedgerLookup lookup;
-    private final LruCache<String, Boolean> known = new LruCache<>(KNOWN_SESSIONS);
+    /** Owner by session id, as recorded ({@link #NO_OWNER} for a session created without authentication). */
+    private final LruCache<String, String> owners = new LruCache<>(KNOWN_SESSIONS);
+    private static final String NO_OWNER = "";
 
     public Sessions(TopicLayout layout, LedgerWriter writer, LedgerLookup lookup) {
         this.layout = layout;
@@ -34,38 +42,49 @@ public final class Sessions {
         this.lookup = lookup;
     }
 
-    /** Appends a SessionCreated and answers its id once Kafka acknowledged it. */
-    public Future<String> create() {
+    /** Appends a SessionCreated owned by {@code principal} and answers its id once Kafka acknowledged it. */
+    public Future<String> create(String principal) {
+        String owner = Principals.forLedger(principal);
         String sessionId = UuidV7.next().toString();
         // the partition count first: writing to a missing topic could auto-create it with the wrong count
         return layout.partitions()
-                .compose(ignored -> writer.append(LedgerEvents.sessionCreated(sessionId)))
+                .compose(ignored -> writer.append(LedgerEvents.sessionCreated(sessionId, owner)))
                 .map(ack -> {
-                    known.put(sessionId, Boolean.TRUE);
+                    owners.put(sessionId, owner == null ? NO_OWNER : owner);
                     return sessionId;
                 });
     }
 
-    /** The session's partition; fails with 404 unknown_session when it has no SessionCreated. */
-    public Future<Integer> require(String sessionId) {
+    /**
+     * The session's partition; fails with 404 unknown_session when it has no SessionCreated, or when another
+     * principal created it (the same answer: a caller cannot tell another's session from none).
+     */
+    public Future<Integer> require(String sessionId, String principal) {
+        String caller = Objects.requireNonNullElse(Principals.forLedger(principal), NO_OWNER);
         Optional<UUID> id = UuidV7.parse(sessionId);
         if (id.isEmpty()) {
             return Future.failedFuture(unknown(sessionId));
         }
         return layout.partitionOf(sessionId).compose(partition -> {
-            if (known.get(sessionId) != null) {
-                return Future.succeededFuture(partition);
+            String owner = owners.get(sessionId);
+            if (owner != null) {
+                return owned(sessionId, partition, owner, caller);
             }
             long from = UuidV7.timestampMillis(id.get()) - SAME_CLOCK_MARGIN.toMillis();
             return lookup.run(sessionId, partition, from, new SessionCreatedQuery(), Duration.ZERO)
                     .compose(found -> {
-                        if (!found) {
+                        if (found.isEmpty()) {
                             return Future.failedFuture(unknown(sessionId));
                         }
-                        known.put(sessionId, Boolean.TRUE);
-                        return Future.succeededFuture(partition);
+                        String recorded = found.get().getCreatedBy() == null ? NO_OWNER : found.get().getCreatedBy();
+                        owners.put(sessionId, recorded);
+                        return owned(sessionId, partition, recorded, caller);
                     });
         });
+    }
+
+    private static Future<Integer> owned(String sessionId, int partition, String owner, String caller) {
+        return owner.equals(caller) ? Future.succeededFuture(partition) : Future.failedFuture(unknown(sessionId));
     }
 
     private static ApiException unknown(String sessionId) {

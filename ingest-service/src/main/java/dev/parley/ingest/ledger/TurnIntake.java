@@ -1,5 +1,6 @@
 package dev.parley.ingest.ledger;
 
+import dev.parley.ingest.auth.Principals;
 import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.Future;
@@ -33,15 +34,17 @@ public final class TurnIntake {
     }
 
     /**
-     * Appends a UserTurn to an existing session in {@code partition} and answers its turnId once
+     * Appends a UserTurn sent by {@code principal} (who owns the session: {@link Sessions#require} checked it) to
+     * an existing session in {@code partition} and answers its turnId once
      * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId
      * (a repeat's {@code options} are ignored, like its text: the first request decided the turn).
      * {@code receivedMicros} is when the request arrived ({@link HopTimes#now()}), carried with the turn.
      */
-    public Future<String> submit(String sessionId, int partition, String text, String clientTurnId,
-                                 TurnOptions options, long receivedMicros) {
+    public Future<String> submit(String sessionId, int partition, String principal, String text,
+                                 String clientTurnId, TurnOptions options, long receivedMicros) {
+        String sender = Principals.forLedger(principal);
         if (clientTurnId == null) {
-            return append(sessionId, text, null, options, receivedMicros);
+            return append(sessionId, text, null, options, sender, receivedMicros);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -60,7 +63,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, options, receivedMicros));
+                                : append(sessionId, text, clientTurnId, options, sender, receivedMicros));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -80,9 +83,10 @@ public final class TurnIntake {
     }
 
     private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
-                                  long receivedMicros) {
+                                  String sender, long receivedMicros) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options), receivedMicros)
+        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, sender),
+                        receivedMicros)
                 .map(ack -> turnId);
     }
 

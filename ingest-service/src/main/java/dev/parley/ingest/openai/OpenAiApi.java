@@ -1,6 +1,7 @@
 package dev.parley.ingest.openai;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.http.StreamStart;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
@@ -11,11 +12,11 @@ import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.stream.ClientFeed;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.schemas.ids.UuidV7;
-import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.openai.OpenAiWire.Completion;
 import dev.parley.schemas.openai.OpenAiWire.Model;
 import dev.parley.schemas.openai.OpenAiWire.ModelList;
 import dev.parley.schemas.openai.OpenAiWire.Usage;
+import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -91,13 +92,15 @@ public final class OpenAiApi {
             fail(ctx.response(), e);
             return;
         }
+        String principal = Principals.of(ctx);
         String continued = ctx.request().getHeader(SESSION_HEADER);
-        Future<String> session = continued == null ? sessions.create() : Future.succeededFuture(continued.trim());
+        Future<String> session = continued == null ? sessions.create(principal)
+                : Future.succeededFuture(continued.trim());
         TurnOptions options = new TurnOptions(models.routeOf(request.model()), false,
                 continued == null ? request.context() : List.of());
-        session.compose(sessionId -> sessions.require(sessionId).compose(partition -> {
+        session.compose(sessionId -> sessions.require(sessionId, principal).compose(partition -> {
             ctx.response().putHeader(SESSION_HEADER, sessionId);
-            return intake.submit(sessionId, partition, request.text(), null, options, received)
+            return intake.submit(sessionId, partition, principal, request.text(), null, options, received)
                     .map(turnId -> new Turn(sessionId, partition, turnId));
         })).onSuccess(turn -> {
             ctx.response().putHeader(TURN_HEADER, turn.turnId());

@@ -86,6 +86,17 @@ public final class Api {
                 .thenApply(response -> new Response(response.statusCode(), response.body(), response.headers()));
     }
 
+    /** Any request: {@code body} null for none, JSON otherwise; {@code headers} added as given. */
+    public Response request(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     /** Creates a session and returns its id. */
     public String createSession() {
         Response response = post("/v1/sessions", null);

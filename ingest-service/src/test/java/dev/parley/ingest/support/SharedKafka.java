@@ -1,6 +1,7 @@
 package dev.parley.ingest.support;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.AuthConfig;
 import dev.parley.kafka.EmbeddedKafka;
 import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.schemas.config.Env;
@@ -70,7 +71,10 @@ public final class SharedKafka implements AutoCloseable {
         return Map.of("bootstrap.servers", bootstrapServers(), "schema.registry.url", registryUrl());
     }
 
-    /** The gateway's config from an environment pointing at this broker, on a free port, plus {@code env}. */
+    /**
+     * The gateway's config from an environment pointing at this broker, on a free port, without authentication
+     * unless {@code env} sets {@code PARLEY_AUTH}, plus {@code env}.
+     */
     public IngestConfig ingestConfig(Map<String, String> env) {
         return ingestConfig(bootstrapServers(), registryUrl(), env);
     }
@@ -80,6 +84,8 @@ public final class SharedKafka implements AutoCloseable {
         all.put(Env.KAFKA_BOOTSTRAP, bootstrap);
         all.put(Env.REGISTRY_URL, registryUrl);
         all.put(IngestConfig.HTTP_PORT, "0");
+        // the gateway ITs but the auth ones run without authentication (on loopback), as ./parley start does
+        all.put(AuthConfig.MODE, "none");
         all.putAll(env);
         return IngestConfig.fromEnvironment(new Env(all));
     }

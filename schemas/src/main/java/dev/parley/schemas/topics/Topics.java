@@ -1,5 +1,6 @@
 package dev.parley.schemas.topics;
 
+import dev.parley.avro.ApiKey;
 import dev.parley.avro.Commitment;
 import dev.parley.avro.DeadLetter;
 import dev.parley.avro.EmbeddingIndexed;
@@ -48,6 +49,13 @@ public final class Topics {
     public static final TopicSpec<HistorySummarized> SUMMARIES = TopicSpec.deleting(
             "parley.summaries.v1", HistorySummarized.class, DEFAULT_PARTITIONS, TopicSpec.FOREVER, false);
 
+    /**
+     * The gateway's API keys by key id: every gateway tails it into memory, so a new key or a revocation reaches all
+     * of them within seconds. Holds SHA-256 hashes of the keys, never the keys.
+     */
+    public static final TopicSpec<ApiKey> API_KEYS = TopicSpec.compacted(
+            "parley.api-keys.v1", ApiKey.class, DEFAULT_PARTITIONS, false);
+
     /** Records a consumer could not process, with the reason; one partition, kept 30 days. */
     public static final TopicSpec<DeadLetter> DLQ = TopicSpec.deleting(
             "parley.dlq.v1", DeadLetter.class, 1, Duration.ofDays(30).toMillis(), false);
@@ -60,7 +68,7 @@ public final class Topics {
 
     /** Every Parley topic with its default partition count. */
     public static List<TopicSpec<?>> all() {
-        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, SUMMARIES, DLQ);
+        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, SUMMARIES, API_KEYS, DLQ);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.parley.standalone.cluster;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.AuthConfig;
 import dev.parley.ingest.IngestMain;
 import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.kafka.EmbeddedKafkaCluster;
@@ -167,6 +168,8 @@ public final class LocalCluster implements AutoCloseable {
             Map<String, String> env = common(settings);
             int port = freePort();
             env.put(IngestConfig.HTTP_PORT, String.valueOf(port));
+            // on loopback, like the tests that drive it; the gateway's own default is API keys
+            env.putIfAbsent(AuthConfig.MODE, "none");
             // each gateway asks its own postprocess instance (a load balancer would pick any live one)
             int postprocess = postprocessPorts.isEmpty() ? freePort() : postprocessPorts.get(i % postprocessPorts.size());
             env.put(IngestConfig.POSTPROCESS_URL, "http://localhost:" + postprocess);
