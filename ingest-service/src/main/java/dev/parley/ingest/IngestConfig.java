@@ -1,5 +1,6 @@
 package dev.parley.ingest;
 
+import dev.parley.ingest.limits.LimitsConfig;
 import dev.parley.ingest.openai.ModelDirectory;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
@@ -24,11 +25,12 @@ import java.util.Objects;
  * @param postprocessTimeout how long a call to that API may take, connecting included, before it fails
  * @param workerGroup        the inference workers' consumer group, whose members must hold the ledger for /health/ready
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
+ * @param limits             every principal's limits ({@code PARLEY_LIMIT_*}, {@code PARLEY_LIMITS_FILE})
  */
 public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
                            Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
-                           ModelDirectory models) {
+                           ModelDirectory models, LimitsConfig limits) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
@@ -60,6 +62,7 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         Objects.requireNonNull(clientStall, "clientStall");
         Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(bindHost, "bindHost");
         if (workerGroup == null || workerGroup.isBlank()) {
             throw new IllegalArgumentException("workerGroup is missing");
@@ -103,16 +106,17 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         String workerGroup = WorkerGroup.fromEnvironment(env);
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
         ModelDirectory models = ModelDirectory.fromEnvironment(env);
+        LimitsConfig limits = LimitsConfig.fromEnvironment(env);
         env.validate();
         return new IngestConfig(env.bindHost(), port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
                 Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
-                models);
+                models, limits);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
         return new IngestConfig(bindHost, port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                postprocessUrl, postprocessTimeout, workerGroup, kafka, models);
+                postprocessUrl, postprocessTimeout, workerGroup, kafka, models, limits);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */
