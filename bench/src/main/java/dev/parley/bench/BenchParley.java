@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.limits.LimitsConfig;
 import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.standalone.Standalone;
 import dev.parley.standalone.StandaloneConfig;
@@ -55,6 +56,11 @@ final class BenchParley implements AutoCloseable {
                 settings.put(key, value);
             }
         });
+        // the bench is one anonymous client standing for many users: no per-principal limit unless the environment sets one
+        for (String limit : new String[] {LimitsConfig.REQUESTS_PER_SECOND, LimitsConfig.TURNS_PER_MINUTE,
+            LimitsConfig.STREAMS, LimitsConfig.GENERATIONS, LimitsConfig.SESSIONS}) {
+            settings.putIfAbsent(limit, "1000000000");
+        }
         settings.putAll(overrides);
         Path data = temporaryDirectory();
         Map<String, String> env = new TreeMap<>(settings);

@@ -40,6 +40,11 @@ public final class ApiException extends RuntimeException {
                 cause);
     }
 
+    /** 429 over a limit, with a Retry-After header unless {@code retryAfterSeconds} is 0 (no time will do). */
+    public static ApiException tooManyRequests(String code, String message, int retryAfterSeconds) {
+        return new ApiException(429, code, message, null, Math.max(0, retryAfterSeconds));
+    }
+
     /** 503 with a Retry-After header: a service the gateway depends on is down or busy for now. */
     public static ApiException unavailable(String code, String message, int retryAfterSeconds) {
         return new ApiException(503, code, message, null, Math.max(1, retryAfterSeconds));

@@ -1,6 +1,7 @@
 package dev.parley.ingest;
 
 import dev.parley.ingest.auth.AuthConfig;
+import dev.parley.ingest.limits.LimitsConfig;
 import dev.parley.ingest.openai.ModelDirectory;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
@@ -26,11 +27,12 @@ import java.util.Objects;
  * @param workerGroup        the inference workers' consumer group, whose members must hold the ledger for /health/ready
  * @param kafka              Kafka client settings (bootstrap.servers, schema.registry.url, PARLEY_KAFKA_* pass-through)
  * @param auth               how requests authenticate ({@link AuthConfig}: PARLEY_AUTH, PARLEY_JWT_*, ...)
+ * @param limits             every principal's limits ({@code PARLEY_LIMIT_*}, {@code PARLEY_LIMITS_FILE})
  */
 public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
                            Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
-                           ModelDirectory models, AuthConfig auth) {
+                           ModelDirectory models, AuthConfig auth, LimitsConfig limits) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
@@ -62,6 +64,7 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         Objects.requireNonNull(clientStall, "clientStall");
         Objects.requireNonNull(postprocessTimeout, "postprocessTimeout");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(bindHost, "bindHost");
         Objects.requireNonNull(auth, "auth");
         if (workerGroup == null || workerGroup.isBlank()) {
@@ -107,16 +110,17 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         Map<String, Object> kafka = env.kafkaClientConfig(DEFAULT_BOOTSTRAP);
         ModelDirectory models = ModelDirectory.fromEnvironment(env);
         AuthConfig auth = AuthConfig.fromEnvironment(env);
+        LimitsConfig limits = LimitsConfig.fromEnvironment(env);
         env.validate();
         return new IngestConfig(env.bindHost(), port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
                 Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
-                models, auth);
+                models, auth, limits);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests. */
     public IngestConfig withHttpPort(int port) {
         return new IngestConfig(bindHost, port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth);
+                postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth, limits);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */

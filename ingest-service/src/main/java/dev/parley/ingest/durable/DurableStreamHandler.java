@@ -5,6 +5,7 @@ import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.http.JsonResponses;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.limits.Limits;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,20 +32,25 @@ public final class DurableStreamHandler {
     private final TurnTracker tracker;
     private final TokenStreams streams;
     private final Duration heartbeat;
+    private final Limits limits;
 
     private DurableStreamHandler(Vertx vertx, Sessions sessions, TurnTracker tracker, TokenStreams streams,
-                                 Duration heartbeat) {
+                                 Duration heartbeat, Limits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.tracker = tracker;
         this.streams = streams;
         this.heartbeat = heartbeat;
+        this.limits = limits;
     }
 
-    /** Adds the stream routes to {@code router}; {@code heartbeat} is the SSE comment interval. */
+    /**
+     * Adds the stream routes to {@code router}; {@code heartbeat} is the SSE comment interval; a live read (SSE or
+     * long-poll) holds one of its principal's streams while it is open.
+     */
     public static void mount(Router router, Vertx vertx, Sessions sessions, TurnTracker tracker, TokenStreams streams,
-                             Duration heartbeat) {
-        DurableStreamHandler handler = new DurableStreamHandler(vertx, sessions, tracker, streams, heartbeat);
+                             Duration heartbeat, Limits limits) {
+        DurableStreamHandler handler = new DurableStreamHandler(vertx, sessions, tracker, streams, heartbeat, limits);
         for (String path : new String[] {SESSION_STREAM, TURN_STREAM}) {
             router.get(path).handler(handler::read);
             router.head(path).handler(handler::read);
@@ -58,6 +64,9 @@ public final class DurableStreamHandler {
         ReadRequest request;
         try {
             request = head ? HEAD : ReadRequest.parse(ctx.queryParams());
+            if (request.live() != ReadRequest.Live.NONE) {
+                limits.of(ctx).openStream().releaseWhenDone(ctx.response());
+            }
         } catch (ApiException e) {
             JsonResponses.fail(ctx, e);
             return;

@@ -7,6 +7,8 @@ import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.limits.Limits;
+import dev.parley.ingest.limits.TurnEnds;
 import dev.parley.ingest.openai.OpenAiApi;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
@@ -48,22 +50,25 @@ public final class ApiRouter {
     }
 
     public static Router create(Vertx vertx, IngestConfig config, Parts parts) {
-        SessionHandlers sessions = new SessionHandlers(parts.sessions());
+        Limits limits = new Limits(config.limits(), TurnEnds.inLedger(vertx, parts.tracker()));
+        SessionHandlers sessions = new SessionHandlers(parts.sessions(), limits);
         TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
-                config.maxTurnBytes());
+                config.maxTurnBytes(), limits);
         EventStreamHandler events = new EventStreamHandler(vertx, parts.sessions(), parts.streams(),
-                config.sseHeartbeat());
+                config.sseHeartbeat(), limits);
         WebSocketHandler webSockets = new WebSocketHandler(vertx, parts.sessions(), parts.intake(), parts.streams(),
-                config.maxTurnBytes());
+                config.maxTurnBytes(), limits);
         HealthHandlers health = new HealthHandlers(parts.readiness());
         SessionViewHandlers views = new SessionViewHandlers(parts.sessions(), parts.postprocess());
         OpenAiApi openAi = new OpenAiApi(vertx, parts.sessions(), parts.intake(), parts.tracker(), parts.streams(),
-                config.models(), config.maxTurnBytes(), config.sseHeartbeat());
+                config.models(), config.maxTurnBytes(), config.sseHeartbeat(), limits);
 
         Router router = Router.router(vertx);
         // first: a request without valid credentials is refused before its body is read or anything is written
         router.route("/v1/*").handler(parts.auth()::handle);
         router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
+        // after authentication, before every API route: the request counts against its principal's rate
+        router.route("/v1/*").handler(limits::checkRequest);
         router.post("/v1/stream-tokens").handler(parts.auth()::issueStreamToken);
         router.post("/v1/sessions").handler(sessions::create);
         router.get("/v1/sessions/:sid").handler(views::view);
@@ -76,7 +81,7 @@ public final class ApiRouter {
         router.post("/v1/chat/completions").handler(openAi::chatCompletions);
         router.get("/v1/models").handler(openAi::models);
         DurableStreamHandler.mount(router, vertx, parts.sessions(), parts.tracker(), parts.streams(),
-                config.sseHeartbeat());
+                config.sseHeartbeat(), limits);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/*").handler(StaticHandler.create("webroot"));

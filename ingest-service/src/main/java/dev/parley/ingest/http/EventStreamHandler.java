@@ -3,6 +3,7 @@ package dev.parley.ingest.http;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.limits.Limits;
 import dev.parley.ingest.relay.CursorOutOfRangeException;
 import dev.parley.ingest.stream.ClientFeed;
 import dev.parley.ingest.stream.SseSink;
@@ -19,12 +20,14 @@ final class EventStreamHandler {
     private final Sessions sessions;
     private final TokenStreams streams;
     private final Duration heartbeat;
+    private final Limits limits;
 
-    EventStreamHandler(Vertx vertx, Sessions sessions, TokenStreams streams, Duration heartbeat) {
+    EventStreamHandler(Vertx vertx, Sessions sessions, TokenStreams streams, Duration heartbeat, Limits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.streams = streams;
         this.heartbeat = heartbeat;
+        this.limits = limits;
     }
 
     void handle(RoutingContext ctx) {
@@ -34,6 +37,7 @@ final class EventStreamHandler {
         try {
             start = StreamStart.parse(request.getHeader("Last-Event-ID"), request.getParam("after"),
                     request.getParam("turnId"));
+            limits.of(ctx).openStream().releaseWhenDone(ctx.response());
         } catch (ApiException e) {
             JsonResponses.fail(ctx, e);
             return;

@@ -6,6 +6,8 @@ import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnStatus;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.limits.Limits;
+import dev.parley.ingest.limits.TurnPermit;
 import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,30 +23,37 @@ final class TurnHandlers {
     private final TurnIntake intake;
     private final TurnTracker tracker;
     private final int maxTurnBytes;
+    private final Limits limits;
 
-    TurnHandlers(Sessions sessions, TurnIntake intake, TurnTracker tracker, int maxTurnBytes) {
+    TurnHandlers(Sessions sessions, TurnIntake intake, TurnTracker tracker, int maxTurnBytes, Limits limits) {
         this.sessions = sessions;
         this.intake = intake;
         this.tracker = tracker;
         this.maxTurnBytes = maxTurnBytes;
+        this.limits = limits;
     }
 
     void submit(RoutingContext ctx) {
         long received = HopTimes.now();
         String sessionId = ctx.pathParam("sid");
         TurnRequest turn;
+        TurnPermit permit;
         try {
             turn = TurnRequest.parse(ctx.body().buffer(), maxTurnBytes);
+            permit = limits.of(ctx).admitTurn(false);
         } catch (ApiException e) {
             JsonResponses.fail(ctx, e);
             return;
         }
         sessions.require(sessionId, Principals.of(ctx))
-                .compose(partition -> intake.submit(sessionId, partition, Principals.of(ctx), turn.text(), turn.clientTurnId(),
-                        turn.options(), received))
+                .compose(partition -> permit.accepted(sessionId, partition, intake.submit(sessionId, partition,
+                        Principals.of(ctx), turn.text(), turn.clientTurnId(), turn.options(), received)))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
                         .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
-                .onFailure(error -> JsonResponses.fail(ctx, error));
+                .onFailure(error -> {
+                    permit.release();
+                    JsonResponses.fail(ctx, error);
+                });
     }
 
     void status(RoutingContext ctx) {

@@ -2,11 +2,15 @@ package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.ledger.TurnIntake;
+import dev.parley.ingest.limits.Permit;
+import dev.parley.ingest.limits.Quota;
+import dev.parley.ingest.limits.TurnPermit;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.StartPosition;
 import dev.parley.ingest.stream.ClientFeed;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.ingest.stream.WebSocketSink;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
@@ -32,12 +36,17 @@ final class WebSocketConnection {
     private final TokenStreams streams;
     private final int maxTurnBytes;
     private final boolean trace;
+    private final Quota quota;
+    private final Permit stream;
     private ClientFeed feed;
 
+    /** {@code stream}: the principal's stream this connection holds until it closes. */
     WebSocketConnection(Vertx vertx, ServerWebSocket socket, HttpConnection connection, String sessionId,
                         int partition, String principal, TurnIntake intake, TokenStreams streams, int maxTurnBytes,
-                        boolean trace) {
+                        boolean trace, Quota quota, Permit stream) {
         this.trace = trace;
+        this.quota = quota;
+        this.stream = stream;
         this.socket = socket;
         this.sink = new WebSocketSink(vertx, socket, connection);
         this.sessionId = sessionId;
@@ -51,7 +60,10 @@ final class WebSocketConnection {
     void start(StreamStart start) {
         socket.pause();
         socket.textMessageHandler(this::onFrame);
-        socket.closeHandler(ignored -> closeFeed());
+        socket.closeHandler(ignored -> {
+            closeFeed();
+            stream.release();
+        });
         follow(start.position(), start.startTurnId());
     }
 
@@ -92,13 +104,17 @@ final class WebSocketConnection {
     private void submit(JsonObject frame) {
         long received = HopTimes.now();
         TurnRequest turn;
+        TurnPermit permit;
         try {
             turn = TurnRequest.fromJson(frame, maxTurnBytes);
+            permit = quota.admitTurn(false);
         } catch (ApiException e) {
             sink.reply(errorFrame(e));
             return;
         }
-        intake.submit(sessionId, partition, principal, turn.text(), turn.clientTurnId(), turn.options(), received)
+        Future<String> submitted = intake.submit(sessionId, partition, principal, turn.text(), turn.clientTurnId(),
+                turn.options(), received);
+        permit.accepted(sessionId, partition, submitted)
                 .onSuccess(turnId -> {
                     JsonObject accepted = new JsonObject().put("type", "accepted").put("turnId", turnId);
                     if (turn.clientTurnId() != null) {
@@ -129,6 +145,8 @@ final class WebSocketConnection {
     }
 
     private static JsonObject errorFrame(ApiException error) {
-        return new JsonObject().put("type", "error").put("code", error.code()).put("message", error.getMessage());
+        JsonObject frame = new JsonObject().put("type", "error").put("code", error.code())
+                .put("message", error.getMessage());
+        return error.retryAfterSeconds() > 0 ? frame.put("retryAfter", error.retryAfterSeconds()) : frame;
     }
 }

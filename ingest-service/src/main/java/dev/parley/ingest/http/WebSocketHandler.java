@@ -4,6 +4,9 @@ import dev.parley.ingest.ApiException;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
 import dev.parley.ingest.ledger.TurnIntake;
+import dev.parley.ingest.limits.Limits;
+import dev.parley.ingest.limits.Permit;
+import dev.parley.ingest.limits.Quota;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -22,13 +25,16 @@ final class WebSocketHandler {
     private final TurnIntake intake;
     private final TokenStreams streams;
     private final int maxTurnBytes;
+    private final Limits limits;
 
-    WebSocketHandler(Vertx vertx, Sessions sessions, TurnIntake intake, TokenStreams streams, int maxTurnBytes) {
+    WebSocketHandler(Vertx vertx, Sessions sessions, TurnIntake intake, TokenStreams streams, int maxTurnBytes,
+                     Limits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.intake = intake;
         this.streams = streams;
         this.maxTurnBytes = maxTurnBytes;
+        this.limits = limits;
     }
 
     void handle(RoutingContext ctx) {
@@ -39,8 +45,11 @@ final class WebSocketHandler {
             return;
         }
         StreamStart start;
+        Quota quota = limits.of(ctx);
+        Permit stream;
         try {
             start = StreamStart.parse(null, request.getParam("after"), request.getParam("turnId"));
+            stream = quota.openStream();
         } catch (ApiException e) {
             JsonResponses.fail(ctx, e);
             return;
@@ -48,17 +57,23 @@ final class WebSocketHandler {
         // an upgrade after an asynchronous check needs the request paused until then
         request.pause();
         start.partitionOf(sessions, sessionId, Principals.of(ctx))
-                .onSuccess(partition -> upgrade(request, sessionId, partition, Principals.of(ctx), start))
-                .onFailure(error -> JsonResponses.fail(ctx, error));
+                .onSuccess(partition -> upgrade(request, sessionId, partition, Principals.of(ctx), start, quota, stream))
+                .onFailure(error -> {
+                    stream.release();
+                    JsonResponses.fail(ctx, error);
+                });
     }
 
     private void upgrade(HttpServerRequest request, String sessionId, int partition, String principal,
-                         StreamStart start) {
+                         StreamStart start, Quota quota, Permit stream) {
         HttpConnection connection = request.connection();
         request.toWebSocket()
-                .onSuccess(socket -> new WebSocketConnection(vertx, socket, connection, sessionId, partition, principal, intake,
-                        streams, maxTurnBytes, EventStreamHandler.wantsHops(request)).start(start))
-                .onFailure(error -> log.debug("WebSocket upgrade for session {} failed: {}", sessionId,
-                        error.toString()));
+                .onSuccess(socket -> new WebSocketConnection(vertx, socket, connection, sessionId, partition, principal,
+                        intake, streams, maxTurnBytes, EventStreamHandler.wantsHops(request), quota, stream)
+                        .start(start))
+                .onFailure(error -> {
+                    stream.release();
+                    log.debug("WebSocket upgrade for session {} failed: {}", sessionId, error.toString());
+                });
     }
 }

@@ -9,6 +9,9 @@ import dev.parley.ingest.ledger.TurnOptions;
 import dev.parley.ingest.ledger.TurnOutcome;
 import dev.parley.ingest.ledger.TurnStatus;
 import dev.parley.ingest.ledger.TurnTracker;
+import dev.parley.ingest.limits.Limits;
+import dev.parley.ingest.limits.Quota;
+import dev.parley.ingest.limits.TurnPermit;
 import dev.parley.ingest.stream.ClientFeed;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.schemas.ids.UuidV7;
@@ -59,10 +62,11 @@ public final class OpenAiApi {
     private final ModelDirectory models;
     private final int maxTurnBytes;
     private final Duration heartbeat;
+    private final Limits limits;
     private final long startedSeconds = TimeUnit.MILLISECONDS.toSeconds(System.currentTimeMillis());
 
     public OpenAiApi(Vertx vertx, Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
-                     ModelDirectory models, int maxTurnBytes, Duration heartbeat) {
+                     ModelDirectory models, int maxTurnBytes, Duration heartbeat, Limits limits) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.intake = intake;
@@ -71,6 +75,7 @@ public final class OpenAiApi {
         this.models = models;
         this.maxTurnBytes = maxTurnBytes;
         this.heartbeat = heartbeat;
+        this.limits = limits;
     }
 
     /** {@code GET /v1/models}. */
@@ -83,24 +88,31 @@ public final class OpenAiApi {
     public void chatCompletions(RoutingContext ctx) {
         long received = HopTimes.now();
         CompletionRequest request;
+        String continued = ctx.request().getHeader(SESSION_HEADER);
+        TurnPermit permit;
         try {
             request = CompletionRequest.parse(ctx.body().buffer(), maxTurnBytes);
             if (!models.knows(request.model())) {
                 throw OpenAiError.modelNotFound(request.model());
             }
-        } catch (OpenAiError e) {
+            Quota quota = limits.of(ctx);
+            if (request.stream()) {
+                quota.openStream().releaseWhenDone(ctx.response());
+            }
+            permit = quota.admitTurn(continued == null);
+        } catch (OpenAiError | ApiException e) {
             fail(ctx.response(), e);
             return;
         }
         String principal = Principals.of(ctx);
-        String continued = ctx.request().getHeader(SESSION_HEADER);
-        Future<String> session = continued == null ? sessions.create(principal)
+        Future<String> session = continued == null ? permit.sessionCreated(sessions.create(principal))
                 : Future.succeededFuture(continued.trim());
         TurnOptions options = new TurnOptions(models.routeOf(request.model()), false,
                 continued == null ? request.context() : List.of());
         session.compose(sessionId -> sessions.require(sessionId, principal).compose(partition -> {
             ctx.response().putHeader(SESSION_HEADER, sessionId);
-            return intake.submit(sessionId, partition, principal, request.text(), null, options, received)
+            return permit.accepted(sessionId, partition,
+                            intake.submit(sessionId, partition, principal, request.text(), null, options, received))
                     .map(turnId -> new Turn(sessionId, partition, turnId));
         })).onSuccess(turn -> {
             ctx.response().putHeader(TURN_HEADER, turn.turnId());
@@ -109,7 +121,10 @@ public final class OpenAiApi {
             } else {
                 whole(ctx, request, turn);
             }
-        }).onFailure(error -> fail(ctx.response(), error));
+        }).onFailure(error -> {
+            permit.release();
+            fail(ctx.response(), error);
+        });
     }
 
     /** Where a completion's turn lives. */
@@ -228,8 +243,11 @@ public final class OpenAiApi {
                 code, message));
     }
 
-    /** Answers with OpenAI's error shape; Parley's own API errors keep their status, code and Retry-After. */
-    static void fail(HttpServerResponse response, Throwable error) {
+    /**
+     * Answers with OpenAI's error shape; Parley's own API errors keep their status, code and Retry-After, and a 429
+     * is OpenAI's rate limit error ({@code type: requests}, {@code code: rate_limit_exceeded}).
+     */
+    public static void fail(HttpServerResponse response, Throwable error) {
         OpenAiError openAi;
         if (error instanceof OpenAiError e) {
             openAi = e;
@@ -237,7 +255,8 @@ public final class OpenAiApi {
             if (api.retryAfterSeconds() > 0 && !response.headWritten()) {
                 response.putHeader("Retry-After", Integer.toString(api.retryAfterSeconds()));
             }
-            openAi = new OpenAiError(api.status(), api.status() < 500 ? OpenAiError.INVALID_REQUEST : "server_error",
+            openAi = api.status() == 429 ? OpenAiError.rateLimited(api.getMessage())
+                    : new OpenAiError(api.status(), api.status() < 500 ? OpenAiError.INVALID_REQUEST : "server_error",
                     null, api.code(), api.getMessage());
         } else {
             log.error("Unexpected failure of an OpenAI-compatible request", error);

@@ -39,6 +39,11 @@ public final class OpenAiError extends RuntimeException {
                 "The model `" + model + "` does not exist; GET /v1/models lists the models of this Parley");
     }
 
+    /** 429 as OpenAI sends it for a request-rate limit, which the SDKs raise as {@code RateLimitError}. */
+    static OpenAiError rateLimited(String message) {
+        return new OpenAiError(429, "requests", null, "rate_limit_exceeded", message);
+    }
+
     int status() {
         return status;
     }
