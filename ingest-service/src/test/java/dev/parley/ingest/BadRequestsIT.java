@@ -6,11 +6,18 @@ import dev.parley.schemas.ids.UuidV7;
 import dev.parley.ingest.kafka.TopicLayout;
 import dev.parley.ingest.support.Api;
 import dev.parley.ingest.support.Gateway;
+import dev.parley.ingest.http.ApiRouter;
 import dev.parley.ingest.support.LedgerProbe;
+import dev.parley.ingest.support.RawHttpConnection;
 import dev.parley.ingest.support.SharedKafka;
 import dev.parley.schemas.topics.Topics;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -94,7 +101,31 @@ class BadRequestsIT {
                 bad("a cursor past the end", api -> api.get(eventsPath("?after=" + partition(session)
                         + "-999999999")), 400, "bad_cursor"),
                 bad("a malformed ?turnId", api -> api.get(eventsPath("?turnId=42")), 400, "bad_request"),
-                bad("an unknown path", api -> api.get("/v1/nothing-here"), 404, "not_found"));
+                bad("an unknown path", api -> api.get("/v1/nothing-here"), 404, "not_found"),
+                bad("a cursor at the largest offset", api -> api.get(eventsPath("?after=" + partition(session)
+                        + "-9223372036854775807")), 400, "bad_cursor"),
+                bad("a cursor in another script's digits", api -> api.get(eventsPath("?after=%D9%A3-%D9%A1")),
+                        400, "bad_cursor"),
+                bad("a request line over the limit", api -> raw(api, "GET /v1/models?x="
+                        + "y".repeat(ApiRouter.maxRequestLine()) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+                        414, "uri_too_long"),
+                bad("headers over the limit", api -> raw(api, "GET /v1/sessions/" + session + " HTTP/1.1\r\n"
+                        + "Host: localhost\r\nX-Huge: " + "h".repeat(9_000) + "\r\n\r\n"), 431, "headers_too_large"),
+                bad("a request that is not HTTP", api -> raw(api, "GET /health/live HTTP/1.x\r\n\r\n"),
+                        400, "bad_request"),
+                bad("a chunked body of truncated JSON", api -> raw(api, "POST /v1/sessions/" + session + "/turns "
+                        + "HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"tex\r\n"
+                        + "0\r\n\r\n"), 400, "invalid_json"),
+                bad("a WebSocket upgrade without a key", api -> raw(api, "GET /v1/sessions/" + session + "/ws "
+                        + "HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n"), 400, "bad_request"),
+                bad("a WebSocket upgrade of an unknown version", api -> raw(api, "GET /v1/sessions/" + session
+                        + "/ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n"),
+                        400, "bad_request"),
+                bad("a Range past the chat page's end", api -> api.get("/index.html",
+                        Map.of("Range", "bytes=99999999-")), 416, "requested_range_not_satisfiable"),
+                bad("an unknown path under the OpenAI API", api -> api.get("/v1/chat/nothing"), 404, "not_found"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,7 +138,21 @@ class BadRequestsIT {
 
         assertEquals(status, response.status(), response.body());
         assertEquals(code, response.errorCode(), response.body());
+        assertEquals("application/json", response.header("Content-Type"), response.body());
         assertEquals(List.of(), ledger.appendedWithin(mark, Duration.ofMillis(500)));
+    }
+
+    /** A request java.net.http would refuse to send, on a bare socket; its answer as an {@link Api.Response}. */
+    private static Api.Response raw(Api api, String request) {
+        try (RawHttpConnection connection = RawHttpConnection.open(api.port(), Duration.ofSeconds(10))) {
+            connection.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            RawHttpConnection.Response response = connection.read(false);
+            Map<String, List<String>> headers = new HashMap<>();
+            response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            return new Api.Response(response.status(), response.bodyText(), HttpHeaders.of(headers, (n, v) -> true));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Arguments bad(String name, Function<Api, Api.Response> request, int status, String code) {

@@ -14,16 +14,11 @@ import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Every route of the gateway's HTTP API, the health checks and the static chat page. */
 public final class ApiRouter {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
 
     /** What the routes need from the rest of the gateway. */
     public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
@@ -86,36 +81,7 @@ public final class ApiRouter {
         router.get("/health/ready").handler(health::ready);
         router.get("/*").handler(StaticHandler.create("webroot"));
 
-        router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "the request could not be read"));
-        router.errorHandler(401, ctx -> {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"parley\"");
-            String message = ctx.failure() == null ? "authentication required" : ctx.failure().getMessage();
-            error(ctx, 401, OpenAiApi.owns(ctx.request().path()) ? "invalid_api_key" : "unauthorized", message);
-        });
-        router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
-        router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed",
-                ctx.request().method() + " is not supported on " + ctx.request().path()));
-        router.errorHandler(413, ctx -> error(ctx, 413, "turn_too_large",
-                "the request body is larger than " + bodyLimit(config) + " bytes"));
-        router.errorHandler(503, ctx -> {
-            ctx.response().putHeader("Retry-After", "1");
-            error(ctx, 503, "not_ready", ctx.failure() == null ? "not ready" : ctx.failure().getMessage());
-        });
-        router.errorHandler(500, ctx -> {
-            if (ctx.failure() != null) {
-                log.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-            }
-            error(ctx, 500, "internal_error", "the gateway failed to handle this request");
-        });
+        RouterErrors.mount(router, bodyLimit(config));
         return router;
-    }
-
-    /** The error in the shape of the API the path belongs to: OpenAI's under its paths, Parley's elsewhere. */
-    private static void error(RoutingContext ctx, int status, String code, String message) {
-        if (OpenAiApi.owns(ctx.request().path())) {
-            OpenAiApi.error(ctx.response(), status, code, message);
-        } else {
-            JsonResponses.send(ctx, status, JsonResponses.errorBody(code, message));
-        }
     }
 }

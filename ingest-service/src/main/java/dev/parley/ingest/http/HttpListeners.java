@@ -71,7 +71,9 @@ public final class HttpListeners {
         @Override
         public Future<?> start() {
             // listen(port) alone would bind every interface, whatever the options' host says
-            return vertx.createHttpServer(options).requestHandler(handler).listen(port, options.getHost())
+            return vertx.createHttpServer(options).requestHandler(handler)
+                    .invalidRequestHandler(RouterErrors::invalidRequest) // else 400, 414, 431 have no body
+                    .listen(port, options.getHost())
                     .onSuccess(server -> actualPort.set(server.actualPort()));
         }
     }

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketHandler.class);
+    /** The WebSocket versions Netty's handshakers accept (RFC 6455 is 13; 7 and 8 are its drafts). */
+    private static final Set<String> SUPPORTED_VERSIONS = Set.of("13", "8", "7");
 
     private final Vertx vertx;
     private final Sessions sessions;
@@ -40,8 +43,11 @@ final class WebSocketHandler {
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String sessionId = ctx.pathParam("sid");
-        if (!request.canUpgradeToWebSocket()) {
-            JsonResponses.fail(ctx, ApiException.badRequest("bad_request", "expected a WebSocket upgrade request"));
+        String problem = upgradeProblem(request);
+        if (problem != null) {
+            // checked here, in JSON: Vert.x's own handshake answers these with an empty or plain-text 400 or 426
+            ctx.response().putHeader("Sec-WebSocket-Version", "13");
+            JsonResponses.fail(ctx, ApiException.badRequest("bad_request", problem));
             return;
         }
         StreamStart start;
@@ -62,6 +68,21 @@ final class WebSocketHandler {
                     stream.release();
                     JsonResponses.fail(ctx, error);
                 });
+    }
+
+    /** Why Netty's handshake would refuse the upgrade, or null when it will take it. */
+    private static String upgradeProblem(HttpServerRequest request) {
+        if (!request.canUpgradeToWebSocket() || !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            return "expected a WebSocket upgrade request (Upgrade: websocket)";
+        }
+        String key = request.getHeader("Sec-WebSocket-Key");
+        if (key == null || key.isBlank()) {
+            return "a WebSocket upgrade needs a Sec-WebSocket-Key";
+        }
+        if (!SUPPORTED_VERSIONS.contains(request.getHeader("Sec-WebSocket-Version"))) {
+            return "unsupported Sec-WebSocket-Version; this server speaks 13";
+        }
+        return null;
     }
 
     private void upgrade(HttpServerRequest request, String sessionId, int partition, String principal,

@@ -26,14 +26,23 @@ public record Cursor(int partition, long offset) {
         try {
             String partition = text.substring(0, dash);
             String offset = text.substring(dash + 1);
-            if (!partition.chars().allMatch(Character::isDigit) || !(offset.equals("-1")
-                    || offset.chars().allMatch(Character::isDigit))) {
+            if (!partition.chars().allMatch(Cursor::isAsciiDigit) || !(offset.equals("-1")
+                    || offset.chars().allMatch(Cursor::isAsciiDigit))) {
                 return Optional.empty();
             }
-            return Optional.of(new Cursor(Integer.parseInt(partition), Long.parseLong(offset)));
+            long parsed = Long.parseLong(offset);
+            if (parsed == Long.MAX_VALUE) {
+                return Optional.empty(); // no record has it, and the resume position after it would overflow
+            }
+            return Optional.of(new Cursor(Integer.parseInt(partition), parsed));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
+    }
+
+    /** 0 to 9 only: Character.isDigit (and Long.parseLong) would also take other scripts' digits. */
+    private static boolean isAsciiDigit(int c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The first offset after this cursor: where a resume starts. */

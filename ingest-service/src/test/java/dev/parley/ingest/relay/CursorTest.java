@@ -31,7 +31,8 @@ class CursorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "3", "3-", "-1-2", "a-1", "3-x", "3--2", "3-1-2", "99999999999-1", " 3-1", "+3-1"})
+    @ValueSource(strings = {"", "3", "3-", "-1-2", "a-1", "3-x", "3--2", "3-1-2", "99999999999-1", " 3-1", "+3-1",
+            "3-9223372036854775807", "٣-١", "3-١٢"})
     @DisplayName("malformed cursors are refused")
     void malformed(String text) {
         assertEquals(Optional.empty(), Cursor.parse(text));
