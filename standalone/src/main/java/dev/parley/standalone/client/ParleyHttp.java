@@ -20,8 +20,17 @@ public final class ParleyHttp {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     public final String base;
 
+    /** The credential sent as {@code Authorization: Bearer}, or null (a gateway without authentication). */
+    private final String bearer;
+
     public ParleyHttp(String base) {
+        this(base, null);
+    }
+
+    /** A client that authenticates with an API key or JWT on every request and stream. */
+    public ParleyHttp(String base, String bearer) {
         this.base = base;
+        this.bearer = bearer;
     }
 
     public String createSession() throws Exception {
@@ -56,11 +65,17 @@ public final class ParleyHttp {
     }
 
     public SseClient events(String sessionId, String query) {
-        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events" + query);
+        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events" + query, authorization());
     }
 
     public SseClient eventsAfter(String sessionId, String lastEventId) {
-        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events", Map.of("Last-Event-ID", lastEventId));
+        Map<String, String> headers = new java.util.HashMap<>(authorization());
+        headers.put("Last-Event-ID", lastEventId);
+        return SseClient.open(http, base + "/v1/sessions/" + sessionId + "/events", headers);
+    }
+
+    private Map<String, String> authorization() {
+        return bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer);
     }
 
     public static String turnQuery(String turnId) {
@@ -73,6 +88,7 @@ public final class ParleyHttp {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
+        authorization().forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
