@@ -205,6 +205,31 @@ class SessionViewIT {
     }
 
     @Test
+    @DisplayName("GET /v1/usage without authentication answers the anonymous principal's totals from postprocess")
+    void usageOfAnonymous() {
+        String totals = "{\"principal\": \"anonymous\", \"turns\": 2, \"completed\": 1, \"failed\": 1, "
+                + "\"cancelled\": 0, \"promptTokens\": 13, \"completionTokens\": 5, \"costUsd\": 0.75, "
+                + "\"estimated\": true}";
+        postprocess.answer("anonymous", Answer.json(200, totals));
+
+        Api.Response response = gateway.api().get("/v1/usage");
+
+        assertEquals(200, response.status(), response.body());
+        assertEquals(totals, response.body());
+    }
+
+    @Test
+    @DisplayName("GET /v1/usage with postprocess not listening: 503 postprocess_unavailable with Retry-After: 1")
+    void usageWithPostprocessUnreachable() {
+        Api.Response response = unreachable.api().get("/v1/usage");
+
+        assertEquals(503, response.status(), response.body());
+        assertEquals("postprocess_unavailable", response.errorCode());
+        assertEquals("1", response.header("Retry-After"));
+        assertTrue(message(response).contains("localhost:" + closedPort), message(response));
+    }
+
+    @Test
     @DisplayName("postprocess rebalancing (503) or failing (500): 503 postprocess_unavailable with its Retry-After")
     void postprocessNotServing() {
         String rebalancing = gateway.api().createSession();

@@ -11,6 +11,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * postprocess-streams' interactive-query API over HTTP: a session's snapshot and its semantic search. Answers
- * every reply that carries a JSON object; fails with 503 postprocess_unavailable when postprocess cannot be
- * reached, times out or has a 5xx, and with 502 postprocess_bad_response when its body is not a JSON object.
+ * postprocess-streams' interactive-query API over HTTP: a session's snapshot, its semantic search and a principal's
+ * usage. Answers every reply that carries a JSON object; fails with 503 postprocess_unavailable when postprocess
+ * cannot be reached, times out or has a 5xx, and with 502 postprocess_bad_response when its body is not a JSON
+ * object.
  */
 public final class PostprocessClient implements AutoCloseable {
 
@@ -74,6 +77,13 @@ public final class PostprocessClient implements AutoCloseable {
         // addQueryParam percent-encodes: spaces, '&', '#' and non-ASCII arrive as sent
         String url = baseUrl + "/sessions/" + sessionId + "/search";
         return send(url, client.getAbs(url).addQueryParam("q", query).addQueryParam("k", Integer.toString(k)));
+    }
+
+    /** {@code GET {base}/usage/{principal}}: the principal's usage totals (zeros for one never seen). */
+    public Future<Reply> usage(String principal) {
+        // a principal is whatever the key or token says (a JWT sub may hold '/' or '|'): one path segment
+        String url = baseUrl + "/usage/" + URLEncoder.encode(principal, StandardCharsets.UTF_8).replace("+", "%20");
+        return send(url, client.getAbs(url));
     }
 
     /** The error for a reply that the caller has no use for: postprocess and the gateway disagree. */

@@ -3,6 +3,7 @@ package dev.parley.postprocess.query;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
 import dev.parley.avro.UsageTotals;
@@ -26,12 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The interactive-query HTTP API: a session's snapshot and semantic search over its turns. Any instance answers
- * any session: it serves the ones it owns and forwards the rest to their owner (once; a forwarded request that
+ * The interactive-query HTTP API: a session's snapshot, semantic search over its turns, and a principal's usage.
+ * Any instance answers any session (or principal): it serves the ones it owns and forwards the rest to their owner (once; a forwarded request that
  * lands on a non-owner during a rebalance gets 503).
  * <pre>
  * GET /sessions/{sid}                  the snapshot as JSON, 404 session_not_found before its first event
  * GET /sessions/{sid}/search?q=..&k=5  the k most similar earlier turns with cosine scores
+ * GET /usage/{principal}               the principal's usage totals (zeros for one never seen)
  * GET /health                          the Streams state
  * </pre>
  */
@@ -53,6 +55,7 @@ public final class QueryServer implements AutoCloseable {
         Router router = Router.router(vertx);
         router.get("/sessions/:sid").handler(this::snapshot);
         router.get("/sessions/:sid/search").handler(this::search);
+        router.get("/usage/:principal").handler(this::usage);
         router.get("/health").handler(this::health);
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
         // A 1,000-character non-ASCII query percent-encodes to about 12 KB of request line.
@@ -134,18 +137,26 @@ public final class QueryServer implements AutoCloseable {
             .onFailure(e -> unavailable(ctx, e)));
     }
 
+    private void usage(RoutingContext ctx) {
+        String principal = ctx.pathParam("principal");
+        withOwner(ctx, principal, SessionQueries::usageOwner, partition -> vertx
+            .executeBlocking(() -> queries.usage(principal, partition))
+            .onSuccess(totals -> json(ctx, 200, toJson(totals)))
+            .onFailure(e -> unavailable(ctx, e)));
+    }
+
     private void health(RoutingContext ctx) {
         SessionQueries current = queries;
         boolean serving = current != null && !(current.snapshotOwner("-") instanceof SessionQueries.Owner.Unavailable);
         json(ctx, serving ? 200 : 503, new JsonObject().put("status", serving ? "up" : "starting"));
     }
 
-    /** Runs {@code local} with the partition when this instance owns the session, else forwards or answers 503. */
-    private void withOwner(RoutingContext ctx, String sid,
+    /** Runs {@code local} with the partition when this instance owns the key, else forwards or answers 503. */
+    private void withOwner(RoutingContext ctx, String key,
                            BiFunction<SessionQueries, String, SessionQueries.Owner> ownerOf, IntConsumer local) {
         SessionQueries current = queries;
         SessionQueries.Owner owner = current == null ? new SessionQueries.Owner.Unavailable("starting")
-            : ownerOf.apply(current, sid);
+            : ownerOf.apply(current, key);
         if (owner instanceof SessionQueries.Owner.Local here) {
             local.accept(here.partition());
         } else if (owner instanceof SessionQueries.Owner.Remote remote && ctx.queryParams().get(FORWARDED) == null) {
@@ -153,7 +164,7 @@ public final class QueryServer implements AutoCloseable {
         } else {
             String why = owner instanceof SessionQueries.Owner.Unavailable u ? u.why() : "the owner moved";
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            error(ctx, 503, "not_ready", "cannot answer for session " + sid + " now: " + why);
+            error(ctx, 503, "not_ready", "cannot answer for " + key + " now: " + why);
         }
     }
 
@@ -167,8 +178,8 @@ public final class QueryServer implements AutoCloseable {
             })
             .onFailure(e -> {
                 ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-                error(ctx, 503, "not_ready", "the instance that owns the session (" + owner + ") did not answer: "
-                    + e.getMessage());
+                error(ctx, 503, "not_ready", "the instance that owns " + ctx.request().path() + " (" + owner
+                    + ") did not answer: " + e.getMessage());
             });
     }
 
@@ -206,6 +217,20 @@ public final class QueryServer implements AutoCloseable {
             .put("recentTurns", turns)
             .put("usage", usage(snapshot.getUsage()))
             .put("updatedAt", iso(snapshot.getUpdatedAt()));
+    }
+
+    /** A principal's usage as the gateway's {@code GET /v1/usage} returns it. */
+    static JsonObject toJson(PrincipalUsage usage) {
+        return new JsonObject()
+            .put("principal", usage.getPrincipal())
+            .put("turns", usage.getTurns())
+            .put("completed", usage.getCompleted())
+            .put("failed", usage.getFailed())
+            .put("cancelled", usage.getCancelled())
+            .put("promptTokens", usage.getPromptTokens())
+            .put("completionTokens", usage.getCompletionTokens())
+            .put("costUsd", usage.getCostUsd())
+            .put("estimated", usage.getEstimated());
     }
 
     /** null until a turn of the session has ended (and for snapshots made before usage was counted). */

@@ -1,11 +1,13 @@
 package dev.parley.postprocess.query;
 
 import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.TopK;
 import dev.parley.postprocess.embed.Vectors;
 import dev.parley.postprocess.topology.PostprocessTopology;
+import dev.parley.postprocess.topology.PrincipalUsages;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,8 +18,12 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
-/** Interactive queries on this instance's stores: who owns a session, its snapshot, and search over its vectors. */
+/**
+ * Interactive queries on this instance's stores: who owns a session, its snapshot, search over its vectors, and
+ * who owns a principal's usage totals and what they are.
+ */
 public final class SessionQueries {
 
     /** Where a session's state lives right now. */
@@ -65,6 +71,11 @@ public final class SessionQueries {
         return owner(snapshots, PostprocessTopology.SNAPSHOT_STORE, sessionId);
     }
 
+    /** Where the principal's usage totals live (keyed by principal, not by session). */
+    public Owner usageOwner(String principal) {
+        return owner(snapshots, PostprocessTopology.PRINCIPAL_USAGE_STORE, principal);
+    }
+
     /** Where the session's vectors live (only when {@link #searchEnabled()}). */
     public Owner vectorOwner(String sessionId) {
         return owner(embeddings, PostprocessTopology.VECTOR_STORE, sessionId);
@@ -88,6 +99,16 @@ public final class SessionQueries {
             .fromNameAndType(PostprocessTopology.SNAPSHOT_STORE, QueryableStoreTypes.<String, SessionSnapshot>keyValueStore())
             .withPartition(partition));
         return Optional.ofNullable(store.get(sessionId));
+    }
+
+    /** The principal's usage totals from the local store, zeros when it has none (blocking: a RocksDB read). */
+    public PrincipalUsage usage(String principal, int partition) {
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<PrincipalUsage>> store = snapshots.store(StoreQueryParameters
+            .fromNameAndType(PostprocessTopology.PRINCIPAL_USAGE_STORE,
+                QueryableStoreTypes.<String, PrincipalUsage>timestampedKeyValueStore())
+            .withPartition(partition));
+        ValueAndTimestamp<PrincipalUsage> found = store.get(principal);
+        return found == null ? PrincipalUsages.none(principal) : found.value();
     }
 
     /** The {@code k} stored texts of the session most similar to {@code query}, best first (blocking: embeds). */

@@ -3,10 +3,23 @@ package dev.parley.postprocess.topology;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.schemas.topics.Topics;
 import java.util.Map;
+import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.PrincipalUsage;
+import dev.parley.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -15,11 +28,15 @@ import org.apache.kafka.streams.state.Stores;
  * snapshot:
  * <pre>
  * parley.ledger.v1 ─▶ decode ─▶ snapshots  ─▶ parley.sessions.v1, parley.commitments.v1, parley.summaries.v1
+ *                          │              └─▶ turn-usage ─▶ &lt;app id&gt;-principal-usage-repartition ─▶ principal-usage
  *                          └──▶ parley.dlq.v1 (undecodable records)
  * parley.ledger.v1 ─▶ decode ─▶ embeddings ─▶ parley.embeddings.v1   (when an embedder is configured)
  *                          └──▶ parley.dlq.v1 (undecodable records, embeddings given up on)
  * </pre>
- * Everything is keyed by session id and stays in the ledger's partition, so one task owns all of a session's state.
+ * Everything is keyed by session id and stays in the ledger's partition, so one task owns all of a session's state;
+ * only a finished turn's usage is re-keyed by principal, so one task owns each principal's totals. The snapshot
+ * topology is written in the DSL for that repartition topic (the Processor API cannot declare internal topics); its
+ * processors are the same, and forward to their children by these node names.
  */
 public final class PostprocessTopology {
 
@@ -27,6 +44,8 @@ public final class PostprocessTopology {
     public static final String SNAPSHOT_STORE = "session-snapshots";
     public static final String VECTOR_STORE = "session-vectors";
     public static final String EMBEDDING_RETRY_STORE = "embedding-retries";
+    /** Usage per principal; also names its repartition topic and changelog ({@code <app id>-principal-usage-*}). */
+    public static final String PRINCIPAL_USAGE_STORE = "principal-usage";
 
     static final String SOURCE = "ledger";
     static final String DECODE = "decode";
@@ -35,6 +54,7 @@ public final class PostprocessTopology {
     static final String SESSIONS_SINK = "sessions-sink";
     static final String COMMITMENTS_SINK = "commitments-sink";
     static final String SUMMARIES_SINK = "summaries-sink";
+    static final String TURN_USAGE = "turn-usage";
     static final String EMBEDDINGS_SINK = "embeddings-sink";
     static final String DLQ_SINK = "dlq-sink";
 
@@ -42,26 +62,33 @@ public final class PostprocessTopology {
     }
 
     /**
-     * The snapshot topology: snapshots, commitments and summaries.
+     * The snapshot topology: snapshots, commitments, summaries and usage per principal.
      *
      * @param serdeConfig  the serdes' settings ({@code schema.registry.url}, ...)
      * @param consumerName the name dead letters carry (the application id)
      * @param updater      applies ledger events to snapshots
      */
     public static Topology snapshots(Map<String, ?> serdeConfig, String consumerName, SnapshotUpdater updater) {
-        Topology topology = decoding(serdeConfig, consumerName, SNAPSHOTS);
-        topology.addProcessor(SNAPSHOTS, () -> new SessionSnapshotProcessor(updater), DECODE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SNAPSHOT_STORE),
-            Serdes.String(), Topics.SESSIONS.valueSerde(serdeConfig)), SNAPSHOTS);
-        topology.addSink(SESSIONS_SINK, Topics.SESSIONS.name(), Serdes.String().serializer(),
-            values(Topics.SESSIONS.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
-        topology.addSink(COMMITMENTS_SINK, Topics.COMMITMENTS.name(), Serdes.String().serializer(),
-            values(Topics.COMMITMENTS.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
-        topology.addSink(SUMMARIES_SINK, Topics.SUMMARIES.name(), Serdes.String().serializer(),
-            values(Topics.SUMMARIES.valueSerde(serdeConfig).serializer()), SNAPSHOTS);
-        topology.addSink(DLQ_SINK, Topics.DLQ.name(), Serdes.String().serializer(),
-            values(Topics.DLQ.valueSerde(serdeConfig).serializer()), DECODE);
-        return topology;
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SNAPSHOT_STORE),
+            Serdes.String(), Topics.SESSIONS.valueSerde(serdeConfig)));
+        // The decoder sends events to the snapshots and dead letters to the DLQ sink, each by its node name.
+        KStream<String, LedgerEvent> decoded = events(builder
+            .stream(LEDGER, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
+            .process(() -> new LedgerDecoder(Topics.LEDGER.valueSerde(serdeConfig).deserializer(), consumerName,
+                SNAPSHOTS), Named.as(DECODE)));
+        decoded.to(Topics.DLQ.name(), produced(DLQ_SINK, Topics.DLQ.valueSerde(serdeConfig)));
+        KStream<String, SpecificRecord> changes = decoded.process(() -> new SessionSnapshotProcessor(updater),
+            Named.as(SNAPSHOTS), SNAPSHOT_STORE);
+        changes.to(Topics.SESSIONS.name(), produced(SESSIONS_SINK, Topics.SESSIONS.valueSerde(serdeConfig)));
+        changes.to(Topics.COMMITMENTS.name(), produced(COMMITMENTS_SINK, Topics.COMMITMENTS.valueSerde(serdeConfig)));
+        changes.to(Topics.SUMMARIES.name(), produced(SUMMARIES_SINK, Topics.SUMMARIES.valueSerde(serdeConfig)));
+        Serde<PrincipalUsage> usage = AvroSerde.forClass(PrincipalUsage.class, serdeConfig, false);
+        changes.mapValues(turn -> (PrincipalUsage) turn, Named.as(TURN_USAGE))
+            .groupByKey(Grouped.with(PRINCIPAL_USAGE_STORE, Serdes.String(), usage))
+            .reduce(PrincipalUsages::add, Materialized.<String, PrincipalUsage, KeyValueStore<Bytes, byte[]>>as(
+                PRINCIPAL_USAGE_STORE).withKeySerde(Serdes.String()).withValueSerde(usage));
+        return builder.build();
     }
 
     /**
@@ -91,6 +118,18 @@ public final class PostprocessTopology {
         topology.addProcessor(DECODE, () -> new LedgerDecoder(Topics.LEDGER.valueSerde(serdeConfig).deserializer(),
             consumerName, processor), SOURCE);
         return topology;
+    }
+
+    /** A sink named {@code name} of a processor's common output type; each sink only gets its own type. */
+    @SuppressWarnings("unchecked")
+    private static <V> Produced<String, V> produced(String name, Serde<? extends SpecificRecord> serde) {
+        return Produced.with(Serdes.String(), (Serde<V>) serde).withName(name);
+    }
+
+    /** The decoder's output as the events it sends to the snapshots (the DLQ sink gets its dead letters). */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, LedgerEvent> events(KStream<String, SpecificRecord> decoded) {
+        return (KStream<String, LedgerEvent>) (KStream<String, ?>) decoded;
     }
 
     /** A typed serializer as one for the processors' common output type; each sink only gets its own type. */

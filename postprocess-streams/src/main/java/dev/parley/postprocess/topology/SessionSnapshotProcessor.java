@@ -12,7 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each session's snapshot in a store and emits every change: the snapshot, the commitments it opened or
- * closed, and the summary event when it folded turns away.
+ * closed, the summary event when it folded turns away, and the usage of a turn that ended (keyed by principal).
  */
 final class SessionSnapshotProcessor implements Processor<String, LedgerEvent, String, SpecificRecord> {
 
@@ -47,5 +47,10 @@ final class SessionSnapshotProcessor implements Processor<String, LedgerEvent, S
             context.forward(record.withValue((SpecificRecord) update.summary()), PostprocessTopology.SUMMARIES_SINK);
         }
         context.forward(record.withValue((SpecificRecord) update.snapshot()), PostprocessTopology.SESSIONS_SINK);
+        if (update.turnEnded() != null) {
+            // re-keyed by principal: Streams repartitions it to the task that owns the principal's totals
+            context.forward(new Record<String, SpecificRecord>(update.turnEnded().getPrincipal(), update.turnEnded(),
+                record.timestamp()), PostprocessTopology.TURN_USAGE);
+        }
     }
 }

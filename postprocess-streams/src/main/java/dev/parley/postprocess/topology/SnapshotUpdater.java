@@ -7,6 +7,7 @@ import dev.parley.avro.HistorySummarized;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.SessionSnapshot;
@@ -49,8 +50,12 @@ public final class SnapshotUpdater {
     private static final Summarizer FALLBACK = new ExtractiveSummarizer();
     private static final CommitmentExtractor FALLBACK_PROMISES = new RuleBasedCommitmentExtractor();
 
-    /** What one event changed: the new snapshot (null when nothing did), commitment updates, a summary made. */
-    public record Update(SessionSnapshot snapshot, List<Commitment> commitments, HistorySummarized summary) {
+    /**
+     * What one event changed: the new snapshot (null when nothing did), commitment updates, a summary made, and the
+     * usage of the turn the event finished (null unless it was the turn's first terminal event).
+     */
+    public record Update(SessionSnapshot snapshot, List<Commitment> commitments, HistorySummarized summary,
+                         PrincipalUsage turnEnded) {
     }
 
     private final int recentBudgetChars;
@@ -76,22 +81,28 @@ public final class SnapshotUpdater {
     public Update apply(SessionSnapshot current, LedgerEvent event, int partition, long offset) {
         SessionSnapshot snapshot = current != null ? SessionSnapshot.newBuilder(current).build() : empty(event, partition);
         if (offset <= snapshot.getLedgerOffset()) {
-            return new Update(null, List.of(), null); // already applied
+            return new Update(null, List.of(), null, null); // already applied
         }
         Instant at = event.getTimestamp();
         List<Commitment> changed = new ArrayList<>();
         Object payload = event.getPayload();
+        PrincipalUsage ended = null;
         if (payload instanceof UserTurn user) {
             onUserTurn(snapshot, event, user, changed);
         } else if (payload instanceof AssistantReply reply) {
-            onReply(snapshot, event, reply, changed);
+            if (onReply(snapshot, event, reply, changed)) {
+                ended = PrincipalUsages.turn(reply.getPrincipal(), "completed", reply.getUsage(), reply.getCostUsd());
+            }
         } else if (payload instanceof ReplyFailed failed) {
             if (finish(snapshot, event.getTurnId(), failed.getPartialText(), "failed")) {
                 SessionUsage.count(snapshot, failed.getUsage(), failed.getCostUsd());
+                ended = PrincipalUsages.turn(failed.getPrincipal(), "failed", failed.getUsage(), failed.getCostUsd());
             }
         } else if (payload instanceof ReplyCancelled cancelled) {
             if (finish(snapshot, event.getTurnId(), cancelled.getPartialText(), "cancelled")) {
                 SessionUsage.count(snapshot, cancelled.getUsage(), cancelled.getCostUsd());
+                ended = PrincipalUsages.turn(cancelled.getPrincipal(), "cancelled", cancelled.getUsage(),
+                    cancelled.getCostUsd());
             }
         }
         expire(snapshot, event, changed);
@@ -99,7 +110,7 @@ public final class SnapshotUpdater {
         snapshot.setLedgerPartition(partition);
         snapshot.setLedgerOffset(offset);
         snapshot.setUpdatedAt(at);
-        return new Update(snapshot, changed, summary);
+        return new Update(snapshot, changed, summary, ended);
     }
 
     private static SessionSnapshot empty(LedgerEvent event, int partition) {
@@ -132,9 +143,11 @@ public final class SnapshotUpdater {
             c -> matcher.cancels(user.getText(), c.getText()));
     }
 
-    private void onReply(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply, List<Commitment> changed) {
+    /** Records the reply; false when it was not the turn's first terminal event (the first one counted). */
+    private boolean onReply(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply,
+                            List<Commitment> changed) {
         if (!finish(snapshot, event.getTurnId(), reply.getText(), "completed")) {
-            return; // a second terminal event for the turn: the first one counted, usage included
+            return false; // a second terminal event for the turn: the first one counted, usage included
         }
         SessionUsage.count(snapshot, reply.getUsage(), reply.getCostUsd());
         close(snapshot, event.getTurnId(), event.getTimestamp(), changed, CommitmentStatus.FULFILLED,
@@ -153,6 +166,7 @@ public final class SnapshotUpdater {
             changed.add(state(snapshot, commitment, CommitmentStatus.OPEN, null, event.getTimestamp()));
         }
         snapshot.setOpenCommitments(open);
+        return true;
     }
 
     private List<ExtractedCommitment> promisesIn(SessionSnapshot snapshot, LedgerEvent event, AssistantReply reply) {

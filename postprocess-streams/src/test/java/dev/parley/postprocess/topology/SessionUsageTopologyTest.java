@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.SessionSnapshot;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -127,6 +129,27 @@ class SessionUsageTopologyTest {
 
         assertNull(updater.apply(afterReply, reply, 0, 1).snapshot(), "already applied: no new snapshot");
         assertEquals(new UsageTotals(10L, 5L, 0.01, false), afterReply.getUsage());
+    }
+
+    @Test
+    @DisplayName("usage adds up per principal once per turn, a null principal as anonymous, by outcome")
+    void usagePerPrincipal() {
+        pipe("t1", UserTurn.newBuilder().setText("one").setPrincipal("ada").build());
+        AssistantReply reply = AssistantReply.newBuilder().setText("Reply").setUsage(usage(10, 5, false))
+            .setCostUsd(0.01).setPrincipal("ada").build();
+        pipe("t1", reply);
+        pipe("t1", AssistantReply.newBuilder(reply).setText("Regenerated").build()); // a second attempt: counted once
+        pipe("t2", UserTurn.newBuilder().setText("two").setPrincipal("ada").build());
+        pipe("t2", ReplyFailed.newBuilder().setPartialText("").setReason("down").setUsage(usage(3, 0, true))
+            .setPrincipal("ada").build());
+        pipe("t3", UserTurn.newBuilder().setText("three").build());
+        pipe("t3", ReplyCancelled.newBuilder().setPartialText("Ha").setUsage(usage(7, 1, false)).setCostUsd(0.5)
+            .build());
+
+        KeyValueStore<String, PrincipalUsage> store = driver.getKeyValueStore(PostprocessTopology.PRINCIPAL_USAGE_STORE);
+        assertEquals(new PrincipalUsage("ada", 2L, 1L, 1L, 0L, 13L, 5L, 0.01, true), store.get("ada"));
+        assertEquals(new PrincipalUsage(PrincipalUsages.ANONYMOUS, 1L, 0L, 0L, 1L, 7L, 1L, 0.5, false),
+            store.get(PrincipalUsages.ANONYMOUS));
     }
 
     private void pipe(String turnId, Object payload) {
