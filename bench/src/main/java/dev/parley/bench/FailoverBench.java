@@ -64,7 +64,8 @@ public final class FailoverBench {
             Env env = new Env(Map.of(Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
                 "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", WorkerConfig.METRICS_PORT, "0",
                 "PARLEY_WORKER_GROUP", "bench-" + UUID.randomUUID(),
-                WorkerConfig.SESSION_TIMEOUT_MS, sessionTimeout));
+                WorkerConfig.SESSION_TIMEOUT_MS, sessionTimeout,
+                "PARLEY_AUTH", "none")); // a gateway on loopback, without authentication (its default is keys)
             WorkerConfig config = WorkerConfig.fromEnvironment(env);
             workers.add(InferenceWorker.start(vertx, config.withWorkerId("w0")));
             workers.add(InferenceWorker.start(vertx, config.withWorkerId("w1")));

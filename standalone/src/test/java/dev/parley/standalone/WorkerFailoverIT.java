@@ -42,7 +42,8 @@ class WorkerFailoverIT {
             Map<String, String> env = Map.of(
                 Env.KAFKA_BOOTSTRAP, kafka.bootstrapServers(), Env.REGISTRY_URL, registry.url(),
                 "PARLEY_LLM_URL", simulator.baseUrl(), "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0", "PARLEY_WORKER_GROUP", "g-" + UUID.randomUUID(),
-                "PARLEY_WORKER_SESSION_TIMEOUT_MS", "6000", "PARLEY_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+                "PARLEY_WORKER_SESSION_TIMEOUT_MS", "6000", "PARLEY_KAFKA_HEARTBEAT_INTERVAL_MS", "1000",
+                "PARLEY_AUTH", "none"); // a gateway on loopback, without authentication (its default is keys)
             InferenceWorker a = InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(new Env(env)).withWorkerId("a"));
             InferenceWorker b = InferenceWorker.start(vertx, WorkerConfig.fromEnvironment(new Env(env)).withWorkerId("b"));
             try (IngestService ingest = IngestService.start(vertx, IngestConfig.fromEnvironment(new Env(env)))) {
