@@ -117,13 +117,15 @@ public final class IngestService implements AutoCloseable {
                     : WorkerPresence.inGroup(admin, config.workerGroup(), Topics.LEDGER.name());
             LedgerLookup lookup = new LedgerLookup(vertx, ledger);
             TurnTracker tracker = new TurnTracker(writer, lookup);
-            TokenStreams streams = new TokenStreams(vertx, tokens, new TurnCommits(vertx, tracker, TERMINAL_WAIT),
-                    config.clientBufferEvents(), config.clientStall());
+            TurnCommits commits = new TurnCommits(vertx, tracker, TERMINAL_WAIT);
+            TokenStreams streams = new TokenStreams(vertx, tokens, commits, config.clientBufferEvents(),
+                    config.clientStall());
             Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
                     writer, lookup);
             ApiRouter.Parts parts = new ApiRouter.Parts(sessions,
                     new TurnIntake(writer, lookup, config.clientTurnWindow()),
                     tracker,
+                    commits,
                     streams,
                     new ReadinessCheck(admin, Topics.all(), Topics.LEDGER.name(), workers),
                     postprocess,

@@ -5,6 +5,7 @@ import dev.parley.ingest.auth.Authenticator;
 import dev.parley.ingest.durable.DurableStreamHandler;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnCommits;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.limits.Limits;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 public final class ApiRouter {
 
     /** What the routes need from the rest of the gateway. */
-    public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TokenStreams streams,
+    public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TurnCommits commits,
+                        TokenStreams streams,
                         ReadinessCheck readiness, PostprocessClient postprocess, Authenticator auth) {
     }
 
@@ -45,7 +47,7 @@ public final class ApiRouter {
     }
 
     public static Router create(Vertx vertx, IngestConfig config, Parts parts) {
-        Limits limits = new Limits(config.limits(), TurnEnds.inLedger(vertx, parts.tracker()));
+        Limits limits = new Limits(config.limits(), TurnEnds.inLedger(parts.commits()));
         SessionHandlers sessions = new SessionHandlers(parts.sessions(), limits);
         TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
                 config.maxTurnBytes(), limits);

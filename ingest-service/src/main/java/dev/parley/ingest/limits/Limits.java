@@ -7,7 +7,6 @@ import dev.parley.ingest.openai.OpenAiApi;
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,12 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link LimitsConfig#gateways()}).
  */
 public final class Limits {
-
-    /**
-     * The longest a generation is held without its terminal event being read: then its slot is given back, so a
-     * turn whose end this gateway cannot see (ledger unreadable, worker gone for good) does not hold it forever.
-     */
-    public static final Duration LONGEST_GENERATION = Duration.ofMinutes(10);
 
     private final LimitsConfig config;
     private final TurnEnds turnEnds;
@@ -72,6 +65,6 @@ public final class Limits {
     }
 
     Future<Void> awaitEnd(String sessionId, int partition, String turnId) {
-        return turnEnds.await(sessionId, partition, turnId, System.currentTimeMillis() + LONGEST_GENERATION.toMillis());
+        return turnEnds.await(sessionId, partition, turnId);
     }
 }

@@ -43,7 +43,7 @@ class LimitsTest {
 
     private final Clock clock = new Clock();
     private final Map<String, Promise<Void>> ends = new HashMap<>();
-    private final TurnEnds turnEnds = (sessionId, partition, turnId, deadline) -> {
+    private final TurnEnds turnEnds = (sessionId, partition, turnId) -> {
         Promise<Void> end = Promise.promise();
         ends.put(turnId, end);
         return end.future();
