@@ -488,11 +488,21 @@ public final class TurnConsumer implements AutoCloseable {
          * Asks again while the broker cannot answer yet, instead of letting the consumer thread die with a running
          * process that is never ready. Seen after a SIGKILL of the standalone run: the committed offsets stayed
          * unstable (a dead transaction's offsets not yet settled by the restarted broker) past the 60 s API timeout.
+         *
+         * <p>Also asks again when a {@code wakeup()} (a turn ended, a commit completed) lands during the lookup. Let
+         * through, the WakeupException left this callback before the partitions were recorded, and Kafka does not
+         * call it again for them (the consumer already owns them): the worker then held partitions whose turns it
+         * never took over, and every session on them stalled after a fail-over (ClusterFailoverIT, under load). The
+         * poll this callback runs in returns soon anyway, and the loop then does what the wakeup asked for.
          */
         private <T> T untilAnswered(String what, java.util.function.Supplier<T> lookup) {
             for (int attempt = 1; ; attempt++) {
                 try {
                     return lookup.get();
+                } catch (WakeupException woken) {
+                    if (!running) {
+                        throw woken;
+                    }
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
                     if (!running) {
                         throw e;
