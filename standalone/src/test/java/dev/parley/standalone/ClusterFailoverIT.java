@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -307,8 +308,30 @@ class ClusterFailoverIT {
         /** Until every session has ended {@code turns} more turns than now. */
         void awaitMore(int turns) {
             Map<SessionDriver, Integer> now = drivers.stream().collect(Collectors.toMap(d -> d, SessionDriver::completed));
-            await().atMost(WAIT).until(() -> drivers.stream()
-                .allMatch(d -> d.completed() >= now.get(d) + turns || d.finished()));
+            try {
+                await().atMost(WAIT).until(() -> drivers.stream()
+                    .allMatch(d -> d.completed() >= now.get(d) + turns || d.finished()));
+            } catch (ConditionTimeoutException stalled) {
+                StringBuilder why = new StringBuilder("sessions that did not end " + turns + " more turn(s) within "
+                    + WAIT.toSeconds() + " s:");
+                for (SessionDriver driver : drivers) {
+                    if (driver.completed() < now.get(driver) + turns && !driver.finished()) {
+                        List<String> accepted = List.copyOf(driver.accepted().values());
+                        String waiting = accepted.isEmpty() ? null : accepted.get(accepted.size() - 1);
+                        why.append("\nsession ").append(driver.session()).append(" (partition ")
+                            .append(cluster.partitionOf(driver.session())).append(", gateway ").append(driver.gateway())
+                            .append("): ").append(driver.completed()).append(" ended, ").append(accepted.size())
+                            .append(" accepted, waiting for ").append(waiting).append("; ").append(driver.connectionLog());
+                        if (waiting != null) {
+                            List<Path> logs = cluster.all().stream().map(ServiceProcess::log).toList();
+                            why.append(TurnDiagnosis.of(waiting, cluster.bootstrapServers(), cluster.registryUrl(),
+                                driver.everything(), driver.connectionLog(), logs));
+                        }
+                    }
+                }
+                throw new AssertionError(why + "\n" + cluster.workerThreadDumps() + "\n" + cluster.logTails(60),
+                    stalled);
+            }
         }
 
         void finishAndAudit() throws InterruptedException {

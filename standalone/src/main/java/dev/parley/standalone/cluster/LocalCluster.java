@@ -338,6 +338,12 @@ public final class LocalCluster implements AutoCloseable {
             .collect(Collectors.joining("\n"));
     }
 
+    /** The Parley threads' stacks of every running worker, for a failure message. */
+    public String workerThreadDumps() {
+        return workers().stream().map(w -> "--- threads of " + w + ":\n" + w.threadDump())
+            .collect(Collectors.joining("\n"));
+    }
+
     /** The ERROR lines of every service's log, by service. */
     public Map<String, List<String>> errors() {
         Map<String, List<String>> errors = new HashMap<>();

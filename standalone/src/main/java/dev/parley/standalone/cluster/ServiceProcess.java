@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +200,29 @@ public final class ServiceProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The stacks of this process's Parley threads ({@code parley-*}, {@code vert.x-*} and Kafka's), from {@code jcmd
+     * Thread.print}, for a failure message; a line saying why when it cannot take them.
+     */
+    public String threadDump() {
+        ProcessHandle current = ProcessHandle.of(pid()).orElse(null);
+        if (current == null || !current.isAlive()) {
+            return "(not running)";
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process dump = new ProcessBuilder(jcmd, Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return Arrays.stream(text.split("\n\n"))
+                .filter(stack -> stack.startsWith("\"parley") || stack.startsWith("\"main\"")
+                    || stack.contains("kafka-coordinator-heartbeat"))
+                .collect(Collectors.joining("\n\n"));
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
