@@ -73,6 +73,7 @@ public final class HttpListeners {
             // listen(port) alone would bind every interface, whatever the options' host says
             return vertx.createHttpServer(options).requestHandler(handler)
                     .invalidRequestHandler(RouterErrors::invalidRequest) // else 400, 414, 431 have no body
+                    .connectionHandler(HttpVersionGuard::install) // else another HTTP version gets an empty 501
                     .listen(port, options.getHost())
                     .onSuccess(server -> actualPort.set(server.actualPort()));
         }
