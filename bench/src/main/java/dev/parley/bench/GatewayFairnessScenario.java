@@ -19,21 +19,11 @@ import java.util.Map;
  * times ({@code ?trace=true}), which show where the wait is. For reference, B's turns sent with A's key wait in A's
  * lane.
  */
-final class GatewayFairnessScenario {
+record GatewayFairnessScenario(int backlog, int permits, int rounds) {
 
     static final int TOKENS = 20;
     static final String PROMPT = "fairness\n#sim: tokens=" + TOKENS + " ttft_ms=50 itl_ms=2";
     private static final Duration DRAIN = Duration.ofMinutes(5);
-
-    private final int backlog;
-    private final int permits;
-    private final int rounds;
-
-    GatewayFairnessScenario(int backlog, int permits, int rounds) {
-        this.backlog = backlog;
-        this.permits = permits;
-        this.rounds = rounds;
-    }
 
     void run() throws Exception {
         List<FairnessRun.Row> rows;
