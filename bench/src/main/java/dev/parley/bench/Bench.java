@@ -28,6 +28,10 @@ import java.util.List;
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="fairness 100 2 40"}: principal B's wait for its first
  *   token while principal A keeps that many calls outstanding at a backend running that many generations at once,
  *   over that many B turns, against B alone and B in A's own line (first come, first served); starts no Parley.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="fairness-gateway 100 2 40"}: the same end to end, with
+ *   API keys: principal A keeps that many turns outstanding over as many sessions, the worker runs that many
+ *   generations at once, and B's turns are timed from their POST to their first token over SSE, with the hop
+ *   breakdown.</li>
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="chaos 1000 20 1"}: that many turns over that many
  *   sessions against Parley as a cluster of processes ({@code LocalCluster}), with random kill -9s of workers,
  *   gateways and postprocess instances and one broker restart (random seed last), then the ledger audit; takes
@@ -57,10 +61,12 @@ public final class Bench {
             case "breaker" -> new BreakerBench(Integer.parseInt(arg(rest, 0, "100000"))).run();
             case "fairness" -> new FairnessBench(Integer.parseInt(arg(rest, 0, "100")), Integer.parseInt(arg(rest, 1, "2")),
                 Integer.parseInt(arg(rest, 2, "40"))).run();
+            case "fairness-gateway" -> new GatewayFairnessScenario(Integer.parseInt(arg(rest, 0, "100")),
+                Integer.parseInt(arg(rest, 1, "2")), Integer.parseInt(arg(rest, 2, "40"))).run();
             case "chaos" -> new ChaosScenario(Integer.parseInt(arg(rest, 0, "1000")), Integer.parseInt(arg(rest, 1, "20")),
                 Long.parseLong(arg(rest, 2, "1"))).run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
-                + "burst, router, breaker, fairness or chaos (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+                + "burst, router, breaker, fairness, fairness-gateway or chaos (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }

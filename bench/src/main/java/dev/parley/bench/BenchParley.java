@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import dev.parley.ingest.IngestConfig;
+import dev.parley.ingest.auth.KeysMain;
 import dev.parley.ingest.limits.LimitsConfig;
 import dev.parley.postprocess.PostprocessConfig;
 import dev.parley.standalone.Standalone;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -87,12 +90,17 @@ final class BenchParley implements AutoCloseable {
     }
 
     private void awaitReady() {
+        awaitStatus(HttpRequest.newBuilder(URI.create(url() + "/health/ready")).build(),
+            "the gateway was not ready: " + url() + "/health/ready");
+    }
+
+    /** Sends {@code request} until it answers 200, for up to 120 s. */
+    private static void awaitStatus(HttpRequest request, String failure) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/health/ready")).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
                 Thread.sleep(200);
@@ -100,10 +108,31 @@ final class BenchParley implements AutoCloseable {
                 // the gateway listens before it is ready; ask again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the gateway", e);
+                throw new IllegalStateException("interrupted: " + failure, e);
             }
         }
-        throw new IllegalStateException("the gateway was not ready within 120 s: " + url() + "/health/ready");
+        throw new IllegalStateException(failure + " within 120 s");
+    }
+
+    /**
+     * A new API key of {@code principal}, written to the keys topic as {@code ./parley keys create} does; returns
+     * once the gateway accepts it (it tails the topic). For runs with {@code PARLEY_AUTH=keys}.
+     */
+    String createKey(String principal) {
+        String key;
+        try {
+            key = KeysMain.create(Map.of("bootstrap.servers", parley.bootstrapServers(), "schema.registry.url",
+                parley.registryUrl()), principal).key();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating a key", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write a key for " + principal, e);
+        }
+        HttpRequest models = HttpRequest.newBuilder(URI.create(url() + "/v1/models"))
+            .header("Authorization", "Bearer " + key).build();
+        awaitStatus(models, "the gateway did not accept the new key of " + principal);
+        return key;
     }
 
     /** The gateway, e.g. http://localhost:40123. */

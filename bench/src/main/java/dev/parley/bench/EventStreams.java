@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -48,10 +49,18 @@ final class EventStreams implements AutoCloseable {
     private final HttpClientAgent streams;
     private final HttpClientAgent requests;
     private final int port;
+    /** {@code Bearer <API key>} on every request, or null without authentication. */
+    private final String authorization;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     EventStreams(int port, int maxStreams) {
+        this(port, maxStreams, null);
+    }
+
+    /** Clients that send {@code apiKey} with every request (null: none). */
+    EventStreams(int port, int maxStreams, String apiKey) {
         this.port = port;
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.vertx = NamedVertx.create("bench");
         HttpClientOptions options = new HttpClientOptions().setDefaultHost("localhost").setDefaultPort(port)
             .setConnectTimeout((int) Duration.ofSeconds(30).toMillis());
@@ -79,7 +88,7 @@ final class EventStreams implements AutoCloseable {
 
     private Future<JsonObject> post(String uri, String body, int expectedStatus) {
         return requests.request(HttpMethod.POST, port, "localhost", uri)
-            .compose(request -> request.putHeader("Content-Type", "application/json").send(body))
+            .compose(request -> authorized(request).putHeader("Content-Type", "application/json").send(body))
             .compose(response -> response.body().compose(answer -> response.statusCode() == expectedStatus
                 ? Future.succeededFuture(answer.toJsonObject())
                 : Future.failedFuture("POST " + uri.replaceAll("[0-9a-f-]{36}", "{id}") + ": HTTP "
@@ -93,7 +102,7 @@ final class EventStreams implements AutoCloseable {
     Future<Watcher> watch(String sessionId, int index, Object state, boolean trace, Listener listener) {
         Watcher watcher = new Watcher(sessionId, index, state);
         String uri = "/v1/sessions/" + sessionId + "/events" + (trace ? "?trace=true" : "");
-        return streams.request(HttpMethod.GET, port, "localhost", uri).compose(request -> request.send())
+        return streams.request(HttpMethod.GET, port, "localhost", uri).compose(request -> authorized(request).send())
             .compose(response -> {
                 if (response.statusCode() != 200) {
                     return response.body().compose(body -> Future.failedFuture("GET events: HTTP "
@@ -104,6 +113,10 @@ final class EventStreams implements AutoCloseable {
                 response.exceptionHandler(error -> dropped(watcher, listener, Errors.describe(error)));
                 return Future.succeededFuture(watcher);
             });
+    }
+
+    private HttpClientRequest authorized(HttpClientRequest request) {
+        return authorization == null ? request : request.putHeader("Authorization", authorization);
     }
 
     private static void line(Watcher watcher, Buffer line, Listener listener) {

@@ -15,14 +15,11 @@ import dev.parley.worker.simulator.SimulatorConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.HdrHistogram.Histogram;
 
 /**
  * The {@code fairness} scenario: how long principal B's turn waits for its first token while principal A keeps a
@@ -31,7 +28,8 @@ import org.HdrHistogram.Histogram;
  * bulkhead in between. A keeps {@code backlog} calls outstanding (a new one as each ends); B sends its turns one
  * after another and each is timed from {@code stream()} to its first token. For reference, the same B turns sent as
  * A's own principal wait at the back of A's line: the single first-come-first-served line Parley had before fair
- * queuing. Starts no Parley: it measures the queue discipline, not the token path.
+ * queuing. Starts no Parley: it measures the queue discipline, not the token path ({@link GatewayFairnessScenario}
+ * measures it end to end). What both share is in {@link FairnessRun}.
  */
 final class FairnessBench {
 
@@ -57,13 +55,8 @@ final class FairnessBench {
         try (Backends backends = new Backends(List.of(config), c -> HttpBackend.create(vertx, c), vertx,
                 new SimpleMeterRegistry())) {
             GuardedBackend gpu = backends.get("gpu");
-            measure(gpu, "bob", rounds); // warm-up: connections, JIT
-            Histogram alone = measure(gpu, "bob", rounds);
-            Flood flood = new Flood(gpu, backlog);
-            flood.start();
-            Histogram fair = measure(gpu, "bob", rounds);
-            Histogram fifo = measure(gpu, Flood.PRINCIPAL, Math.max(3, rounds / 4));
-            flood.stop();
+            List<FairnessRun.Row> rows = FairnessRun.measure(hops -> firstTokenMs(gpu, "bob"),
+                hops -> firstTokenMs(gpu, Flood.PRINCIPAL), new Flood(gpu, backlog), rounds);
 
             Report report = new Report("fairness", "Fair queuing: B's wait for its first token while A floods");
             report.paragraph("One backend running " + permits + " generation(s) at once behind the worker's breaker "
@@ -73,18 +66,10 @@ final class FairnessBench {
                 + "the one first-come-first-served line of before fair queuing. "
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + ".");
-            Report.Table table = report.table("B's turn", "turns", "p50", "p90", "max", "added p50");
-            double base = millis(alone.getValueAtPercentile(50));
-            row(table, "alone (A idle)", alone, base);
-            row(table, "A floods, B its own principal (fair queuing)", fair, base);
-            row(table, "A floods, B in A's line (FIFO, as before)", fifo, base);
-            table.end();
+            FairnessRun.table(report, "B's turn", rows);
             report.put("backlog", backlog);
             report.put("permits", permits);
             report.put("rounds", rounds);
-            report.put("firstTokenMs", Map.of("alone", figures(alone), "fair", figures(fair), "fifo", figures(fifo)));
-            report.put("addedP50Ms", Map.of("fair", Report.round(millis(fair.getValueAtPercentile(50)) - base),
-                "fifo", Report.round(millis(fifo.getValueAtPercentile(50)) - base)));
             report.write();
         } finally {
             simulator.close();
@@ -92,38 +77,35 @@ final class FairnessBench {
         }
     }
 
-    /** B's turns one after another: each one's stream() → first token, in nanoseconds. */
-    private static Histogram measure(GuardedBackend gpu, String principal, int turns) throws Exception {
-        Histogram waits = new Histogram(3);
-        for (int i = 0; i < turns; i++) {
-            CompletableFuture<Long> firstToken = new CompletableFuture<>();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            long start = System.nanoTime();
-            gpu.stream(REQUEST, new StreamListener() {
-                @Override
-                public void onToken(String text) {
-                    firstToken.complete(System.nanoTime());
-                }
+    /** One of B's turns: stream() → first token in milliseconds; returns once the reply has ended. */
+    private static double firstTokenMs(GuardedBackend gpu, String principal) throws Exception {
+        CompletableFuture<Long> firstToken = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        gpu.stream(REQUEST, new StreamListener() {
+            @Override
+            public void onToken(String text) {
+                firstToken.complete(System.nanoTime());
+            }
 
-                @Override
-                public void onComplete(String finishReason, TokenUsage usage) {
-                    done.complete(null);
-                }
+            @Override
+            public void onComplete(String finishReason, TokenUsage usage) {
+                done.complete(null);
+            }
 
-                @Override
-                public void onError(BackendException error) {
-                    firstToken.completeExceptionally(error);
-                    done.completeExceptionally(error);
-                }
-            }, principal, false);
-            waits.recordValue(firstToken.get(2, TimeUnit.MINUTES) - start);
-            done.get(2, TimeUnit.MINUTES);
-        }
-        return waits;
+            @Override
+            public void onError(BackendException error) {
+                firstToken.completeExceptionally(error);
+                done.completeExceptionally(error);
+            }
+        }, principal, false);
+        double millis = (firstToken.get(2, TimeUnit.MINUTES) - start) / 1e6;
+        done.get(2, TimeUnit.MINUTES);
+        return millis;
     }
 
     /** Principal A: keeps {@code backlog} calls outstanding until stopped, then waits for the last to end. */
-    private static final class Flood {
+    private static final class Flood implements FairnessRun.Flood {
         static final String PRINCIPAL = "alice";
 
         private final GuardedBackend gpu;
@@ -137,7 +119,8 @@ final class FairnessBench {
             this.backlog = backlog;
         }
 
-        void start() {
+        @Override
+        public void start() {
             for (int i = 0; i < backlog; i++) {
                 send();
             }
@@ -171,29 +154,12 @@ final class FairnessBench {
             }
         }
 
-        void stop() throws Exception {
+        @Override
+        public void stop() throws Exception {
             running.set(false);
             if (outstanding.get() > 0) {
                 drained.get(5, TimeUnit.MINUTES);
             }
         }
-    }
-
-    private static void row(Report.Table table, String label, Histogram waits, double base) {
-        table.row(label, String.valueOf(waits.getTotalCount()), Report.ms(millis(waits.getValueAtPercentile(50))),
-            Report.ms(millis(waits.getValueAtPercentile(90))), Report.ms(millis(waits.getMaxValue())),
-            Report.addedMs(millis(waits.getValueAtPercentile(50)) - base));
-    }
-
-    private static Map<String, Object> figures(Histogram waits) {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("p50", Report.round(millis(waits.getValueAtPercentile(50))));
-        figures.put("p90", Report.round(millis(waits.getValueAtPercentile(90))));
-        figures.put("max", Report.round(millis(waits.getMaxValue())));
-        return figures;
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1_000_000.0;
     }
 }

@@ -30,12 +30,15 @@ abstract class ParleySession implements AutoCloseable {
     final HttpClient http;
     final String base;
     final String sessionId;
+    /** {@code Bearer <API key>} on every request, or null without authentication. */
+    final String authorization;
 
-    private ParleySession(HttpClient http, String base) {
+    private ParleySession(HttpClient http, String base, String apiKey) {
         this.http = http;
         this.base = base;
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         try {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/sessions"))
+            HttpResponse<String> created = http.send(request("/v1/sessions")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() != 201 && created.statusCode() != 200) {
                 throw new IllegalStateException("HTTP " + created.statusCode() + ": " + created.body());
@@ -50,7 +53,18 @@ abstract class ParleySession implements AutoCloseable {
     }
 
     static ParleySession open(HttpClient http, String base, Transport transport) {
-        return transport == Transport.WS ? new OverWebSocket(http, base) : new OverSse(http, base);
+        return open(http, base, transport, null);
+    }
+
+    /** A session of the principal whose API key this is (null: without authentication). */
+    static ParleySession open(HttpClient http, String base, Transport transport, String apiKey) {
+        return transport == Transport.WS ? new OverWebSocket(http, base, apiKey) : new OverSse(http, base, apiKey);
+    }
+
+    /** A request to {@code path} of the gateway, with the API key if there is one. */
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     /**
@@ -82,14 +96,14 @@ abstract class ParleySession implements AutoCloseable {
     /** POST the turn, then read {@code /events?turnId=} until done. */
     private static final class OverSse extends ParleySession {
 
-        OverSse(HttpClient http, String base) {
-            super(http, base);
+        OverSse(HttpClient http, String base, String apiKey) {
+            super(http, base, apiKey);
         }
 
         @Override
         TurnTiming turn(String text, HopBreakdown hops, int expectedTokens) throws Exception {
             TurnTiming.Clock clock = new TurnTiming.Clock();
-            HttpRequest post = HttpRequest.newBuilder(URI.create(base + "/v1/sessions/" + sessionId + "/turns"))
+            HttpRequest post = request("/v1/sessions/" + sessionId + "/turns")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", text)))).build();
             HttpResponse<String> accepted = send(post);
@@ -97,8 +111,8 @@ abstract class ParleySession implements AutoCloseable {
                 throw new IllegalStateException("POST turn: HTTP " + accepted.statusCode() + " " + accepted.body());
             }
             String turn = JSON.readTree(accepted.body()).get("turnId").asText();
-            HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/v1/sessions/" + sessionId + "/events?trace=true&turnId=" + turn)).build(),
+            HttpResponse<InputStream> events = http.send(
+                request("/v1/sessions/" + sessionId + "/events?trace=true&turnId=" + turn).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(),
                     StandardCharsets.UTF_8))) {
@@ -145,9 +159,13 @@ abstract class ParleySession implements AutoCloseable {
         private final StringBuilder partial = new StringBuilder();
         private final WebSocket socket;
 
-        OverWebSocket(HttpClient http, String base) {
-            super(http, base);
-            this.socket = http.newWebSocketBuilder()
+        OverWebSocket(HttpClient http, String base, String apiKey) {
+            super(http, base, apiKey);
+            WebSocket.Builder builder = http.newWebSocketBuilder();
+            if (authorization != null) {
+                builder.header("Authorization", authorization);
+            }
+            this.socket = builder
                 .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/v1/sessions/" + sessionId
                     + "/ws?trace=true"), this)
                 .join();

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.parley.avro.ApiKey;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
-import dev.parley.ingest.auth.ApiKeys;
+import dev.parley.ingest.auth.KeysMain;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.standalone.client.ParleyHttp;
 import dev.parley.standalone.client.SseClient;
@@ -29,9 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,7 +114,8 @@ class ComposeIT {
         String bootstrap = String.join(",", List.of("KAFKA1_PORT", "KAFKA2_PORT", "KAFKA3_PORT").stream()
             .map(port -> kafkaHost + ":" + ports.get(port)).toList());
         // the gateways run with PARLEY_AUTH=keys: a key, stored as ./parley keys create stores it
-        String key = createKey(bootstrap, registryUrl, "compose-it");
+        String key = KeysMain.create(Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl),
+            "compose-it").key();
         ParleyHttp gateway1 = new ParleyHttp("http://" + host + ":" + ports.get("GATEWAY1_PORT"), key);
         ParleyHttp gateway2 = new ParleyHttp("http://" + host + ":" + ports.get("GATEWAY2_PORT"), key);
         for (ParleyHttp gateway : List.of(gateway1, gateway2)) {
@@ -161,19 +158,6 @@ class ComposeIT {
             assertEquals(REPLY, snapshot.path("recentTurns").path(0).path("assistantText").asText(),
                 snapshot.toString());
         });
-    }
-
-    /** Writes a new API key for {@code principal} to the keys topic, as {@code ./parley keys create} does. */
-    private static String createKey(String bootstrap, String registryUrl, String principal) throws Exception {
-        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registryUrl);
-        ApiKeys.NewKey key = ApiKeys.create(principal);
-        try (KafkaProducer<String, ApiKey> producer = new KafkaProducer<>(Map.<String, Object>of(
-                "bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(),
-                Topics.API_KEYS.valueSerde(kafka).serializer())) {
-            producer.send(new ProducerRecord<>(Topics.API_KEYS.name(), key.record().getKeyId(), key.record()))
-                .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        return key.key();
     }
 
     /** A free port on this machine for each name (compose publishes the services there). */

@@ -74,12 +74,22 @@ public final class KeysMain {
             err.println("keys: the principal must be a name other than '" + Principals.ANONYMOUS + "'");
             return 2;
         }
-        ApiKeys.NewKey key = ApiKeys.create(principal);
-        write(kafka, key.record());
+        ApiKeys.NewKey key = create(kafka, principal);
         err.println("Created key " + key.record().getKeyId() + " for principal " + principal
                 + ". It is shown only this once (Parley keeps its SHA-256); send it as Authorization: Bearer <key>:");
         out.println(key.key());
         return 0;
+    }
+
+    /**
+     * Makes a new key for {@code principal} and writes its record to the keys topic, as {@code ./parley keys create}
+     * does (for programs that start Parley themselves: tests, the bench); the key itself is in the answer only.
+     */
+    public static ApiKeys.NewKey create(Map<String, Object> kafka, String principal)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        ApiKeys.NewKey key = ApiKeys.create(principal);
+        write(kafka, key.record());
+        return key;
     }
 
     private static int list(Map<String, Object> kafka, PrintStream out) throws InterruptedException {
