@@ -65,12 +65,12 @@ class ExtractiveSummarizerTest {
     }
 
     @Test
-    @DisplayName("simulator directive lines never reach the summary")
+    @DisplayName("simulator directive lines never reach the summary (the README's example)")
     void excludesDirectiveLines() {
-        String summary = summarizer.summarize(null, MEMORY_DEMO, 8000);
-        assertFalse(summary.contains("#sim"), summary);
-        assertFalse(summary.contains("reply="), summary);
-        assertTrue(summary.contains("Ada"), summary);
+        assertEquals("User: Hi, my name is Ada and I live in Lisbon.\n"
+                + "User: How do Kafka partitions keep order? / Assistant: Was durable, after consumer, ledger déjà "
+                + "exactly naïve smörgåsbord?\n"
+                + "Assistant: Über niño, context façade ledger quickly.", summarizer.summarize(null, MEMORY_DEMO, 8000));
     }
 
     @Test
@@ -94,11 +94,6 @@ class ExtractiveSummarizerTest {
         assertEquals("User: How do Kafka partitions keep the order of records?\n"
                 + "User: Which records go to the same partition?\n"
                 + "User: Does a consumer group keep that order when it reads the records?", roomier);
-        for (String kept : List.of(summary, roomier)) {
-            assertFalse(kept.contains("weather"), kept);
-            assertFalse(kept.contains("Records within a partition keep their order."), kept);
-            assertFalse(kept.contains("Interesting"), kept);
-        }
     }
 
     @Test
