@@ -65,7 +65,7 @@ class ExtractiveSummarizerTest {
     }
 
     @Test
-    @DisplayName("simulator directive lines never reach the summary (the README's example)")
+    @DisplayName("simulator directive lines never reach the summary")
     void excludesDirectiveLines() {
         assertEquals("User: Hi, my name is Ada and I live in Lisbon.\n"
                 + "User: How do Kafka partitions keep order? / Assistant: Was durable, after consumer, ledger déjà "
