@@ -1,7 +1,5 @@
 package dev.parley.ingest.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.ledger.TurnOptions;
 import io.vertx.core.buffer.Buffer;
@@ -35,25 +33,12 @@ public record TurnRequest(String text, String clientTurnId, TurnOptions options)
         try {
             json = Json.decodeValue(body);
         } catch (DecodeException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON" + where(e));
+            throw ApiException.badRequest("invalid_json", "the body is not valid JSON" + JsonSyntax.where(e));
         }
         if (!(json instanceof JsonObject object)) {
             throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");
         }
         return fromJson(object, maxTurnBytes);
-    }
-
-    /**
-     * Where the JSON breaks, as a person counts ({@code ": line 1, column 14"}), or nothing when the parser does not
-     * say: never the parser's own message, which names its classes and input source.
-     */
-    static String where(DecodeException e) {
-        if (e.getCause() instanceof JsonProcessingException parse && parse.getLocation() != null
-                && parse.getLocation().getLineNr() > 0) {
-            JsonLocation at = parse.getLocation();
-            return ": line " + at.getLineNr() + ", column " + at.getColumnNr();
-        }
-        return "";
     }
 
     /** Validates the fields of a turn given as JSON (a POST body or a WebSocket frame). */
