@@ -87,6 +87,8 @@ class BadRequestsIT {
                         404, "unknown_turn"),
                 bad("the status of a malformed turn id", api -> api.get(turnPath("nope")), 404, "unknown_turn"),
                 bad("a non-numeric wait", api -> api.get(turnPath(turn) + "?wait=soon"), 400, "bad_request"),
+                bad("a wait over 60 seconds", api -> api.get(turnPath(turn) + "?wait=61"), 400, "bad_request"),
+                bad("a negative wait", api -> api.get(turnPath(turn) + "?wait=-1"), 400, "bad_request"),
                 bad("cancelling an unknown turn", api -> api.post(turnPath(UuidV7.next().toString()) + "/cancel",
                         null), 404, "unknown_turn"),
                 bad("cancelling in an unknown session", api -> api.post("/v1/sessions/" + UuidV7.next()

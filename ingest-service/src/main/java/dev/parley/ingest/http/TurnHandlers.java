@@ -94,8 +94,8 @@ final class TurnHandlers {
         }
         try {
             int seconds = Integer.parseInt(wait.trim());
-            if (seconds >= 0) {
-                return Math.min(seconds, MAX_WAIT_SECONDS);
+            if (seconds >= 0 && seconds <= MAX_WAIT_SECONDS) {
+                return seconds;
             }
         } catch (NumberFormatException e) {
             // answered below

@@ -33,7 +33,7 @@ public record TurnRequest(String text, String clientTurnId, TurnOptions options)
         try {
             json = Json.decodeValue(body);
         } catch (DecodeException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON: " + e.getMessage());
+            throw ApiException.badRequest("invalid_json", "the body is not valid JSON" + JsonSyntax.where(e));
         }
         if (!(json instanceof JsonObject object)) {
             throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");

@@ -2,6 +2,7 @@ package dev.parley.ingest.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.avro.ContextMessage;
+import dev.parley.ingest.http.JsonSyntax;
 import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.openai.OpenAiWire.ChatRequest;
 import dev.parley.schemas.openai.OpenAiWire.Message;
@@ -37,7 +38,7 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
             }
             request = OpenAiWire.decode(body.getBytes(), ChatRequest.class);
         } catch (OpenAiWireException e) {
-            throw OpenAiError.invalid(null, "We could not parse the JSON body of your request: " + e.getMessage());
+            throw OpenAiError.invalid(null, "We could not parse the JSON body of your request" + JsonSyntax.where(e));
         }
         refuseUnsupported(json);
         if (request.model() == null || request.model().isBlank()) {

@@ -57,6 +57,14 @@ class TurnRequestTest {
     }
 
     @Test
+    @DisplayName("a body that is not JSON is told where it breaks, in words without the parser's class names")
+    void invalidJsonSaysWhere() {
+        assertMessage("the body is not valid JSON: line 1, column 23", "{\"text\": \"unterminated");
+        assertMessage("the body is not valid JSON: line 2, column 3", "{\"text\": \"hi\",\n  nope}");
+        assertMessage("the body must be a JSON object with a text field", "[\"text\"]");
+    }
+
+    @Test
     @DisplayName("each kind of bad body has its own code")
     void badBodies() {
         assertCode("invalid_json", "{nope");
@@ -69,9 +77,14 @@ class TurnRequestTest {
         assertCode("bad_request", "{\"text\":\"a\",\"clientTurnId\":{}}");
     }
 
-    private static void assertCode(String code, String body) {
+    private static ApiException assertCode(String code, String body) {
         ApiException error = assertThrows(ApiException.class, () -> TurnRequest.parse(Buffer.buffer(body), 100));
         assertEquals(code, error.code(), body);
         assertEquals(400, error.status(), body);
+        return error;
+    }
+
+    private static void assertMessage(String message, String body) {
+        assertEquals(message, assertCode("invalid_json", body).getMessage(), body);
     }
 }

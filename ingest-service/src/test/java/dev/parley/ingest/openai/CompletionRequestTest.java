@@ -66,6 +66,16 @@ class CompletionRequestTest {
     }
 
     @Test
+    void unreadableJsonIsToldWhereWithoutTheParsersClassNames() {
+        assertEquals("We could not parse the JSON body of your request: line 1, column 10",
+                refused("{\"model\":").message());
+        assertEquals("We could not parse the JSON body of your request: temperature is not valid",
+                refused("{\"model\":\"m\",\"temperature\":\"hot\",\"messages\":[]}").message());
+        assertEquals("We could not parse the JSON body of your request: messages[0].role is not valid",
+                refused("{\"model\":\"m\",\"messages\":[{\"role\":[1],\"content\":\"x\"}]}").message());
+    }
+
+    @Test
     void aLastMessageOverTheTurnLimitIs413() {
         OpenAiError tooLarge = assertThrows(OpenAiError.class, () -> parse("{\"model\":\"m\",\"messages\":[{\"role\":"
             + "\"user\",\"content\":\"" + "x".repeat(101) + "\"}]}"));

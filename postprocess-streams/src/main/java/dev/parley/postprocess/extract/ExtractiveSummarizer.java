@@ -3,30 +3,50 @@ package dev.parley.postprocess.extract;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The default {@link Summarizer}: keeps the most informative sentences of the turns, in their original order.
  *
- * <p>Each sentence scores the summed frequency, across all the turns, of its distinct significant words divided by
- * the square root of their number (recurring topics win, long sentences gain only slowly), weighted ×1.5 for a
- * user question, ×1.2 for another user sentence, ×1.3 for the first sentence of a reply. Sentences without a
- * significant word ("Sure!", "Thanks") are never kept. The best sentences are taken greedily while the turns still
- * fit, and written one line per turn as {@code User: … / Assistant: …}. The previous summary goes first; when
- * both do not fit, the new turns get at least two thirds of {@code maxChars} and the previous summary loses its
- * oldest lines first. Same input, same output: no clock, no randomness, no hash order.
+ * <p>A summary is shorter than what it summarises: the new turns get at most a third of their own length
+ * ({@link #COMPRESSION}, never less than {@link #MIN_DIGEST_CHARS}), and never more than {@code maxChars}. Sentences
+ * come from the JDK's sentence iterator ({@link Sentences}), simulator directive lines excluded. A significant word
+ * weighs its frequency across the turns (half for a word said once) times the log of how rare it is among the
+ * sentences (TF-ISF: recurring topics win, words in every sentence do not). A sentence scores its words' weights over
+ * the square root of their number (long sentences gain only slowly), ×1.5 for a user question, ×1.2 for another user
+ * sentence, ×1.3 for the first sentence of a reply. Sentences are taken best first while they fit, each turn's best
+ * before any turn's second (a summary covers the whole exchange); each one taken halves the weight of its words, so the next pick says something else, and a sentence that mostly repeats one its
+ * speaker already has in the summary is dropped. Sentences without a significant word ("Sure!", "Thanks") are never
+ * kept, nor, beyond each turn's best, those scoring under a quarter of the best one. They are written one line per turn as
+ * {@code User: … / Assistant: …}. The previous summary goes first; when both do not fit, the new turns get at least
+ * two thirds of {@code maxChars} and the previous summary loses its oldest lines first. Same input, same output: no
+ * clock, no randomness, no hash order.
  */
 public final class ExtractiveSummarizer implements Summarizer {
 
     public static final String ID = "extractive";
     static final int MAX_SENTENCE_CHARS = 240;
+    /** The new turns' digest is at most this share of their sentences' length. */
+    static final double COMPRESSION = 1.0 / 3;
+    /** ... but may always use this much, so a short exchange still keeps a sentence or two. */
+    static final int MIN_DIGEST_CHARS = 160;
 
     private static final double USER_QUESTION_WEIGHT = 1.5;
     private static final double USER_WEIGHT = 1.2;
     private static final double FIRST_REPLY_SENTENCE_WEIGHT = 1.3;
+    /** What a word still weighs after a chosen sentence used it: the summary moves on to other words. */
+    private static final double REUSED_WORD_DECAY = 0.5;
+    /** Shared words over all words of two sentences from which the second restates the first. */
+    private static final double RESTATEMENT_OVERLAP = 0.6;
+    /** A sentence scoring under this share of the best one is filler next to what the turns are about. */
+    private static final double MIN_RELATIVE_SCORE = 0.25;
+    /** A word said once in all the turns is less likely their topic than one that recurs. */
+    private static final double SINGLE_USE_WEIGHT = 0.5;
     private static final String ELLIPSIS = "\u2026";
 
     @Override
@@ -41,51 +61,95 @@ public final class ExtractiveSummarizer implements Summarizer {
         }
         String previous = previousSummary == null ? "" : previousSummary.strip();
         int reserved = previous.isEmpty() ? 0 : Math.min(previous.length(), maxChars / 3) + 1;
-        String fresh = digest(turns == null ? List.of() : turns, Math.max(0, maxChars - reserved));
+        String fresh = digest(candidates(turns == null ? List.of() : turns), Math.max(0, maxChars - reserved));
         return merge(previous, fresh, maxChars);
     }
 
-    private record Candidate(int index, int turn, boolean fromUser, String text, double weight, double score) {
-
-        Candidate scored(double relevance) {
-            return new Candidate(index, turn, fromUser, text, weight, weight * relevance);
-        }
+    /** A sentence, where it was said, its role weight and its distinct significant words. */
+    private record Candidate(int index, int turn, boolean fromUser, String text, double weight, Set<String> words) {
     }
 
-    private static String digest(List<SummaryTurn> turns, int budget) {
-        List<Candidate> candidates = candidates(turns);
-        List<Candidate> byScore = new ArrayList<>(candidates);
-        byScore.sort(Comparator.comparingDouble(Candidate::score).reversed()
-                .thenComparingInt(Candidate::index));
+    private static String digest(List<Candidate> candidates, int room) {
+        int sourceChars = candidates.stream().mapToInt(c -> c.text().length() + 1).sum();
+        int budget = Math.min(room, Math.max(MIN_DIGEST_CHARS, (int) (sourceChars * COMPRESSION)));
+        Map<String, Double> weights = wordWeights(candidates);
+        List<Candidate> remaining = new ArrayList<>(candidates);
         Set<Candidate> chosen = new TreeSet<>(Comparator.comparingInt(Candidate::index));
-        for (Candidate candidate : byScore) {
-            if (candidate.score() <= 0) {
-                break;
-            }
-            chosen.add(candidate);
+        double floor = 0;
+        for (Candidate best = next(remaining, chosen, weights, floor); best != null;
+                best = next(remaining, chosen, weights, floor)) {
+            floor = Math.max(floor, MIN_RELATIVE_SCORE * score(best, weights));
+            remaining.remove(best);
+            chosen.add(best);
             if (render(chosen).length() > budget) {
-                chosen.remove(candidate);
+                chosen.remove(best);
+            } else {
+                best.words().forEach(word -> weights.computeIfPresent(word, (w, v) -> v * REUSED_WORD_DECAY));
             }
         }
         return render(chosen);
     }
 
-    private static List<Candidate> candidates(List<SummaryTurn> turns) {
-        List<Candidate> unscored = new ArrayList<>();
-        for (int t = 0; t < turns.size(); t++) {
-            SummaryTurn turn = turns.get(t);
-            addSentences(unscored, t, true, turn.userText());
-            addSentences(unscored, t, false, turn.assistantText());
-        }
-        Map<String, Integer> frequencies = termFrequencies(unscored);
-        List<Candidate> scored = new ArrayList<>();
-        for (Candidate c : unscored) {
-            scored.add(c.scored(relevance(c, frequencies)));
-        }
-        return scored;
+    /**
+     * The sentence to try next: the best of a turn the summary lacks, else the best above {@code floor}; null when
+     * none is left.
+     */
+    private static Candidate next(List<Candidate> remaining, Set<Candidate> chosen, Map<String, Double> weights,
+                                  double floor) {
+        remaining.removeIf(c -> chosen.stream().anyMatch(kept -> restates(c, kept)));
+        Set<Integer> represented = chosen.stream().map(Candidate::turn).collect(Collectors.toSet());
+        Candidate best = best(remaining.stream().filter(c -> !represented.contains(c.turn())).toList(), weights, 0);
+        return best != null ? best : best(remaining, weights, floor);
     }
 
-    /** Adds the sentences of one side of a turn with their role weight; they are scored once all are known. */
+    /** The same speaker saying mostly the same words again (a reply that restates itself) adds nothing. */
+    private static boolean restates(Candidate candidate, Candidate kept) {
+        if (candidate.fromUser() != kept.fromUser() || candidate.words().isEmpty()) {
+            return false;
+        }
+        Set<String> shared = new HashSet<>(candidate.words());
+        shared.retainAll(kept.words());
+        Set<String> all = new HashSet<>(candidate.words());
+        all.addAll(kept.words());
+        return shared.size() >= RESTATEMENT_OVERLAP * all.size();
+    }
+
+    /** The highest-scoring candidate (the earliest on a tie), or null when none scores above {@code floor} and 0. */
+    private static Candidate best(List<Candidate> candidates, Map<String, Double> weights, double floor) {
+        Candidate best = null;
+        double bestScore = Math.max(floor, Double.MIN_VALUE);
+        for (Candidate c : candidates) {
+            double score = score(c, weights);
+            if (score > bestScore) {
+                best = c;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static double score(Candidate candidate, Map<String, Double> weights) {
+        if (candidate.words().isEmpty()) {
+            return 0;
+        }
+        double sum = 0;
+        for (String word : candidate.words()) {
+            sum += weights.get(word);
+        }
+        return candidate.weight() * sum / Math.sqrt(candidate.words().size());
+    }
+
+    private static List<Candidate> candidates(List<SummaryTurn> turns) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (int t = 0; t < turns.size(); t++) {
+            SummaryTurn turn = turns.get(t);
+            addSentences(candidates, t, true, turn.userText());
+            addSentences(candidates, t, false, turn.assistantText());
+        }
+        return candidates;
+    }
+
+    /** Adds the sentences of one side of a turn with their role weight and words. */
     private static void addSentences(List<Candidate> into, int turn, boolean fromUser, String text) {
         List<String> sentences = Sentences.split(text);
         for (int i = 0; i < sentences.size(); i++) {
@@ -94,30 +158,26 @@ public final class ExtractiveSummarizer implements Summarizer {
                     ? sentence.endsWith("?") ? USER_QUESTION_WEIGHT : USER_WEIGHT
                     : i == 0 ? FIRST_REPLY_SENTENCE_WEIGHT : 1.0;
             String capped = Text.capWithEllipsis(sentence, MAX_SENTENCE_CHARS);
-            into.add(new Candidate(into.size(), turn, fromUser, capped, weight, 0));
+            into.add(new Candidate(into.size(), turn, fromUser, capped, weight, ContentWords.of(capped)));
         }
     }
 
-    private static Map<String, Integer> termFrequencies(List<Candidate> candidates) {
-        Map<String, Integer> frequencies = new HashMap<>();
+    /**
+     * TF-ISF: a word's count over all the sentences (half of one for a word said once) times log(1 + sentences /
+     * sentences containing it).
+     */
+    private static Map<String, Double> wordWeights(List<Candidate> candidates) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Integer> sentencesWith = new HashMap<>();
         for (Candidate c : candidates) {
-            for (String stem : ContentWords.tokens(c.text())) {
-                frequencies.merge(stem, 1, Integer::sum);
-            }
+            ContentWords.tokens(c.text()).forEach(word -> counts.merge(word, 1, Integer::sum));
+            c.words().forEach(word -> sentencesWith.merge(word, 1, Integer::sum));
         }
-        return frequencies;
-    }
-
-    private static double relevance(Candidate candidate, Map<String, Integer> frequencies) {
-        Set<String> stems = ContentWords.of(candidate.text());
-        if (stems.isEmpty()) {
-            return 0;
-        }
-        long sum = 0;
-        for (String stem : stems) {
-            sum += frequencies.get(stem);
-        }
-        return sum / Math.sqrt(stems.size());
+        Map<String, Double> weights = new HashMap<>();
+        counts.forEach((word, count) ->
+                weights.put(word, (count == 1 ? SINGLE_USE_WEIGHT : count)
+                        * Math.log(1 + (double) candidates.size() / sentencesWith.get(word))));
+        return weights;
     }
 
     private static String render(Set<Candidate> chosen) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,20 @@ class ExtractiveSummarizerTest {
                             + "I'll send you a shortlist tomorrow."),
             new SummaryTurn("t3", "ok", null));
 
+    /** The README's "A session's memory" turns, with the simulator's replies. */
+    private static final List<SummaryTurn> MEMORY_DEMO = List.of(
+            new SummaryTurn("t1", "Hi, my name is Ada and I live in Lisbon.\n"
+                    + "#sim: reply=\"Nice to meet you, Ada! I will remind you tomorrow at 9am to call the dentist.\"",
+                    "Nice to meet you, Ada! I will remind you tomorrow at 9am to call the dentist."),
+            new SummaryTurn("t2", "How do Kafka partitions keep order?", "Was durable, after consumer, ledger déjà "
+                    + "exactly naïve smörgåsbord? Context ordered waits and déjà, durable client holds piñata producer "
+                    + "holds. Quickly façade partition, naïve holds sends partition piñata. Latency resumes niño "
+                    + "durable log ordered and. Partition after waits, is ledger."),
+            new SummaryTurn("t3", "What is a consumer group?", "Über niño, context façade ledger quickly. Kafka "
+                    + "producer ledger sends, reads with session. Moves partition, partition answer ordered, commit "
+                    + "log into holds. With exactly partition counts ordered jalapeño partition. Durable counts "
+                    + "snapshot context replay, gateway topic every kafka über ledger."));
+
     private final ExtractiveSummarizer summarizer = new ExtractiveSummarizer();
 
     @Test
@@ -30,15 +45,55 @@ class ExtractiveSummarizerTest {
     }
 
     @Test
-    @DisplayName("with room to spare every informative sentence is kept, one line per turn, in order")
-    void keepsEverythingWhenItFits() {
+    @DisplayName("with room to spare it still summarises: the best sentences in a third of the turns' length")
+    void compressesEvenWhenMaxCharsAllowsMore() {
         String summary = summarizer.summarize(null, TRIP, 2000);
-        assertEquals("User: I'm planning a trip to Lisbon in May with my sister. Which neighbourhoods should we "
-                + "stay in? / Assistant: Lisbon in May is lovely. Baixa and Chiado are central and walkable. Alfama "
-                + "is charming but hilly. Principe Real is quieter.\n"
-                + "User: We're on a budget, about 100 euros a night. Is Alfama cheaper than Chiado? / Assistant: "
-                + "Usually yes: Alfama guesthouses often cost 70 to 100 euros a night. Book early for May. I'll send "
-                + "you a shortlist tomorrow.", summary);
+        assertEquals("Assistant: Lisbon in May is lovely.\n"
+                + "User: Is Alfama cheaper than Chiado? / Assistant: Usually yes: Alfama guesthouses often cost 70 to "
+                + "100 euros a night.", summary);
+        assertTrue(summary.length() <= ExtractiveSummarizer.MIN_DIGEST_CHARS, summary);
+    }
+
+    @Test
+    @DisplayName("a long exchange keeps at most a third of its sentences' length, however large maxChars is")
+    void digestIsAThirdOfTheTurns() {
+        List<SummaryTurn> turns = MEMORY_DEMO;
+        int source = turns.stream().mapToInt(t -> t.userText().length() + t.assistantText().length()).sum();
+        String summary = summarizer.summarize(null, turns, 8000);
+        assertTrue(summary.length() <= source / 3, summary.length() + " of " + source + ": " + summary);
+        assertTrue(summary.length() > ExtractiveSummarizer.MIN_DIGEST_CHARS, summary);
+    }
+
+    @Test
+    @DisplayName("simulator directive lines never reach the summary")
+    void excludesDirectiveLines() {
+        assertEquals("User: Hi, my name is Ada and I live in Lisbon.\n"
+                + "User: How do Kafka partitions keep order? / Assistant: Was durable, after consumer, ledger déjà "
+                + "exactly naïve smörgåsbord?\n"
+                + "Assistant: Über niño, context façade ledger quickly.", summarizer.summarize(null, MEMORY_DEMO, 8000));
+    }
+
+    @Test
+    @DisplayName("the recurring topic's question and answer are kept; an aside, a restatement and filler are not")
+    void keepsTheMostInformativeSentences() {
+        List<SummaryTurn> turns = List.of(
+                new SummaryTurn("t1", "How do Kafka partitions keep the order of records?",
+                        "Kafka keeps the order of records within a partition. "
+                                + "By the way, the weather in Lisbon is sunny today. "
+                                + "Records within a partition keep their order."),
+                new SummaryTurn("t2", "Which records go to the same partition?",
+                        "Records with the same key go to the same partition. Interesting question."));
+        String summary = summarizer.summarize(null, turns, 2000);
+        assertEquals("User: How do Kafka partitions keep the order of records?\n"
+                + "User: Which records go to the same partition?", summary);
+        List<SummaryTurn> more = new ArrayList<>(turns);
+        more.add(new SummaryTurn("t3", "Does a consumer group keep that order when it reads the records?",
+                "Each partition goes to one consumer of the group, so that consumer reads its records in order. "
+                        + "Records of different partitions may interleave in the consumer group. Good luck!"));
+        String roomier = summarizer.summarize(null, more, 2000);
+        assertEquals("User: How do Kafka partitions keep the order of records?\n"
+                + "User: Which records go to the same partition?\n"
+                + "User: Does a consumer group keep that order when it reads the records?", roomier);
     }
 
     @Test
@@ -68,7 +123,7 @@ class ExtractiveSummarizerTest {
         int kept = 0;
         int previous = -1;
         for (SummaryTurn turn : TRIP) {
-            List<String> said = new java.util.ArrayList<>(Sentences.split(turn.userText()));
+            List<String> said = new ArrayList<>(Sentences.split(turn.userText()));
             said.addAll(Sentences.split(turn.assistantText()));
             for (String sentence : said) {
                 int at = summary.indexOf(sentence);
@@ -79,7 +134,7 @@ class ExtractiveSummarizerTest {
                 }
             }
         }
-        assertTrue(kept >= 4, summary);
+        assertTrue(kept >= 3, summary);
     }
 
     @Test
@@ -98,7 +153,8 @@ class ExtractiveSummarizerTest {
     void mergesPreviousSummary() {
         String previous = "User: Ada is a nurse in Porto.";
         String summary = summarizer.summarize(previous, TRIP, 2000);
-        assertTrue(summary.startsWith(previous + "\nUser: I'm planning a trip to Lisbon"), summary);
+        assertTrue(summary.startsWith(previous + "\n"), summary);
+        assertTrue(summary.contains("Is Alfama cheaper than Chiado?"), summary);
     }
 
     @Test
@@ -107,11 +163,11 @@ class ExtractiveSummarizerTest {
         String previous = "User: first topic was the weather in Madrid.\n"
                 + "User: second topic was the train from Porto.\n"
                 + "User: third topic was the Lisbon ferry.";
-        String summary = summarizer.summarize(previous, TRIP, 360);
+        String summary = summarizer.summarize(previous, TRIP, 250);
         assertFalse(summary.contains("weather in Madrid"), summary);
         assertTrue(summary.contains("third topic was the Lisbon ferry."), summary);
         assertTrue(summary.contains("Is Alfama cheaper than Chiado?"), summary);
-        assertTrue(summary.length() <= 360, summary);
+        assertTrue(summary.length() <= 250, summary);
     }
 
     @Test

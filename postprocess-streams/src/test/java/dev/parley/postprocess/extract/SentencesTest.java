@@ -33,8 +33,16 @@ class SentencesTest {
     @Test
     @DisplayName("curly apostrophes become straight ones and text without letters gives no sentence")
     void normalisesQuotesAndSkipsEmpty() {
-        assertEquals(List.of("I'll do it."), Sentences.split("I\u2019ll do it. --- !!"));
+        assertEquals(List.of("I'll do it."), Sentences.split("I\u2019ll do it.\n--- !!"));
         assertEquals(List.of(), Sentences.split(null));
         assertEquals(List.of(), Sentences.split("   "));
+    }
+
+    @Test
+    @DisplayName("simulator directive lines are not sentences, however they are indented")
+    void skipsDirectiveLines() {
+        assertEquals(List.of("Hi, my name is Ada.", "I live in Lisbon."),
+                Sentences.split("Hi, my name is Ada.\n#sim: reply=\"Nice to meet you.\"\n"
+                        + "  #sim: echo\nI live in Lisbon."));
     }
 }
