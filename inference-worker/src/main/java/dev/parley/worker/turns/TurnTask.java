@@ -348,6 +348,7 @@ final class TurnTask {
                 return;
             }
             state = State.ENDED;
+            hops.ended("abandoned");
             toCancel = call == null ? null : call.generation;
             if (chunks != null) {
                 chunks.abandon();
