@@ -66,7 +66,8 @@ final class BenchParley implements AutoCloseable {
         Map<String, String> env = new TreeMap<>(settings);
         env.put(StandaloneConfig.DATA_DIR, data.toString());
         for (String port : new String[] {IngestConfig.HTTP_PORT, StandaloneConfig.KAFKA_PORT,
-            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT, WorkerConfig.METRICS_PORT}) {
+            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT, WorkerConfig.METRICS_PORT,
+            IngestConfig.METRICS_PORT}) {
             env.put(port, "0");
         }
         Standalone parley;

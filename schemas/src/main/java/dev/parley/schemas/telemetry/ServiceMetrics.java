@@ -15,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,8 +29,13 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class ServiceMetrics implements AutoCloseable {
 
+    /** How often the Kafka binders look for metrics a client registered since (a new partition, a new task). */
+    static final Duration KAFKA_REFRESH = Duration.ofSeconds(10);
+
     private final PrometheusMeterRegistry registry;
     private final List<AutoCloseable> binders = new ArrayList<>();
+    /** One thread for every Kafka binder of the service: each would otherwise start its own. */
+    private final ScheduledExecutorService kafkaRefresh;
 
     /** A registry whose every meter is tagged {@code service=<service>}, with the JVM and process meters bound. */
     public ServiceMetrics(String service) {
@@ -42,6 +49,11 @@ public final class ServiceMetrics implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         binders.add(gc);
+        this.kafkaRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-metrics-kafka-" + service);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public PrometheusMeterRegistry registry() {
@@ -55,16 +67,16 @@ public final class ServiceMetrics implements AutoCloseable {
 
     /** Exposes a consumer's metrics (its records-lag-max is the consumer lag of its group) until closed. */
     public void bind(Consumer<?, ?> consumer) {
-        bindKafka(new KafkaClientMetrics(consumer));
+        bindKafka(new KafkaClientMetrics(consumer, List.of(), kafkaRefresh, KAFKA_REFRESH));
     }
 
     public void bind(Producer<?, ?> producer) {
-        bindKafka(new KafkaClientMetrics(producer));
+        bindKafka(new KafkaClientMetrics(producer, List.of(), kafkaRefresh, KAFKA_REFRESH));
     }
 
     /** Every client of a Streams application, and its processing metrics (record end-to-end latency). */
     public void bindStreams(KafkaStreams streams) {
-        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh, KAFKA_REFRESH);
         metrics.bindTo(registry);
         binders.add(metrics);
     }
@@ -91,6 +103,7 @@ public final class ServiceMetrics implements AutoCloseable {
                 // a binder of a client already closed: nothing left to release
             }
         }
+        kafkaRefresh.shutdownNow();
         registry.close();
     }
 }
