@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * W3C trace context across Parley's hops, and the OpenTelemetry spans of each: the gateway takes a request's
  * {@code traceparent} (or starts a trace), the UserTurn carries it as a Kafka header, the worker continues it in
  * its spans, its backend request and every token chunk and terminal event it writes. Propagation always works; spans
- * leave the process only when an OTLP endpoint is configured ({@value #OTLP_ENDPOINT}, else the standard
- * {@value #OTEL_ENDPOINT}). One per JVM, like OpenTelemetry's own global: the services of {@code ./parley start}
+ * leave the process only when an OTLP endpoint is configured: OpenTelemetry's own {@value #OTEL_ENDPOINT} (OTLP over
+ * HTTP, e.g. {@code http://collector:4318}; service name {@code OTEL_SERVICE_NAME}, default {@code parley}). One per JVM, like OpenTelemetry's own global: the services of {@code ./parley start}
  * share it.
  */
 public final class Tracing {
@@ -41,7 +41,6 @@ public final class Tracing {
 
     /** The W3C header, on HTTP requests and Kafka records alike. */
     public static final String TRACEPARENT = "traceparent";
-    public static final String OTLP_ENDPOINT = "PARLEY_OTLP_ENDPOINT";
     public static final String OTEL_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
     /** The instrumentation scope of each service's spans. */
     public static final String GATEWAY = "parley-gateway";
@@ -82,7 +81,7 @@ public final class Tracing {
      */
     static OpenTelemetry fromEnvironment(Map<String, String> environment) {
         Env env = new Env(environment);
-        String endpoint = env.string(OTLP_ENDPOINT, env.string(OTEL_ENDPOINT, null));
+        String endpoint = env.string(OTEL_ENDPOINT, null);
         SdkTracerProviderBuilder tracers = SdkTracerProvider.builder()
             .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                 io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
