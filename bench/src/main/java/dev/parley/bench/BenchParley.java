@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -126,9 +127,20 @@ final class BenchParley implements AutoCloseable {
         return settings;
     }
 
-    /** Stops everything, then deletes the temporary data. */
+    /**
+     * Stops everything, then deletes the temporary data; first scrapes every service's {@code /metrics}, saves them
+     * under bench/target/results/metrics and prints what they saw of the run.
+     */
     @Override
     public void close() {
+        try {
+            Path dir = Report.resultsDirectory().resolve("metrics");
+            List<String> summary = MetricsScrape.of(parley.metricsUrls()).save(dir);
+            System.out.println("The services' /metrics at the end of the run (saved in " + dir + "):");
+            summary.forEach(line -> System.out.println("  " + line));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("the services' metrics were not saved: " + e);
+        }
         try {
             parley.close();
         } finally {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.standalone.client.ParleyHttp;
+import dev.parley.standalone.client.PrometheusText;
 import dev.parley.standalone.client.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -75,20 +75,20 @@ class MetricsIT {
     @DisplayName("the worker counts turns by outcome, TTFT and ITL, tokens produced, backend calls, breakers, "
         + "its consumer's lag and its JVM")
     void workerMetrics() throws Exception {
-        Scrape worker = await().atMost(Duration.ofSeconds(30)).until(() -> scrape("worker"),
-            s -> s.value("parley_turns_total", "outcome=\"completed\"") >= COMPLETED);
-        assertTrue(worker.value("parley_turns_total", "outcome=\"failed\"") >= 1, worker.sample("parley_turns_total"));
-        assertTrue(worker.value("parley_turn_ttft_seconds_count", "") >= COMPLETED, worker.sample("parley_turn_ttft"));
-        assertTrue(worker.value("parley_turn_itl_seconds_count", "") >= COMPLETED * 9, worker.sample("parley_turn_itl"));
-        assertTrue(worker.value("parley_tokens_produced_total", "") >= COMPLETED * 10, worker.sample("parley_tokens"));
-        assertTrue(worker.value("parley_backend_requests_total", "backend=\"local\"") >= COMPLETED + 1,
+        PrometheusText worker = await().atMost(Duration.ofSeconds(30)).until(() -> scrape("worker"),
+            s -> s.sum("parley_turns_total", "outcome=\"completed\"") >= COMPLETED);
+        assertTrue(worker.sum("parley_turns_total", "outcome=\"failed\"") >= 1, worker.sample("parley_turns_total"));
+        assertTrue(worker.sum("parley_turn_ttft_seconds_count", "") >= COMPLETED, worker.sample("parley_turn_ttft"));
+        assertTrue(worker.sum("parley_turn_itl_seconds_count", "") >= COMPLETED * 9, worker.sample("parley_turn_itl"));
+        assertTrue(worker.sum("parley_tokens_produced_total", "") >= COMPLETED * 10, worker.sample("parley_tokens"));
+        assertTrue(worker.sum("parley_backend_requests_total", "backend=\"local\"") >= COMPLETED + 1,
             worker.sample("parley_backend_requests_total"));
-        assertTrue(worker.value("parley_backend_failures_total", "kind=\"http_5xx\"") >= 1,
+        assertTrue(worker.sum("parley_backend_failures_total", "kind=\"http_5xx\"") >= 1,
             worker.sample("parley_backend_failures_total"));
         assertTrue(worker.has("parley_backend_breaker_state"), "breaker state");
         assertTrue(worker.has("kafka_consumer_fetch_manager_records_lag_max"), "the consumer's lag");
         assertTrue(worker.has("kafka_producer_record_send_total"), "the producers' metrics");
-        assertTrue(worker.value("jvm_memory_used_bytes", "") > 0, "JVM memory");
+        assertTrue(worker.sum("jvm_memory_used_bytes", "") > 0, "JVM memory");
         assertTrue(worker.has("service=\"worker\""), "every meter names its service");
     }
 
@@ -96,16 +96,16 @@ class MetricsIT {
     @DisplayName("the gateway counts tokens delivered, delivery lag and TTFT from the hop times, open streams and "
         + "slow-consumer closes, and its Kafka clients")
     void gatewayMetrics() throws Exception {
-        Scrape gateway = scrape("gateway");
-        assertTrue(gateway.value("parley_gateway_tokens_delivered_total", "") >= COMPLETED * 10,
+        PrometheusText gateway = scrape("gateway");
+        assertTrue(gateway.sum("parley_gateway_tokens_delivered_total", "") >= COMPLETED * 10,
             gateway.sample("parley_gateway_tokens_delivered"));
-        assertTrue(gateway.value("parley_gateway_delivery_lag_seconds_count", "") >= COMPLETED * 10,
+        assertTrue(gateway.sum("parley_gateway_delivery_lag_seconds_count", "") >= COMPLETED * 10,
             gateway.sample("parley_gateway_delivery_lag"));
-        assertTrue(gateway.value("parley_gateway_ttft_seconds_count", "") >= COMPLETED,
+        assertTrue(gateway.sum("parley_gateway_ttft_seconds_count", "") >= COMPLETED,
             gateway.sample("parley_gateway_ttft"));
         assertTrue(gateway.has("parley_gateway_streams_open{"), "open streams");
         assertTrue(gateway.has("parley_gateway_slow_consumer_closed_total"), "slow-consumer closes");
-        assertTrue(gateway.value("kafka_producer_record_send_total", "") >= COMPLETED + 2,
+        assertTrue(gateway.sum("kafka_producer_record_send_total", "") >= COMPLETED + 2,
             gateway.sample("kafka_producer_record_send_total"));
         assertTrue(gateway.has("kafka_consumer_fetch_manager_records_consumed_total"), "the relays' consumers");
         assertTrue(gateway.has("service=\"gateway\""), "every meter names its service");
@@ -114,8 +114,8 @@ class MetricsIT {
     @Test
     @DisplayName("postprocess-streams exposes its Streams applications' processing lag and its consumers' lag")
     void postprocessMetrics() throws Exception {
-        Scrape postprocess = await().atMost(Duration.ofSeconds(40)).until(() -> scrape("postprocess"),
-            s -> s.value("kafka_stream_processor_node_record_e2e_latency_max", "") >= 0);
+        PrometheusText postprocess = await().atMost(Duration.ofSeconds(40)).until(() -> scrape("postprocess"),
+            s -> s.sum("kafka_stream_processor_node_record_e2e_latency_max", "") >= 0);
         assertTrue(postprocess.has("kafka_consumer_fetch_manager_records_lag_max"), "the consumers' lag");
         assertTrue(postprocess.has("service=\"postprocess\""), "every meter names its service");
     }
@@ -144,12 +144,12 @@ class MetricsIT {
     private static Set<String> missingFrom(Set<String> used) throws Exception {
         StringBuilder all = new StringBuilder();
         for (String service : parley.metricsUrls().keySet()) {
-            all.append(scrape(service).text);
+            all.append(scrape(service).text());
         }
-        Scrape union = new Scrape(all.toString());
+        PrometheusText union = new PrometheusText(all.toString());
         Set<String> missing = new TreeSet<>();
         for (String name : used) {
-            if (!union.has(name + "{") && !union.has(name + " ")) {
+            if (!union.hasMetric(name)) {
                 missing.add(name);
             }
         }
@@ -170,7 +170,7 @@ class MetricsIT {
 
     private static final Pattern METRIC = Pattern.compile("\\b(parley|kafka|jvm|process|system)_[a-z0-9_]+");
 
-    private static Scrape scrape(String service) throws Exception {
+    private static PrometheusText scrape(String service) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
             URI.create(parley.metricsUrls().get(service))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), service + ": " + response.body());
@@ -178,32 +178,6 @@ class MetricsIT {
         Files.createDirectories(saved.getParent());
         Files.writeString(saved, response.body());
         assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
-        return new Scrape(response.body());
-    }
-
-    /** A Prometheus text exposition, read line by line. */
-    record Scrape(String text) {
-
-        boolean has(String fragment) {
-            return text.contains(fragment);
-        }
-
-        /** The sum of the samples of {@code name} whose labels contain {@code labels}; -1 when there is none. */
-        double value(String name, String labels) {
-            double sum = -1;
-            for (String line : text.split("\n")) {
-                if (line.startsWith(name + "{") && line.contains(labels) || line.startsWith(name + " ")) {
-                    double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    sum = (sum < 0 ? 0 : sum) + (Double.isNaN(value) ? 0 : value);
-                }
-            }
-            return sum;
-        }
-
-        /** The lines of {@code prefix}, for a failure message. */
-        String sample(String prefix) {
-            List<String> lines = text.lines().filter(line -> line.startsWith(prefix)).limit(20).toList();
-            return String.join("\n", lines);
-        }
+        return new PrometheusText(response.body());
     }
 }
