@@ -67,9 +67,12 @@ final class BenchParley implements AutoCloseable {
         Map<String, String> env = new TreeMap<>(settings);
         env.put(StandaloneConfig.DATA_DIR, data.toString());
         for (String port : new String[] {IngestConfig.HTTP_PORT, StandaloneConfig.KAFKA_PORT,
-            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT, WorkerConfig.METRICS_PORT,
-            IngestConfig.METRICS_PORT}) {
+            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT}) {
             env.put(port, "0");
+        }
+        // the metrics ports stay where the environment puts them, for a Prometheus to scrape the run live
+        for (String port : new String[] {PostprocessConfig.PORT, WorkerConfig.METRICS_PORT, IngestConfig.METRICS_PORT}) {
+            env.putIfAbsent(port, "0");
         }
         Standalone parley;
         try {
@@ -79,6 +82,7 @@ final class BenchParley implements AutoCloseable {
             throw e;
         }
         BenchParley bench = new BenchParley(parley, data, Map.copyOf(settings));
+        System.out.println("The services' metrics during the run: " + parley.metricsUrls());
         try {
             bench.awaitReady();
             return bench;
