@@ -15,7 +15,10 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,6 +95,9 @@ public final class Tracing {
             tracers.addSpanProcessor(BatchSpanProcessor.builder(
                 OtlpHttpSpanExporter.builder().setEndpoint(traces).build()).build());
             log.info("Traces exported by OTLP to {}", traces);
+        } else {
+            // without any processor the SDK makes no spans at all, and no trace context would flow
+            tracers.addSpanProcessor(KEEP_NOTHING);
         }
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracers.build())
             .setPropagators(ContextPropagators.create(PROPAGATOR)).build();
@@ -130,6 +136,27 @@ public final class Tracing {
         });
         return value.isEmpty() ? null : value.get(0);
     }
+
+    /** Takes part in nothing: spans are made, so their ids propagate, and dropped when they end. */
+    private static final SpanProcessor KEEP_NOTHING = new SpanProcessor() {
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
+    };
 
     private static final TextMapGetter<String> SINGLE_VALUE = new TextMapGetter<>() {
         @Override

@@ -2,7 +2,9 @@ package dev.parley.schemas.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -49,6 +51,12 @@ class TracingTest {
         Span parent = otel.getTracer("test").spanBuilder("parent").setParent(Tracing.fromTraceparent(TRACEPARENT))
             .startSpan();
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", parent.getSpanContext().getTraceId());
+        assertNotEquals("00f067aa0ba902b7", parent.getSpanContext().getSpanId(), "a span of its own, not the caller's");
+        assertTrue(parent.getSpanContext().isValid());
         parent.end();
+        Span root = otel.getTracer("test").spanBuilder("root").startSpan();
+        assertTrue(root.getSpanContext().isValid(), "a turn without traceparent starts a trace");
+        assertEquals(55, Tracing.traceparent(root).length());
+        root.end();
     }
 }
