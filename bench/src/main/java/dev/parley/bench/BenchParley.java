@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -69,8 +70,12 @@ final class BenchParley implements AutoCloseable {
         Map<String, String> env = new TreeMap<>(settings);
         env.put(StandaloneConfig.DATA_DIR, data.toString());
         for (String port : new String[] {IngestConfig.HTTP_PORT, StandaloneConfig.KAFKA_PORT,
-            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT, PostprocessConfig.PORT, WorkerConfig.METRICS_PORT}) {
+            StandaloneConfig.REGISTRY_PORT, StandaloneConfig.SIMULATOR_PORT}) {
             env.put(port, "0");
+        }
+        // the metrics ports stay where the environment puts them, for a Prometheus to scrape the run live
+        for (String port : new String[] {PostprocessConfig.PORT, WorkerConfig.METRICS_PORT, IngestConfig.METRICS_PORT}) {
+            env.putIfAbsent(port, "0");
         }
         Standalone parley;
         try {
@@ -80,6 +85,7 @@ final class BenchParley implements AutoCloseable {
             throw e;
         }
         BenchParley bench = new BenchParley(parley, data, Map.copyOf(settings));
+        System.out.println("The services' metrics during the run: " + parley.metricsUrls());
         try {
             bench.awaitReady();
             return bench;
@@ -154,9 +160,20 @@ final class BenchParley implements AutoCloseable {
         return settings;
     }
 
-    /** Stops everything, then deletes the temporary data. */
+    /**
+     * Stops everything, then deletes the temporary data; first scrapes every service's {@code /metrics}, saves them
+     * under bench/target/results/metrics and prints what they saw of the run.
+     */
     @Override
     public void close() {
+        try {
+            Path dir = Report.resultsDirectory().resolve("metrics");
+            List<String> summary = MetricsScrape.of(parley.metricsUrls()).save(dir);
+            System.out.println("The services' /metrics at the end of the run (saved in " + dir + "):");
+            summary.forEach(line -> System.out.println("  " + line));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("the services' metrics were not saved: " + e);
+        }
         try {
             parley.close();
         } finally {

@@ -1,5 +1,7 @@
 package dev.parley.worker;
 
+import dev.parley.schemas.telemetry.MetricsEndpoint;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.LlmBackend;
 import dev.parley.worker.backend.HttpBackend;
@@ -10,9 +12,8 @@ import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.Router;
 import dev.parley.worker.turns.RoutePlanner;
 import dev.parley.worker.turns.TurnConsumer;
+import dev.parley.worker.turns.TurnMetrics;
 import dev.parley.worker.turns.WorkerClients;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.Set;
 import java.util.function.Function;
@@ -31,12 +32,12 @@ public final class InferenceWorker implements AutoCloseable {
     private final TurnConsumer turns;
     private final WorkerClients clients;
     private final Backends backends;
-    private final PrometheusMeterRegistry registry;
-    private final MetricsServer metrics;
+    private final ServiceMetrics registry;
+    private final MetricsEndpoint metrics;
     private boolean closed;
 
     private InferenceWorker(TurnConsumer turns, WorkerClients clients, Backends backends,
-                            PrometheusMeterRegistry registry, MetricsServer metrics) {
+                            ServiceMetrics registry, MetricsEndpoint metrics) {
         this.turns = turns;
         this.clients = clients;
         this.backends = backends;
@@ -53,17 +54,19 @@ public final class InferenceWorker implements AutoCloseable {
     public static InferenceWorker start(Vertx vertx, WorkerConfig config, Function<BackendConfig, LlmBackend> clientFor) {
         Catalogue catalogue = config.catalogue();
         CatalogueProbe.probe(vertx, catalogue); // loud about a backend that is down, never fatal: its breaker copes
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry,
+        ServiceMetrics registry = new ServiceMetrics("worker");
+        Backends backends = new Backends(catalogue.backends().values(), clientFor, vertx, registry.registry(),
             config.spotlightJumpsQueue());
         WorkerClients clients = new WorkerClients(config);
+        clients.bindMetrics(registry);
         RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
             clients.contextBuilder());
-        TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner);
-        MetricsServer metrics = null;
+        TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner, new TurnMetrics(registry.registry()));
+        MetricsEndpoint metrics = null;
         try {
             metrics = config.metricsPort() < 0 ? null
-                : MetricsServer.start(vertx, registry, config.metricsHost(), config.metricsPort());
+                : MetricsEndpoint.start("worker", registry::scrape, config.metricsHost(), config.metricsPort(),
+                    WorkerConfig.METRICS_PORT);
             turns.start();
         } catch (RuntimeException e) {
             if (metrics != null) {
@@ -71,6 +74,7 @@ public final class InferenceWorker implements AutoCloseable {
             }
             clients.close();
             backends.close();
+            registry.close();
             throw e;
         }
         log.info("Inference worker {} started (group {}, backends {}, routes {})", config.workerId(),

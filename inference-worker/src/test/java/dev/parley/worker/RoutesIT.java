@@ -195,9 +195,9 @@ class RoutesIT {
         assertNull(rejected.getUsage());
         assertEquals(before, down.totalStreams(), "an open breaker makes no request");
         String metrics = scrape();
-        assertTrue(metrics.contains("parley_backend_breaker_state{backend=\"broken\"} 1.0"), metrics);
-        assertTrue(metrics.contains("parley_backend_failures_total{backend=\"broken\",kind=\"breaker_open\"} 1.0"),
-            metrics);
+        assertTrue(metrics.contains("parley_backend_breaker_state{backend=\"broken\",service=\"worker\"} 1.0"), metrics);
+        assertTrue(metrics.contains(
+            "parley_backend_failures_total{backend=\"broken\",kind=\"breaker_open\",service=\"worker\"} 1.0"), metrics);
     }
 
     @Test
@@ -216,7 +216,7 @@ class RoutesIT {
         }
         List<String> order = probe.firstChunkOrder(List.of(first, normal, spotlight));
         assertEquals(List.of(first, spotlight, normal), order);
-        assertTrue(scrape().contains("parley_backend_queue{backend=\"slow\"}"));
+        assertTrue(scrape().contains("parley_backend_queue{backend=\"slow\",service=\"worker\"}"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Objects;
  *
  * @param bindHost           the address the HTTP API listens on ({@code PARLEY_BIND_HOST}, loopback by default)
  * @param httpPort           where the HTTP API listens; 0 picks a free port
+ * @param metricsPort        where {@code /metrics} listens, apart from the API; 0 picks a free port, -1 turns it off
  * @param maxTurnBytes       the largest turn text accepted, in UTF-8 bytes
  * @param clientTurnWindow   how far back a repeated clientTurnId is recognised after a restart
  * @param sseHeartbeat       how often an idle event stream gets a comment line
@@ -29,12 +30,13 @@ import java.util.Objects;
  * @param auth               how requests authenticate ({@link AuthConfig}: PARLEY_AUTH, PARLEY_JWT_*, ...)
  * @param limits             every principal's limits ({@code PARLEY_LIMIT_*}, {@code PARLEY_LIMITS_FILE})
  */
-public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
+public record IngestConfig(String bindHost, int httpPort, int metricsPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
                            Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
                            ModelDirectory models, AuthConfig auth, LimitsConfig limits) {
 
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
+    public static final String METRICS_PORT = "PARLEY_GATEWAY_METRICS_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
     public static final String CLIENT_TURN_WINDOW_MS = "PARLEY_CLIENT_TURN_WINDOW_MS";
     public static final String SSE_HEARTBEAT_MS = "PARLEY_SSE_HEARTBEAT_MS";
@@ -45,6 +47,7 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
     public static final String WORKER_GROUP = WorkerGroup.KEY;
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_METRICS_PORT = 8084;
     public static final int DEFAULT_MAX_TURN_BYTES = 65_536;
     public static final Duration DEFAULT_CLIENT_TURN_WINDOW = Duration.ofHours(1);
     public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
@@ -79,6 +82,9 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("httpPort out of range: " + httpPort);
         }
+        if (metricsPort < -1 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("metricsPort out of range: " + metricsPort);
+        }
         if (maxTurnBytes < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat) || !isPositive(clientStall)
                 || !isPositive(postprocessTimeout)) {
             throw new IllegalArgumentException("maxTurnBytes, clientBufferEvents, sseHeartbeat, clientStall and "
@@ -93,6 +99,8 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
      */
     public static IngestConfig fromEnvironment(Env env) {
         int port = env.port(HTTP_PORT, DEFAULT_HTTP_PORT);
+        // a gateway on a free port (tests, a second gateway) puts its metrics on a free port too
+        int metricsPort = env.integer(METRICS_PORT, port == 0 ? 0 : DEFAULT_METRICS_PORT, -1, 65_535);
         int maxTurnBytes = env.integer(MAX_TURN_BYTES, DEFAULT_MAX_TURN_BYTES, 1, MAX_TURN_BYTES_LIMIT);
         Duration window = env.millis(CLIENT_TURN_WINDOW_MS, DEFAULT_CLIENT_TURN_WINDOW);
         int heartbeatMs = env.integer(SSE_HEARTBEAT_MS, (int) DEFAULT_SSE_HEARTBEAT.toMillis(), 1, Integer.MAX_VALUE);
@@ -112,15 +120,16 @@ public record IngestConfig(String bindHost, int httpPort, int maxTurnBytes, Dura
         AuthConfig auth = AuthConfig.fromEnvironment(env);
         LimitsConfig limits = LimitsConfig.fromEnvironment(env);
         env.validate();
-        return new IngestConfig(env.bindHost(), port, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
+        return new IngestConfig(env.bindHost(), port, metricsPort, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
                 Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
                 models, auth, limits);
     }
 
-    /** The same settings on another HTTP port, e.g. 0 in tests. */
+    /** The same settings on another HTTP port, e.g. 0 in tests (then metrics, unless off, on a free port too). */
     public IngestConfig withHttpPort(int port) {
-        return new IngestConfig(bindHost, port, maxTurnBytes, clientTurnWindow, sseHeartbeat, clientBufferEvents, clientStall,
-                postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth, limits);
+        int metrics = port == 0 && metricsPort > 0 ? 0 : metricsPort;
+        return new IngestConfig(bindHost, port, metrics, maxTurnBytes, clientTurnWindow, sseHeartbeat,
+                clientBufferEvents, clientStall, postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth, limits);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */

@@ -46,7 +46,8 @@ public final class IngestMain {
             Env env = Env.system();
             TopicSettings topics = TopicSettings.fromEnvironment(env);
             IngestConfig config = IngestConfig.fromEnvironment(env);
-            PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(IngestConfig.HTTP_PORT, config.httpPort())));
+            PortCheck.requireFree(config.bindHost(), List.of(PortCheck.port(IngestConfig.HTTP_PORT, config.httpPort()),
+                    PortCheck.port(IngestConfig.METRICS_PORT, config.metricsPort())));
             TopicInitializer.requireReady(config.kafka(), topics, topics(config.auth()));
             Vertx vertx = Vertx.vertx();
             return Launcher.owning(() -> vertx.close().toCompletionStage().toCompletableFuture().join(),

@@ -17,7 +17,10 @@ import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.relay.TopicRelay;
+import dev.parley.ingest.stream.FeedMetrics;
 import dev.parley.ingest.stream.TokenStreams;
+import dev.parley.schemas.telemetry.MetricsEndpoint;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.schemas.topics.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,15 +50,17 @@ public final class IngestService implements AutoCloseable {
     private static final Duration TERMINAL_WAIT = Duration.ofMinutes(10);
 
     private final HttpListeners server;
+    private final int metricsPort;
     private final TokenStreams streams;
     private final TopicRelay<TokenChunk> tokens;
     private final TopicRelay<LedgerEvent> ledger;
     /** Everything started, closed in reverse order. */
     private final Deque<AutoCloseable> resources;
 
-    private IngestService(HttpListeners server, TokenStreams streams, TopicRelay<TokenChunk> tokens,
+    private IngestService(HttpListeners server, int metricsPort, TokenStreams streams, TopicRelay<TokenChunk> tokens,
                           TopicRelay<LedgerEvent> ledger, Deque<AutoCloseable> resources) {
         this.server = server;
+        this.metricsPort = metricsPort;
         this.streams = streams;
         this.tokens = tokens;
         this.ledger = ledger;
@@ -87,24 +92,29 @@ public final class IngestService implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             Map<String, Object> kafka = config.kafka();
+            ServiceMetrics metrics = new ServiceMetrics("gateway");
+            started.push(metrics);
             Admin admin = Admin.create(KafkaClientConfigs.admin(kafka, "parley-ingest-admin"));
             started.push(admin);
             LedgerWriter writer = new LedgerWriter(new KafkaProducer<>(
                     KafkaClientConfigs.producer(kafka, "parley-ingest-ledger-writer"), new StringSerializer(),
                     Topics.LEDGER.valueSerde(kafka).serializer()), Topics.LEDGER.name());
             started.push(writer);
+            writer.bindMetrics(metrics);
             // the worker writes the ledger transactionally: read only what it committed
             TopicRelay<LedgerEvent> ledger = new TopicRelay<>("ledger", Topics.LEDGER.name(),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-ledger-relay", true)),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-ledger-offsets", true)),
                     Topics.LEDGER.valueSerde(kafka).deserializer());
             started.push(ledger);
+            ledger.bindMetrics(metrics);
             // tokens stream live, before the worker's transaction commits
             TopicRelay<TokenChunk> tokens = new TopicRelay<>("tokens", Topics.TOKENS.name(),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-tokens-relay", false)),
                     new KafkaConsumer<>(KafkaClientConfigs.relayConsumer(kafka, "parley-ingest-tokens-offsets", false)),
                     Topics.TOKENS.valueSerde(kafka).deserializer());
             started.push(tokens);
+            tokens.bindMetrics(metrics);
 
             PostprocessClient postprocess = new PostprocessClient(vertx, config.postprocessUrl(),
                     config.postprocessTimeout());
@@ -119,7 +129,7 @@ public final class IngestService implements AutoCloseable {
             TurnTracker tracker = new TurnTracker(writer, lookup);
             TurnCommits commits = new TurnCommits(vertx, tracker, TERMINAL_WAIT);
             TokenStreams streams = new TokenStreams(vertx, tokens, commits, config.clientBufferEvents(),
-                    config.clientStall());
+                    config.clientStall(), new FeedMetrics(metrics.registry()));
             Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
                     writer, lookup);
             ApiRouter.Parts parts = new ApiRouter.Parts(sessions,
@@ -140,14 +150,21 @@ public final class IngestService implements AutoCloseable {
             // over HTTP/2 (h2c upgrade, e.g. Java's HttpClient) the path counts towards the header list
             options.getInitialSettings().setMaxHeaderListSize(
                     ApiRouter.maxRequestLine() + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE);
+            int metricsPort = -1;
             int eventLoops = Runtime.getRuntime().availableProcessors();
             HttpListeners server = await(HttpListeners.listen(vertx, options, ApiRouter.create(vertx, config, parts),
                     config.httpPort(), eventLoops));
             started.push(() -> await(server.close()));
+            if (config.metricsPort() >= 0) {
+                MetricsEndpoint endpoint = MetricsEndpoint.start("gateway", metrics::scrape, config.bindHost(),
+                        config.metricsPort(), IngestConfig.METRICS_PORT);
+                started.push(endpoint);
+                metricsPort = endpoint.port();
+            }
             log.info("Ingest service listening on {}:{} on {} event loops (Kafka {}, schema registry {}, "
                     + "postprocess {})", config.bindHost(), server.port(), eventLoops, kafka.get("bootstrap.servers"),
                     kafka.get("schema.registry.url"), config.postprocessUrl());
-            return new IngestService(server, streams, tokens, ledger, started);
+            return new IngestService(server, metricsPort, streams, tokens, ledger, started);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -157,6 +174,11 @@ public final class IngestService implements AutoCloseable {
     /** The port the HTTP API listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The port of {@code /metrics}, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** Connections closed with slow_consumer since start. */

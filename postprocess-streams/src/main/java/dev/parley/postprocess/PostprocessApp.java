@@ -9,6 +9,7 @@ import dev.parley.postprocess.extract.LlmSummarizer;
 import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.postprocess.extract.Summarizer;
 import dev.parley.postprocess.query.QueryServer;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.postprocess.query.SessionQueries;
 import dev.parley.postprocess.topology.PostprocessTopology;
 import dev.parley.postprocess.topology.SnapshotUpdater;
@@ -48,6 +49,7 @@ public final class PostprocessApp implements AutoCloseable {
     private final List<Started> started;
     private final KafkaStreams snapshots;
     private final QueryServer queries;
+    private final ServiceMetrics metrics;
     private final Embedder embedder;
 
     /** One Streams application and the marker that says whether its local state was left by a clean stop. */
@@ -68,7 +70,8 @@ public final class PostprocessApp implements AutoCloseable {
         }
     }
 
-    private PostprocessApp(List<Started> started, QueryServer queries, Embedder embedder) {
+    private PostprocessApp(List<Started> started, QueryServer queries, Embedder embedder, ServiceMetrics metrics) {
+        this.metrics = metrics;
         this.started = started;
         this.snapshots = started.get(0).streams();
         this.queries = queries;
@@ -83,8 +86,9 @@ public final class PostprocessApp implements AutoCloseable {
         Embedder embedder = embedder(config);
         QueryServer server = null;
         List<Started> started = new ArrayList<>();
+        ServiceMetrics metrics = new ServiceMetrics("postprocess");
         try {
-            server = QueryServer.start(vertx, config.bindHost(), config.port());
+            server = QueryServer.start(vertx, config.bindHost(), config.port(), metrics::scrape);
             HostInfo self = new HostInfo(config.host(), server.port());
             SnapshotUpdater updater = new SnapshotUpdater(config.snapshotBudgetChars(), config.summaryMaxChars(),
                 summarizer(config), commitmentExtractor(config));
@@ -96,9 +100,11 @@ public final class PostprocessApp implements AutoCloseable {
             Started embeddings = embedder == null ? null : create(config, embeddingsId, self, instanceId,
                 PostprocessTopology.embeddings(config.kafka(), embeddingsId, embedder));
             started.add(snapshots);
+            metrics.bindStreams(snapshots.streams());
             snapshots.start();
             if (embeddings != null) {
                 started.add(embeddings);
+                metrics.bindStreams(embeddings.streams());
                 embeddings.start();
             }
             server.serve(new SessionQueries(snapshots.streams(), embeddings == null ? null : embeddings.streams(),
@@ -106,9 +112,10 @@ public final class PostprocessApp implements AutoCloseable {
             LOG.info("postprocess-streams {} started (embeddings: {}, group instance id: {}), query API on port {}",
                 snapshotsId, embedder == null ? "none" : embedder.modelId(), instanceId == null ? "none" : instanceId,
                 server.port());
-            return new PostprocessApp(started, server, embedder);
+            return new PostprocessApp(started, server, embedder, metrics);
         } catch (RuntimeException e) {
             started.forEach(PostprocessApp::stop);
+            metrics.close();
             if (server != null) {
                 server.close();
             }
@@ -221,6 +228,7 @@ public final class PostprocessApp implements AutoCloseable {
     public void close() {
         queries.close();
         started.forEach(PostprocessApp::stop);
+        metrics.close();
         if (embedder != null) {
             embedder.close();
         }

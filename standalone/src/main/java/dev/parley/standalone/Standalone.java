@@ -21,6 +21,7 @@ import dev.parley.worker.simulator.SimulatorConfig;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class Standalone implements AutoCloseable {
     private LlmSimulator simulator;
     private IngestService ingest;
     private PostprocessApp postprocess;
+    private InferenceWorker worker;
 
     private Standalone(Function<String, Vertx> vertxFor) {
         this.vertxFor = vertxFor;
@@ -92,7 +94,7 @@ public final class Standalone implements AutoCloseable {
         Env env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, catalogue, null);
         postprocess = track(PostprocessApp.start(vertx(POSTPROCESS), PostprocessConfig.fromEnvironment(env)));
         env = config.serviceEnvironment(kafka.bootstrapServers(), registry.url(), llm, catalogue, postprocessUrl());
-        InferenceWorker worker = track(InferenceWorker.start(vertx(WORKER), WorkerConfig.fromEnvironment(env)));
+        worker = track(InferenceWorker.start(vertx(WORKER), WorkerConfig.fromEnvironment(env)));
         // the worker shares this JVM: readiness asks it directly rather than describing its consumer group
         ingest = track(IngestService.start(vertx(GATEWAY), IngestConfig.fromEnvironment(env),
             WorkerPresence.local(worker::assignedPartitions)));
@@ -139,6 +141,19 @@ public final class Standalone implements AutoCloseable {
     /** The gateway's port. */
     public int port() {
         return ingest.port();
+    }
+
+    /** Each service's Prometheus scrape URL ({@code /metrics}), by service name; a service with metrics off is left out. */
+    public Map<String, String> metricsUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        if (ingest.metricsPort() >= 0) {
+            urls.put("gateway", "http://localhost:" + ingest.metricsPort() + "/metrics");
+        }
+        if (worker.metricsPort() >= 0) {
+            urls.put("worker", "http://localhost:" + worker.metricsPort() + "/metrics");
+        }
+        urls.put("postprocess", postprocessUrl() + "/metrics");
+        return urls;
     }
 
     /** The simulator's OpenAI-compatible base URL, or null when a real LLM server is configured. */

@@ -78,7 +78,10 @@ public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean u
         ports.add(PortCheck.port(PostprocessConfig.PORT, env.port(PostprocessConfig.PORT, PostprocessConfig.DEFAULT_PORT)));
         ports.add(PortCheck.port(WorkerConfig.METRICS_PORT,
             env.integer(WorkerConfig.METRICS_PORT, WorkerConfig.DEFAULT_METRICS_PORT, -1, 65_535)));
-        ports.add(PortCheck.port(IngestConfig.HTTP_PORT, env.port(IngestConfig.HTTP_PORT, IngestConfig.DEFAULT_HTTP_PORT)));
+        int httpPort = env.port(IngestConfig.HTTP_PORT, IngestConfig.DEFAULT_HTTP_PORT);
+        ports.add(PortCheck.port(IngestConfig.HTTP_PORT, httpPort));
+        ports.add(PortCheck.port(IngestConfig.METRICS_PORT, env.integer(IngestConfig.METRICS_PORT,
+            httpPort == 0 ? 0 : IngestConfig.DEFAULT_METRICS_PORT, -1, 65_535)));
         return ports;
     }
 

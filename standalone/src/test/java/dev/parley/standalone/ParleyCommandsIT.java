@@ -37,7 +37,8 @@ class ParleyCommandsIT {
     void topicsThenGatewayWithAMissingTopic(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.ephemeral()) {
             Map<String, String> env = Map.of("PARLEY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "PARLEY_HTTP_PORT", String.valueOf(ParleyProcess.freePort()));
+                "PARLEY_HTTP_PORT", String.valueOf(ParleyProcess.freePort()),
+                "PARLEY_GATEWAY_METRICS_PORT", String.valueOf(ParleyProcess.freePort()));
 
             Result topics = run(dir.resolve("topics.log"), env, "topics");
             assertEquals(0, topics.exit(), topics.output());

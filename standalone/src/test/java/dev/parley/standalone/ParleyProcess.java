@@ -26,6 +26,7 @@ final class ParleyProcess {
     /** Free ports for every listener, data in {@code dataDir}, plus {@code extra} settings. */
     ParleyProcess(Path dataDir, Map<String, String> extra) throws IOException {
         Map<String, String> env = new HashMap<>(Map.of(
+            "PARLEY_GATEWAY_METRICS_PORT", String.valueOf(freePort()),
             "PARLEY_DATA_DIR", dataDir.toString(),
             "PARLEY_HTTP_PORT", String.valueOf(freePort()),
             "PARLEY_KAFKA_PORT", String.valueOf(freePort()),

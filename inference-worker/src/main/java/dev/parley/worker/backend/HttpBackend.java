@@ -63,7 +63,7 @@ public final class HttpBackend implements LlmBackend, AutoCloseable {
         Context context = vertx.getOrCreateContext();
         HttpGeneration generation = new HttpGeneration(vertx, context, client, config, protocol, listener);
         String body = protocol.body(request);
-        context.runOnContext(v -> generation.start(body));
+        context.runOnContext(v -> generation.start(body, request.traceparent()));
         return generation;
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.worker.backend;
 
+import dev.parley.schemas.telemetry.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,7 +69,8 @@ final class HttpGeneration implements Generation, ReplyEvents {
         onContext(this::stopUpstream);
     }
 
-    void start(String body) {
+    /** Sends the request ({@code traceparent}: its W3C trace context, or null). */
+    void start(String body, String traceparent) {
         if (ended.get()) {
             return;
         }
@@ -90,6 +92,9 @@ final class HttpGeneration implements Generation, ReplyEvents {
             .setConnectTimeout(config.connectTimeout().toMillis())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         protocol.headers().forEach(options::putHeader);
+        if (traceparent != null) {
+            options.putHeader(Tracing.TRACEPARENT, traceparent);
+        }
         client.request(options)
             .onFailure(e -> fail(FailureKind.CONNECT, "cannot reach " + config.baseUrl() + ": " + describe(e), e))
             .onSuccess(req -> send(req, body));

@@ -1,10 +1,10 @@
 package dev.parley.worker.resilience;
 
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.worker.backend.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +38,7 @@ final class BackendMetrics {
     }
 
     private Timer latency(String name, String description) {
-        return Timer.builder(name).tag("backend", backend).description(description)
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(120))
-            .register(registry);
+        return ServiceMetrics.latency(registry, name, description, "backend", backend);
     }
 
     MeterRegistry registry() {

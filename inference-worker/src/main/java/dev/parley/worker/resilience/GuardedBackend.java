@@ -1,5 +1,6 @@
 package dev.parley.worker.resilience;
 
+import dev.parley.schemas.telemetry.Tracing;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.BackendException;
 import dev.parley.worker.backend.BreakerSettings;
@@ -13,6 +14,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.micrometer.core.instrument.Gauge;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +39,7 @@ public final class GuardedBackend {
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
     private final BackendMetrics metrics;
+    private final Tracer tracer = Tracing.tracer(Tracing.WORKER);
 
     GuardedBackend(BackendConfig config, LlmBackend backend, Vertx vertx, BackendMetrics metrics,
                    boolean spotlightJumpsQueue) {
@@ -117,9 +123,14 @@ public final class GuardedBackend {
         private volatile boolean permitted;
         private long startNanos;
         private long lastTokenNanos;
+        /** The backend call's span, a child of the turn's; its trace context goes out with the HTTP request. */
+        private final Span span;
 
         Call(ChatRequest request, StreamListener listener) {
-            this.request = request;
+            this.span = tracer.spanBuilder("backend " + config.name()).setSpanKind(SpanKind.CLIENT)
+                .setParent(Tracing.fromTraceparent(request.traceparent()))
+                .setAttribute("parley.backend", config.name()).startSpan();
+            this.request = request.withTraceparent(Tracing.traceparent(span));
             this.listener = listener;
         }
 
@@ -139,6 +150,8 @@ public final class GuardedBackend {
                 return;
             }
             metrics.failure(FailureKind.BREAKER_OPEN);
+            span.setStatus(StatusCode.ERROR, FailureKind.BREAKER_OPEN.apiName());
+            span.end();
             BackendException error = new BackendException(FailureKind.BREAKER_OPEN,
                 "backend " + config.name() + " is failing: its circuit breaker is open");
             vertx.runOnContext(v -> listener.onError(error));
@@ -171,6 +184,7 @@ public final class GuardedBackend {
             if (over.compareAndSet(false, true)) {
                 breaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
                 metrics.success();
+                span.end();
                 release();
             }
             listener.onComplete(finishReason, usage);
@@ -181,6 +195,8 @@ public final class GuardedBackend {
             if (over.compareAndSet(false, true)) {
                 breaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, error);
                 metrics.failure(error.kind());
+                span.setStatus(StatusCode.ERROR, error.kind().apiName());
+                span.end();
                 release();
             }
             listener.onError(error);
@@ -192,6 +208,8 @@ public final class GuardedBackend {
                 return;
             }
             metrics.cancelled();
+            span.setAttribute("parley.cancelled", true);
+            span.end();
             Generation running = generation;
             if (running != null) {
                 running.cancel();

@@ -30,6 +30,9 @@ final class ChunkStream {
     private final long turnMillis;
     private final int attempt;
     private final TurnHops hops;
+    private final TurnMetrics metrics;
+    /** When the attempt's last text chunk was produced, epoch microseconds: its successor's inter-token time. */
+    private long lastTextProduced = HopTimes.NONE;
     private final Duration coalesce;
     private final Consumer<Exception> onWriteFailure;
     private final StringBuilder pending = new StringBuilder();
@@ -43,8 +46,10 @@ final class ChunkStream {
     private final AtomicReference<long[]> lastAck = new AtomicReference<>();
 
     ChunkStream(Producer<String, TokenChunk> producer, Vertx vertx, int partition, String sessionId, String turnId,
-                int attempt, TurnHops hops, Duration coalesce, Consumer<Exception> onWriteFailure) {
+                int attempt, TurnHops hops, TurnMetrics metrics, Duration coalesce,
+                Consumer<Exception> onWriteFailure) {
         this.hops = hops;
+        this.metrics = metrics;
         this.producer = producer;
         this.vertx = vertx;
         this.partition = partition;
@@ -128,6 +133,18 @@ final class ChunkStream {
             .setText(text);
     }
 
+    private void measure(long produced) {
+        metrics.chunk();
+        if (lastTextProduced == HopTimes.NONE) {
+            if (hops.received() != HopTimes.NONE) {
+                metrics.firstToken(produced - hops.received());
+            }
+        } else {
+            metrics.interToken(produced - lastTextProduced);
+        }
+        lastTextProduced = produced;
+    }
+
     /** Sends a chunk whose text arrived from the backend at {@code backendByte}, with its hop times. */
     private void send(TokenChunk chunk, long backendByte) {
         ProducerRecord<String, TokenChunk> record = new ProducerRecord<>(Topics.TOKENS.name(), partition,
@@ -140,7 +157,12 @@ final class ChunkStream {
         if (ack != null && ack[0] == chunk.getSeq() - 1) {
             HopTimes.put(record.headers(), HopTimes.PREVIOUS_ACKED, ack[1]);
         }
-        HopTimes.put(record.headers(), HopTimes.PRODUCED, HopTimes.now());
+        hops.addTraceTo(record.headers());
+        long produced = HopTimes.now();
+        HopTimes.put(record.headers(), HopTimes.PRODUCED, produced);
+        if (!chunk.getText().isEmpty()) {
+            measure(produced);
+        }
         int seq = chunk.getSeq();
         producer.send(record, (metadata, error) -> {
             if (error != null) {

@@ -2,6 +2,7 @@ package dev.parley.worker.turns;
 
 import dev.parley.avro.LedgerEvent;
 import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,10 @@ final class LedgerCommitter implements AutoCloseable {
         });
     }
 
+    void bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(producer);
+    }
+
     /** Fences the previous incarnation of this transactional id and aborts what it left open. Blocks. */
     void init() {
         producer.initTransactions();
@@ -94,8 +99,10 @@ final class LedgerCommitter implements AutoCloseable {
         try {
             producer.beginTransaction();
             for (TurnTask task : batch.done()) {
-                written.add(producer.send(new ProducerRecord<>(Topics.LEDGER.name(), task.partition(),
-                    task.sessionId(), ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent()))));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.LEDGER.name(), task.partition(),
+                    task.sessionId(), ledgerSerde.serializer().serialize(Topics.LEDGER.name(), task.terminalEvent()));
+                task.hops().addTraceTo(record.headers());
+                written.add(producer.send(record));
             }
             batch.deadLetters().forEach(producer::send);
             producer.sendOffsetsToTransaction(batch.offsets(), batch.group());

@@ -9,11 +9,15 @@ import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.serde.AvroSerde;
 import dev.parley.schemas.serde.DecodeFailures;
+import dev.parley.schemas.telemetry.Tracing;
 import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.WorkerConfig;
 import dev.parley.worker.resilience.Bulkhead;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,10 +103,14 @@ public final class TurnConsumer implements AutoCloseable {
     private volatile boolean crashed;
     private long lastCommitNanos = System.nanoTime();
     private CompletableFuture<LedgerCommitter.Result> inFlight;
+    private final TurnMetrics metrics;
+    private final Tracer tracer = Tracing.tracer(Tracing.WORKER);
 
     /** Uses the clients and the planner it is given; closing them is the caller's job, after {@link #close()}. */
-    public TurnConsumer(WorkerConfig config, Vertx vertx, WorkerClients clients, RoutePlanner planner) {
+    public TurnConsumer(WorkerConfig config, Vertx vertx, WorkerClients clients, RoutePlanner planner,
+                        TurnMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.vertx = vertx;
         this.producerName = "inference-worker/" + config.workerId();
         this.clients = clients;
@@ -209,7 +217,8 @@ public final class TurnConsumer implements AutoCloseable {
         Object payload = event.getPayload();
         if (payload instanceof UserTurn user) {
             if (!turns.known(event.getTurnId())) {
-                TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed);
+                TurnHops hops = new TurnHops(HopTimes.get(record.headers(), HopTimes.RECEIVED), consumed,
+                    turnSpan(record, event));
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
                     event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(),
                     user.getPrincipal(), catchingUp,
@@ -231,6 +240,16 @@ public final class TurnConsumer implements AutoCloseable {
                 task.cancel("cancelled by request");
             }
         }
+    }
+
+    /** The turn's span on this worker, continuing the trace the gateway put on the UserTurn's headers. */
+    private Span turnSpan(ConsumerRecord<String, byte[]> record, LedgerEvent event) {
+        return tracer.spanBuilder("turn").setSpanKind(SpanKind.CONSUMER)
+            .setParent(Tracing.extract(record.headers()))
+            .setAttribute("parley.session_id", event.getSessionId())
+            .setAttribute("parley.turn_id", event.getTurnId())
+            .setAttribute("messaging.destination.name", record.topic())
+            .startSpan();
     }
 
     /**
@@ -282,7 +301,7 @@ public final class TurnConsumer implements AutoCloseable {
 
     private ChunkStream chunkStream(TurnTask task) {
         return new ChunkStream(clients.tokenProducer, vertx, task.partition(), task.sessionId(), task.turnId(),
-            task.attempt(), task.hops(), config.tokenCoalesce(),
+            task.attempt(), task.hops(), metrics, config.tokenCoalesce(),
             error -> task.fail("could not write tokens to Kafka: " + error.getMessage()));
     }
 
@@ -367,6 +386,9 @@ public final class TurnConsumer implements AutoCloseable {
             }
         });
         for (TurnTask task : batch.done()) {
+            String outcome = TurnMetrics.outcomeOf(task.terminalEvent());
+            metrics.ended(outcome);
+            task.hops().ended(outcome);
             tails.seen(task.partition(), task.recordedAt(), task.terminalEvent()); // before the consumer reads it back
             sessions.finished(task);
         }

@@ -139,7 +139,7 @@ final class TurnTask {
     private void startCall() {
         Stage stage = plan.stage(stageIndex);
         GuardedBackend backend = plan.backends().apply(stage.backends().get(backendIndex));
-        ChatRequest request = plan.request(stageIndex, doneStages);
+        ChatRequest request = plan.request(stageIndex, doneStages).withTraceparent(hops.traceparent());
         call = new Call(backend, stage, request);
         call.generation = backend.stream(request, call, principal, plan.spotlight());
     }
@@ -348,6 +348,7 @@ final class TurnTask {
                 return;
             }
             state = State.ENDED;
+            hops.ended("abandoned");
             toCancel = call == null ? null : call.generation;
             if (chunks != null) {
                 chunks.abandon();

@@ -5,6 +5,7 @@ import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
 import dev.parley.schemas.serde.AvroSerde;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.WorkerConfig;
 import java.time.Duration;
@@ -56,6 +57,13 @@ public final class WorkerClients implements AutoCloseable {
         this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
         this.contextBuilder = new ContextBuilder(scanner, snapshots, tails, ledgerSerde.deserializer(),
             config.contextBudgetChars(), config.systemPrompt());
+    }
+
+    /** Exposes the consumer's and the producers' own metrics (fetch lag, request latency, ...) on {@code metrics}. */
+    public void bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(consumer);
+        metrics.bind(tokenProducer);
+        committer.bindMetrics(metrics);
     }
 
     /** The context builder, for the route planner. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.avro.TokenChunk;
 import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.trace.HopTimes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -106,7 +108,7 @@ class ChunkStreamTest {
     }
 
     private ChunkStream stream(String turnId, Duration coalesce) {
-        return new ChunkStream(producer, vertx, 0, "session", turnId, 1, new TurnHops(-1, -1), coalesce,
-            error -> { });
+        return new ChunkStream(producer, vertx, 0, "session", turnId, 1, new TurnHops(-1, -1, Span.getInvalid()),
+            new TurnMetrics(new SimpleMeterRegistry()), coalesce, error -> { });
     }
 }

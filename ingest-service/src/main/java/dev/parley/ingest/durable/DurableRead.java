@@ -29,6 +29,11 @@ import java.util.List;
  */
 final class DurableRead implements EventSink {
 
+    @Override
+    public String transport() {
+        return EventSink.DURABLE;
+    }
+
     /** The most events one response or one SSE data event carries. */
     static final int MAX_BATCH = 1_000;
     /** SSE connections end after this, as the protocol asks, so that proxies can collapse readers; clients resume. */

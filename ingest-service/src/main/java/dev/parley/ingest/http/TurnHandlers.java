@@ -3,12 +3,14 @@ package dev.parley.ingest.http;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnArrival;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnStatus;
 import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.limits.Limits;
 import dev.parley.ingest.limits.TurnPermit;
-import dev.parley.schemas.trace.HopTimes;
+import dev.parley.ingest.stream.EventSink;
+import dev.parley.schemas.telemetry.Tracing;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -34,7 +36,7 @@ final class TurnHandlers {
     }
 
     void submit(RoutingContext ctx) {
-        long received = HopTimes.now();
+        TurnArrival received = TurnArrival.now(ctx.request().getHeader(Tracing.TRACEPARENT), EventSink.SSE);
         String sessionId = ctx.pathParam("sid");
         TurnRequest turn;
         TurnPermit permit;

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.ledger.TurnArrival;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.limits.Permit;
 import dev.parley.ingest.limits.Quota;
@@ -8,6 +9,7 @@ import dev.parley.ingest.limits.TurnPermit;
 import dev.parley.ingest.relay.Cursor;
 import dev.parley.ingest.relay.StartPosition;
 import dev.parley.ingest.stream.ClientFeed;
+import dev.parley.ingest.stream.EventSink;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.ingest.stream.WebSocketSink;
 import io.vertx.core.Future;
@@ -15,7 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
-import dev.parley.schemas.trace.HopTimes;
+import dev.parley.schemas.telemetry.Tracing;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
@@ -39,6 +41,8 @@ final class WebSocketConnection {
     private final Quota quota;
     private final Permit stream;
     private ClientFeed feed;
+    /** The upgrade request's W3C trace context: every turn sent over this socket continues it. */
+    private final String traceparent;
 
     /** {@code stream}: the principal's stream this connection holds until it closes. */
     WebSocketConnection(Vertx vertx, ServerWebSocket socket, HttpConnection connection, String sessionId,
@@ -48,6 +52,7 @@ final class WebSocketConnection {
         this.quota = quota;
         this.stream = stream;
         this.socket = socket;
+        this.traceparent = socket.headers().get(Tracing.TRACEPARENT);
         this.sink = new WebSocketSink(vertx, socket, connection);
         this.sessionId = sessionId;
         this.partition = partition;
@@ -102,7 +107,7 @@ final class WebSocketConnection {
     }
 
     private void submit(JsonObject frame) {
-        long received = HopTimes.now();
+        TurnArrival received = TurnArrival.now(traceparent, EventSink.WEBSOCKET);
         TurnRequest turn;
         TurnPermit permit;
         try {

@@ -3,6 +3,7 @@ package dev.parley.ingest.ledger;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.kafka.OnContext;
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
-import dev.parley.schemas.trace.HopTimes;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -47,15 +47,15 @@ public final class LedgerWriter implements AutoCloseable {
      * after the acknowledgement, or fails with a 500 kafka_write_failed {@link ApiException}.
      */
     public Future<RecordMetadata> append(LedgerEvent event) {
-        return append(event, HopTimes.NONE);
+        return append(event, TurnArrival.NONE);
     }
 
-    /** Like {@link #append(LedgerEvent)}, with the time the gateway received the request as a hop time. */
-    public Future<RecordMetadata> append(LedgerEvent event, long receivedMicros) {
+    /** Like {@link #append(LedgerEvent)}, with when the gateway received the turn and its trace, as headers. */
+    Future<RecordMetadata> append(LedgerEvent event, TurnArrival arrival) {
         Executor onContext = OnContext.current();
         Promise<RecordMetadata> promise = Promise.promise();
         ProducerRecord<String, LedgerEvent> record = new ProducerRecord<>(topic, event.getSessionId(), event);
-        HopTimes.put(record.headers(), HopTimes.RECEIVED, receivedMicros);
+        arrival.addTo(record.headers(), event.getSessionId(), event.getTurnId());
         try {
             sender.execute(() -> send(record, onContext, promise));
         } catch (RejectedExecutionException e) {
@@ -79,6 +79,11 @@ public final class LedgerWriter implements AutoCloseable {
             log.warn("Ledger append for session {} failed: {}", record.key(), e.toString());
             onContext.execute(() -> promise.fail(ApiException.kafkaWriteFailed(e)));
         }
+    }
+
+    /** Exposes the producer's own metrics (request latency, retries, ...) on {@code metrics}. */
+    public void bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(producer);
     }
 
     /** Sends what was accepted, then closes the producer. */

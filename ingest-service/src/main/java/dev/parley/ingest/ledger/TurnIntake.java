@@ -2,7 +2,6 @@ package dev.parley.ingest.ledger;
 
 import dev.parley.ingest.auth.Principals;
 import dev.parley.schemas.ids.UuidV7;
-import dev.parley.schemas.trace.HopTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -38,13 +37,20 @@ public final class TurnIntake {
      * an existing session in {@code partition} and answers its turnId once
      * Kafka acknowledged it; with a known {@code clientTurnId} (may be null) answers the earlier turnId
      * (a repeat's {@code options} are ignored, like its text: the first request decided the turn).
-     * {@code receivedMicros} is when the request arrived ({@link HopTimes#now()}), carried with the turn.
+     * {@code arrival} is when the request arrived and its trace, carried with the turn; its span ends here.
      */
     public Future<String> submit(String sessionId, int partition, String principal, String text,
-                                 String clientTurnId, TurnOptions options, long receivedMicros) {
+                                 String clientTurnId, TurnOptions options, TurnArrival arrival) {
+        arrival.started();
+        return decide(sessionId, partition, principal, text, clientTurnId, options, arrival)
+                .andThen(result -> arrival.ended(result.cause()));
+    }
+
+    private Future<String> decide(String sessionId, int partition, String principal, String text,
+                                  String clientTurnId, TurnOptions options, TurnArrival arrival) {
         String sender = Principals.forLedger(principal);
         if (clientTurnId == null) {
-            return append(sessionId, text, null, options, sender, receivedMicros);
+            return append(sessionId, text, null, options, sender, arrival);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -63,7 +69,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, options, sender, receivedMicros));
+                                : append(sessionId, text, clientTurnId, options, sender, arrival));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -83,10 +89,10 @@ public final class TurnIntake {
     }
 
     private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
-                                  String sender, long receivedMicros) {
+                                  String sender, TurnArrival arrival) {
         String turnId = UuidV7.next().toString();
         return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, sender),
-                        receivedMicros)
+                        arrival)
                 .map(ack -> turnId);
     }
 

@@ -30,6 +30,11 @@ import io.vertx.core.json.JsonObject;
  */
 final class CompletionStream implements EventSink {
 
+    @Override
+    public String transport() {
+        return EventSink.OPENAI;
+    }
+
     private final HttpServerResponse response;
     private final String turnId;
     private final String id;

@@ -4,6 +4,7 @@ import dev.parley.ingest.ApiException;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.http.StreamStart;
 import dev.parley.ingest.ledger.Sessions;
+import dev.parley.ingest.ledger.TurnArrival;
 import dev.parley.ingest.ledger.TurnIntake;
 import dev.parley.ingest.ledger.TurnOptions;
 import dev.parley.ingest.ledger.TurnOutcome;
@@ -13,6 +14,7 @@ import dev.parley.ingest.limits.Limits;
 import dev.parley.ingest.limits.Quota;
 import dev.parley.ingest.limits.TurnPermit;
 import dev.parley.ingest.stream.ClientFeed;
+import dev.parley.ingest.stream.EventSink;
 import dev.parley.ingest.stream.TokenStreams;
 import dev.parley.schemas.ids.UuidV7;
 import dev.parley.schemas.openai.OpenAiWire.Completion;
@@ -20,7 +22,7 @@ import dev.parley.schemas.openai.OpenAiWire.Model;
 import dev.parley.schemas.openai.OpenAiWire.ModelList;
 import dev.parley.schemas.openai.OpenAiWire.Usage;
 import dev.parley.schemas.openai.OpenAiWire;
-import dev.parley.schemas.trace.HopTimes;
+import dev.parley.schemas.telemetry.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -86,7 +88,7 @@ public final class OpenAiApi {
 
     /** {@code POST /v1/chat/completions}. */
     public void chatCompletions(RoutingContext ctx) {
-        long received = HopTimes.now();
+        TurnArrival received = TurnArrival.now(ctx.request().getHeader(Tracing.TRACEPARENT), EventSink.OPENAI);
         CompletionRequest request;
         String continued = ctx.request().getHeader(SESSION_HEADER);
         TurnPermit permit;

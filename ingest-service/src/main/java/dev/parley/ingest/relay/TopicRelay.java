@@ -1,5 +1,6 @@
 package dev.parley.ingest.relay;
 
+import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.schemas.serde.DecodeFailures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -96,6 +97,11 @@ public final class TopicRelay<V> implements AutoCloseable {
         offsets.resolve(partition, start).whenComplete((resolved, error) ->
                 submit(() -> register(watch, resolved, error)));
         return watch;
+    }
+
+    /** Exposes the relay consumer's own metrics (fetch latency, records lag) on {@code metrics}. */
+    public void bindMetrics(ServiceMetrics metrics) {
+        metrics.bind(consumer);
     }
 
     /** Records skipped because they could not be decoded, since start. */

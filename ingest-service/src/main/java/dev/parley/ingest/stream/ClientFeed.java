@@ -38,7 +38,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private static final Logger log = LoggerFactory.getLogger(ClientFeed.class);
 
     /** A chunk and, when the client asked for them, its hop times so far. */
-    private record Pending(long offset, TokenChunk chunk, JsonObject hops) {
+    private record Pending(long offset, TokenChunk chunk, JsonObject hops, long produced, long received) {
     }
 
     private final Vertx vertx;
@@ -51,7 +51,9 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     private final ChunkTranslator translator;
     private final TurnCommits commits;
     private final boolean trace;
-    private final Runnable onSlowClientClosed;
+    private final FeedMetrics metrics;
+    /** This feed's count in the open-streams gauge of its transport. */
+    private final AtomicInteger openOfTransport;
     private final Promise<Void> started = Promise.promise();
 
     // filled by the relay thread, drained on the context
@@ -72,7 +74,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
 
     ClientFeed(Vertx vertx, Context context, EventSink sink, String sessionId, int partition, int maxQueued,
                Duration stallTimeout, ChunkTranslator translator, TurnCommits commits, boolean trace,
-               Runnable onSlowClientClosed) {
+               FeedMetrics metrics) {
         this.trace = trace;
         this.vertx = vertx;
         this.context = context;
@@ -83,7 +85,9 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
         this.stallTimeout = stallTimeout;
         this.translator = translator;
         this.commits = commits;
-        this.onSlowClientClosed = onSlowClientClosed;
+        this.metrics = metrics;
+        this.openOfTransport = metrics.open(sink.transport());
+        openOfTransport.incrementAndGet();
     }
 
     void attach(Watch<TokenChunk> watch) {
@@ -107,6 +111,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
     public void close() {
         if (!closed) {
             closed = true;
+            openOfTransport.decrementAndGet();
             if (watch != null) {
                 watch.cancel();
             }
@@ -139,7 +144,8 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
             return false;
         }
         queued.incrementAndGet();
-        queue.add(new Pending(offset, chunk, trace ? hops(headers) : null));
+        queue.add(new Pending(offset, chunk, trace ? hops(headers) : null, HopTimes.get(headers, HopTimes.PRODUCED),
+            HopTimes.get(headers, HopTimes.RECEIVED)));
         scheduleDrain();
         return true;
     }
@@ -199,8 +205,11 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
 
     private void deliver(Pending next) {
         for (StreamEvent event : translator.translate(next.offset(), next.chunk())) {
-            if (next.hops() != null && event.type().equals("token")) {
-                event.data().put("hops", next.hops().copy().put("written", HopTimes.now()));
+            if (event.type().equals("token")) {
+                if (next.hops() != null) {
+                    event.data().put("hops", next.hops().copy().put("written", HopTimes.now()));
+                }
+                metrics.delivered(next.produced(), next.received());
             }
             sink.send(event);
         }
@@ -273,7 +282,7 @@ public final class ClientFeed implements WatchListener<TokenChunk> {
                 log.info("Closing a client that took nothing for {} ms; it can resume after {}",
                         stallTimeout.toMillis(), lastHandled);
                 close();
-                onSlowClientClosed.run();
+                metrics.slowClientClosed();
                 sink.fail("slow_consumer", "this client took no events for " + stallTimeout.toMillis()
                         + " ms with " + maxQueued + " waiting", lastHandled);
             }

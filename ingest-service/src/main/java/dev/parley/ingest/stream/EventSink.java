@@ -5,6 +5,15 @@ import dev.parley.ingest.relay.Cursor;
 /** A client connection that events are written to (SSE response or WebSocket), used on its own context. */
 public interface EventSink {
 
+    /** The transports, as the open-streams meter names them. */
+    String SSE = "sse";
+    String WEBSOCKET = "websocket";
+    String DURABLE = "durable";
+    String OPENAI = "openai";
+
+    /** Which transport this is: {@link #SSE}, {@link #WEBSOCKET}, {@link #DURABLE} or {@link #OPENAI}. */
+    String transport();
+
     void send(StreamEvent event);
 
     /** True while the connection's write queue is full: stop writing until {@link #onDrain}. */

@@ -9,6 +9,11 @@ import io.vertx.core.json.JsonObject;
 /** Writes events to a Server-Sent Events response. */
 public final class SseSink implements EventSink {
 
+    @Override
+    public String transport() {
+        return SSE;
+    }
+
     /** How long a failed stream may take to flush its last event before the connection is cut. */
     static final long CLOSE_GRACE_MS = 30_000;
 

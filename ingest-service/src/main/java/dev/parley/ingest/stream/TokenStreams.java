@@ -6,7 +6,6 @@ import dev.parley.ingest.relay.StartPosition;
 import dev.parley.ingest.relay.TopicRelay;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Opens token feeds for client connections on the tokens relay. */
 public final class TokenStreams {
@@ -16,10 +15,11 @@ public final class TokenStreams {
     private final TurnCommits commits;
     private final int maxQueuedPerClient;
     private final Duration stallTimeout;
-    private final AtomicLong slowClientsClosed = new AtomicLong();
+    private final FeedMetrics metrics;
 
     public TokenStreams(Vertx vertx, TopicRelay<TokenChunk> relay, TurnCommits commits, int maxQueuedPerClient,
-                        Duration stallTimeout) {
+                        Duration stallTimeout, FeedMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.relay = relay;
         this.commits = commits;
@@ -29,7 +29,7 @@ public final class TokenStreams {
 
     /** Connections closed with slow_consumer since start. */
     public long slowClientsClosed() {
-        return slowClientsClosed.get();
+        return metrics.slowClientsClosed();
     }
 
     /**
@@ -55,7 +55,7 @@ public final class TokenStreams {
             throw new IllegalStateException("open a feed on the connection's Vert.x context");
         }
         ClientFeed feed = new ClientFeed(vertx, context, sink, sessionId, partition, maxQueuedPerClient, stallTimeout,
-                new ChunkTranslator(partition, startTurnId), commits, trace, slowClientsClosed::incrementAndGet);
+                new ChunkTranslator(partition, startTurnId), commits, trace, metrics);
         feed.attach(relay.watch(sessionId, partition, start, reportUpToDate, feed));
         return feed;
     }

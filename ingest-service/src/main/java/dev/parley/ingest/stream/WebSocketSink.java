@@ -9,6 +9,11 @@ import io.vertx.core.json.JsonObject;
 /** Writes events to a WebSocket as JSON text frames. */
 public final class WebSocketSink implements EventSink {
 
+    @Override
+    public String transport() {
+        return WEBSOCKET;
+    }
+
     /** 1013 "try again later": the client should reconnect and resume. */
     private static final short TRY_AGAIN_LATER = 1013;
 

@@ -1,5 +1,6 @@
 package dev.parley.postprocess.query;
 
+import dev.parley.schemas.telemetry.MetricsEndpoint;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
@@ -22,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.function.BiFunction;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * GET /sessions/{sid}/search?q=..&k=5  the k most similar earlier turns with cosine scores
  * GET /usage/{principal}               the principal's usage totals (zeros for one never seen)
  * GET /health                          the Streams state
+ * GET /metrics                         Prometheus metrics (this API is internal: no credential, like the rest)
  * </pre>
  */
 public final class QueryServer implements AutoCloseable {
@@ -49,7 +52,7 @@ public final class QueryServer implements AutoCloseable {
     private final WebClient client;
     private volatile SessionQueries queries;
 
-    private QueryServer(Vertx vertx) {
+    private QueryServer(Vertx vertx, Supplier<String> metrics) {
         this.vertx = vertx;
         this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2_000).setIdleTimeout(30));
         Router router = Router.router(vertx);
@@ -57,15 +60,21 @@ public final class QueryServer implements AutoCloseable {
         router.get("/sessions/:sid/search").handler(this::search);
         router.get("/usage/:principal").handler(this::usage);
         router.get("/health").handler(this::health);
+        router.get(MetricsEndpoint.PATH).handler(ctx -> vertx.executeBlocking(metrics::get, false)
+            .onSuccess(text -> ctx.response().putHeader("content-type", MetricsEndpoint.CONTENT_TYPE).end(text))
+            .onFailure(e -> unavailable(ctx, e)));
         router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
         // A 1,000-character non-ASCII query percent-encodes to about 12 KB of request line.
         this.server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(16_384))
             .requestHandler(router);
     }
 
-    /** Binds {@code host:port} (port 0 picks one) and answers 503 until {@link #serve(SessionQueries)}. */
-    public static QueryServer start(Vertx vertx, String host, int port) {
-        QueryServer queryServer = new QueryServer(vertx);
+    /**
+     * Binds {@code host:port} (port 0 picks one) and answers 503 until {@link #serve(SessionQueries)};
+     * {@code /metrics} answers with {@code metrics}' text from the start.
+     */
+    public static QueryServer start(Vertx vertx, String host, int port, Supplier<String> metrics) {
+        QueryServer queryServer = new QueryServer(vertx, metrics);
         queryServer.server.listen(port, host).toCompletionStage().toCompletableFuture().join();
         LOG.info("postprocess query API on {}:{}", host, queryServer.port());
         return queryServer;

@@ -168,6 +168,7 @@ public final class LocalCluster implements AutoCloseable {
             Map<String, String> env = common(settings);
             int port = freePort();
             env.put(IngestConfig.HTTP_PORT, String.valueOf(port));
+            env.put(IngestConfig.METRICS_PORT, String.valueOf(freePort()));
             // on loopback, like the tests that drive it; the gateway's own default is API keys
             env.putIfAbsent(AuthConfig.MODE, "none");
             // each gateway asks its own postprocess instance (a load balancer would pick any live one)
