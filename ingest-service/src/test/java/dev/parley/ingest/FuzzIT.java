@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.ingest.http.ApiRouter;
 import dev.parley.ingest.kafka.TopicLayout;
+import dev.parley.ingest.limits.LimitsConfig;
 import dev.parley.ingest.support.FakePostprocess;
 import dev.parley.ingest.support.FakeWorker;
 import dev.parley.ingest.support.Gateway;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,8 +91,14 @@ class FuzzIT {
         SharedKafka kafka = SharedKafka.get();
         postprocess = FakePostprocess.start();
         Set<Integer> allPartitions = IntStream.range(0, Topics.DEFAULT_PARTITIONS).boxed().collect(Collectors.toSet());
-        config = kafka.ingestConfig(Map.of(IngestConfig.MAX_TURN_BYTES, "" + MAX_TURN_BYTES,
+        Map<String, String> env = new HashMap<>(Map.of(IngestConfig.MAX_TURN_BYTES, "" + MAX_TURN_BYTES,
                 IngestConfig.POSTPROCESS_URL, postprocess.url()));
+        // one principal sends all 10,000: with the default limits half of them would only ever meet the 429
+        for (String limit : List.of(LimitsConfig.REQUESTS_PER_SECOND, LimitsConfig.TURNS_PER_MINUTE,
+                LimitsConfig.STREAMS, LimitsConfig.GENERATIONS, LimitsConfig.SESSIONS)) {
+            env.put(limit, "1000000");
+        }
+        config = kafka.ingestConfig(env);
         gateway = Gateway.start(config, WorkerPresence.local(() -> allPartitions));
         ledger = new LedgerProbe(kafka.clientConfig());
         session = gateway.api().createSession();
