@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("the chat page in headless Chromium against the all-in-one Parley")
 class ChatPageBrowserIT {
 
-    private static final Path SCRIPT_DIR = Path.of("src/test/js/chat-page");
+    private static final NodeScript BROWSER = new NodeScript(Path.of("src/test/js/chat-page"), "chat-page.mjs");
     private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
 
     @TempDir
@@ -41,15 +39,9 @@ class ChatPageBrowserIT {
     private static Standalone parley;
 
     @BeforeAll
-    static void start() throws IOException {
-        assertTrue(Files.exists(SCRIPT_DIR.resolve("node_modules/playwright-core/package.json")),
-            "playwright-core is not installed: run `npm ci` in standalone/src/test/js/chat-page (the build does it "
-                + "when missing)");
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
-            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0",
-            "PARLEY_SIMULATOR_PORT", String.valueOf(ParleyProcess.freePort()),
-            "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0",
-            "PARLEY_EMBEDDINGS", "none")));
+    static void start() {
+        BROWSER.requireInstalled("playwright-core");
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of())));
     }
 
     @AfterAll
@@ -164,15 +156,6 @@ class ChatPageBrowserIT {
         ObjectNode args = ParleyHttp.JSON.createObjectNode();
         args.put("baseUrl", parley.url());
         args.put("screenshots", SCREENSHOTS.toString());
-        Process process = new ProcessBuilder(List.of("node", "chat-page.mjs", scenario,
-            ParleyHttp.JSON.writeValueAsString(args)))
-            .directory(SCRIPT_DIR.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-        byte[] stdout = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "node " + scenario + " did not finish");
-        String output = new String(stdout, StandardCharsets.UTF_8).trim();
-        assertEquals(0, process.exitValue(), "node " + scenario + " failed; it printed: " + output);
-        return ParleyHttp.JSON.readTree(output);
+        return BROWSER.run(scenario, args);
     }
 }
