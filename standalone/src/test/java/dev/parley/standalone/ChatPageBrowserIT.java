@@ -39,7 +39,7 @@ class ChatPageBrowserIT {
     private static Standalone parley;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         BROWSER.requireInstalled("playwright-core");
         parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of())));
     }

@@ -1,5 +1,6 @@
 package dev.parley.standalone;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +12,7 @@ final class StandaloneEnv {
     }
 
     /** Free ports, no embeddings model (the tests that need one say so), plus {@code more}. */
-    static Map<String, String> onFreePorts(Path dataDir, Map<String, String> more) {
+    static Map<String, String> onFreePorts(Path dataDir, Map<String, String> more) throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
             "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0",
             "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0", "PARLEY_EMBEDDINGS", "none"));
