@@ -2,7 +2,6 @@ package dev.parley.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -38,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("the OpenAI SDK and the Vercel AI SDK against Parley's /v1/chat/completions and /v1/models")
 class OpenAiClientsIT {
 
-    private static final Path SCRIPT_DIR = Path.of("src/test/js/openai-clients");
+    private static final NodeScript CLIENTS = new NodeScript(Path.of("src/test/js/openai-clients"), "openai-clients.mjs");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
@@ -48,9 +45,7 @@ class OpenAiClientsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        assertTrue(Files.exists(SCRIPT_DIR.resolve("node_modules/openai/package.json")),
-            "the npm clients are not installed: run `npm ci` in standalone/src/test/js/openai-clients (the build does "
-                + "it when missing)");
+        CLIENTS.requireInstalled("openai");
         int simulatorPort = ParleyProcess.freePort();
         // the demo's two backends, with breakers that never open: the failure tests must not change other tests' route
         String simulator = "http://localhost:" + simulatorPort;
@@ -68,10 +63,8 @@ class OpenAiClientsIT {
             "      - {stage: deep, backends: [cloud]}",
             "      - {stage: synthesis, backends: [cloud]}",
             ""));
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
-            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", String.valueOf(simulatorPort),
-            "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0",
-            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString())));
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of(
+            "PARLEY_SIMULATOR_PORT", String.valueOf(simulatorPort), "PARLEY_BACKENDS_FILE", catalogue.toString()))));
         api = new ParleyHttp(parley.url());
     }
 
@@ -365,17 +358,6 @@ class OpenAiClientsIT {
     private static JsonNode node(String command, Map<String, Object> args) throws IOException, InterruptedException {
         ObjectNode all = ParleyHttp.JSON.valueToTree(args);
         all.put("baseUrl", parley.url());
-        Process process = new ProcessBuilder(List.of("node", "openai-clients.mjs", command,
-            ParleyHttp.JSON.writeValueAsString(all)))
-            .directory(SCRIPT_DIR.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-        byte[] stdout = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "node " + command + " did not finish");
-        String output = new String(stdout, StandardCharsets.UTF_8).trim();
-        assertEquals(0, process.exitValue(), "node " + command + " failed; it printed: " + output);
-        JsonNode result = ParleyHttp.JSON.readTree(output);
-        assertNotNull(result, "node " + command + " printed nothing");
-        return result;
+        return CLIENTS.run(command, all);
     }
 }

@@ -14,6 +14,7 @@ import dev.parley.ingest.openai.OpenAiApi;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -26,6 +27,10 @@ public final class ApiRouter {
                         TokenStreams streams,
                         ReadinessCheck readiness, PostprocessClient postprocess, Authenticator auth) {
     }
+
+    /** Where the WebJars on the classpath keep their files; served under {@code /assets/}. */
+    private static final String WEBJARS = "META-INF/resources/webjars";
+    private static final long ASSET_MAX_AGE_SECONDS = 365L * 24 * 3600;
 
     private ApiRouter() {
     }
@@ -83,7 +88,15 @@ public final class ApiRouter {
                 config.sseHeartbeat(), limits);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
-        router.get("/*").handler(StaticHandler.create("webroot"));
+        // the page's libraries from their WebJars: the version is in the path, so a browser may keep them for good
+        router.get("/assets/*").handler(StaticHandler.create(WEBJARS).setCachingEnabled(true)
+                .setMaxAgeSeconds(ASSET_MAX_AGE_SECONDS));
+        // the page itself is checked on every load, so an upgraded gateway's page is seen at once
+        router.get("/*").handler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            ctx.next();
+        });
+        router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         RouterErrors.mount(router, bodyLimit(config));
         return router;
