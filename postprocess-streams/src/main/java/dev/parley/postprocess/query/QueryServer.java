@@ -4,10 +4,12 @@ import dev.parley.schemas.telemetry.MetricsEndpoint;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.PrincipalSessions;
 import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
 import dev.parley.avro.UsageTotals;
+import dev.parley.postprocess.topology.PrincipalSessionLists;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -29,13 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The interactive-query HTTP API: a session's snapshot, semantic search over its turns, and a principal's usage.
+ * The interactive-query HTTP API: a session's snapshot, semantic search over its turns, and a principal's usage and
+ * sessions.
  * Any instance answers any session (or principal): it serves the ones it owns and forwards the rest to their owner (once; a forwarded request that
  * lands on a non-owner during a rebalance gets 503).
  * <pre>
  * GET /sessions/{sid}                  the snapshot as JSON, 404 session_not_found before its first event
  * GET /sessions/{sid}/search?q=..&k=5  the k most similar earlier turns with cosine scores
  * GET /usage/{principal}               the principal's usage totals (zeros for one never seen)
+ * GET /principals/{principal}/sessions?limit=50  the principal's sessions, newest first (none for one never seen)
  * GET /health                          the Streams state
  * GET /metrics                         Prometheus metrics (this API is internal: no credential, like the rest)
  * </pre>
@@ -46,6 +50,8 @@ public final class QueryServer implements AutoCloseable {
     static final String FORWARDED = "forwarded";
     public static final int MAX_K = 50;
     public static final int MAX_QUERY_CHARS = 1000;
+    /** Sessions listed when the request does not say how many. */
+    public static final int DEFAULT_SESSIONS = 50;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -59,6 +65,7 @@ public final class QueryServer implements AutoCloseable {
         router.get("/sessions/:sid").handler(this::snapshot);
         router.get("/sessions/:sid/search").handler(this::search);
         router.get("/usage/:principal").handler(this::usage);
+        router.get("/principals/:principal/sessions").handler(this::sessions);
         router.get("/health").handler(this::health);
         router.get(MetricsEndpoint.PATH).handler(ctx -> vertx.executeBlocking(metrics::get, false)
             .onSuccess(text -> ctx.response().putHeader("content-type", MetricsEndpoint.CONTENT_TYPE).end(text))
@@ -114,15 +121,8 @@ public final class QueryServer implements AutoCloseable {
             error(ctx, 400, "query_too_long", "q is longer than " + MAX_QUERY_CHARS + " characters");
             return;
         }
-        int k;
-        try {
-            String given = ctx.queryParams().get("k");
-            k = given == null ? 5 : Integer.parseInt(given);
-        } catch (NumberFormatException e) {
-            k = -1;
-        }
-        if (k < 1 || k > MAX_K) {
-            error(ctx, 400, "bad_k", "k must be a whole number from 1 to " + MAX_K);
+        int k = count(ctx, "k", 5, MAX_K);
+        if (k < 1) {
             return;
         }
         if (queries != null && !queries.searchEnabled()) {
@@ -152,6 +152,34 @@ public final class QueryServer implements AutoCloseable {
             .executeBlocking(() -> queries.usage(principal, partition))
             .onSuccess(totals -> json(ctx, 200, toJson(totals)))
             .onFailure(e -> unavailable(ctx, e)));
+    }
+
+    private void sessions(RoutingContext ctx) {
+        String principal = ctx.pathParam("principal");
+        int limit = count(ctx, "limit", DEFAULT_SESSIONS, PrincipalSessionLists.MAX_SESSIONS);
+        if (limit < 1) {
+            return;
+        }
+        withOwner(ctx, principal, SessionQueries::sessionsOwner, partition -> vertx
+            .executeBlocking(() -> queries.sessions(principal, partition))
+            .onSuccess(list -> json(ctx, 200, toJson(list, limit)))
+            .onFailure(e -> unavailable(ctx, e)));
+    }
+
+    /** The whole-number query parameter {@code name} from 1 to {@code max}, or -1 after answering 400 bad_{name}. */
+    private static int count(RoutingContext ctx, String name, int absent, int max) {
+        int value;
+        try {
+            String given = ctx.queryParams().get(name);
+            value = given == null ? absent : Integer.parseInt(given);
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 1 || value > max) {
+            error(ctx, 400, "bad_" + name, name + " must be a whole number from 1 to " + max);
+            return -1;
+        }
+        return value;
     }
 
     private void health(RoutingContext ctx) {
@@ -240,6 +268,15 @@ public final class QueryServer implements AutoCloseable {
             .put("completionTokens", usage.getCompletionTokens())
             .put("costUsd", usage.getCostUsd())
             .put("estimated", usage.getEstimated());
+    }
+
+    /** The newest {@code limit} of a principal's sessions as the gateway's {@code GET /v1/sessions} returns them. */
+    static JsonObject toJson(PrincipalSessions list, int limit) {
+        JsonArray sessions = new JsonArray();
+        list.getSessions().stream().limit(limit).forEach(s -> sessions.add(new JsonObject()
+            .put("sessionId", s.getSessionId()).put("createdAt", iso(s.getCreatedAt()))
+            .put("firstLine", s.getFirstLine())));
+        return new JsonObject().put("principal", list.getPrincipal()).put("sessions", sessions);
     }
 
     /** null until a turn of the session has ended (and for snapshots made before usage was counted). */

@@ -1,12 +1,14 @@
 package dev.parley.postprocess.query;
 
 import dev.parley.avro.EmbeddingIndexed;
+import dev.parley.avro.PrincipalSessions;
 import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.TopK;
 import dev.parley.postprocess.embed.Vectors;
 import dev.parley.postprocess.topology.PostprocessTopology;
+import dev.parley.postprocess.topology.PrincipalSessionLists;
 import dev.parley.postprocess.topology.PrincipalUsages;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Interactive queries on this instance's stores: who owns a session, its snapshot, search over its vectors, and
- * who owns a principal's usage totals and what they are.
+ * who owns a principal's usage totals and session list and what they are.
  */
 public final class SessionQueries {
 
@@ -76,6 +78,11 @@ public final class SessionQueries {
         return owner(snapshots, PostprocessTopology.PRINCIPAL_USAGE_STORE, principal);
     }
 
+    /** Where the principal's session list lives (keyed by principal, like the usage). */
+    public Owner sessionsOwner(String principal) {
+        return owner(snapshots, PostprocessTopology.PRINCIPAL_SESSIONS_STORE, principal);
+    }
+
     /** Where the session's vectors live (only when {@link #searchEnabled()}). */
     public Owner vectorOwner(String sessionId) {
         return owner(embeddings, PostprocessTopology.VECTOR_STORE, sessionId);
@@ -103,12 +110,23 @@ public final class SessionQueries {
 
     /** The principal's usage totals from the local store, zeros when it has none (blocking: a RocksDB read). */
     public PrincipalUsage usage(String principal, int partition) {
-        ReadOnlyKeyValueStore<String, ValueAndTimestamp<PrincipalUsage>> store = snapshots.store(StoreQueryParameters
-            .fromNameAndType(PostprocessTopology.PRINCIPAL_USAGE_STORE,
-                QueryableStoreTypes.<String, PrincipalUsage>timestampedKeyValueStore())
+        return perPrincipal(PostprocessTopology.PRINCIPAL_USAGE_STORE, principal, partition,
+            PrincipalUsages.none(principal));
+    }
+
+    /** The principal's sessions from the local store, newest first; none when it has none (blocking). */
+    public PrincipalSessions sessions(String principal, int partition) {
+        return perPrincipal(PostprocessTopology.PRINCIPAL_SESSIONS_STORE, principal, partition,
+            PrincipalSessionLists.none(principal));
+    }
+
+    /** A reduced per-principal value from the local store, or {@code none} (blocking: a RocksDB read). */
+    private <V> V perPrincipal(String storeName, String principal, int partition, V none) {
+        ReadOnlyKeyValueStore<String, ValueAndTimestamp<V>> store = snapshots.store(StoreQueryParameters
+            .fromNameAndType(storeName, QueryableStoreTypes.<String, V>timestampedKeyValueStore())
             .withPartition(partition));
-        ValueAndTimestamp<PrincipalUsage> found = store.get(principal);
-        return found == null ? PrincipalUsages.none(principal) : found.value();
+        ValueAndTimestamp<V> found = store.get(principal);
+        return found == null ? none : found.value();
     }
 
     /** The {@code k} stored texts of the session most similar to {@code query}, best first (blocking: embeds). */

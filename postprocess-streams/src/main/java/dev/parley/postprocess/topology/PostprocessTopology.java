@@ -4,6 +4,7 @@ import dev.parley.postprocess.embed.Embedder;
 import dev.parley.schemas.topics.Topics;
 import java.util.Map;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.PrincipalSessions;
 import dev.parley.avro.PrincipalUsage;
 import dev.parley.schemas.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Reducer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -28,13 +30,15 @@ import org.apache.kafka.streams.state.Stores;
  * snapshot:
  * <pre>
  * parley.ledger.v1 ─▶ decode ─▶ snapshots  ─▶ parley.sessions.v1, parley.commitments.v1, parley.summaries.v1
- *                          │              └─▶ turn-usage ─▶ &lt;app id&gt;-principal-usage-repartition ─▶ principal-usage
+ *                          │              ├─▶ turn-usage ─▶ &lt;app id&gt;-principal-usage-repartition ─▶ principal-usage
+ *                          │              └─▶ session-listing ─▶ &lt;app id&gt;-principal-sessions-repartition ─▶ principal-sessions
  *                          └──▶ parley.dlq.v1 (undecodable records)
  * parley.ledger.v1 ─▶ decode ─▶ embeddings ─▶ parley.embeddings.v1   (when an embedder is configured)
  *                          └──▶ parley.dlq.v1 (undecodable records, embeddings given up on)
  * </pre>
  * Everything is keyed by session id and stays in the ledger's partition, so one task owns all of a session's state;
- * only a finished turn's usage is re-keyed by principal, so one task owns each principal's totals. The snapshot
+ * only a finished turn's usage and a session's list entry are re-keyed by principal, so one task owns each
+ * principal's totals and session list. The snapshot
  * topology is written in the DSL for that repartition topic (the Processor API cannot declare internal topics); its
  * processors are the same, and forward to their children by these node names.
  */
@@ -46,6 +50,8 @@ public final class PostprocessTopology {
     public static final String EMBEDDING_RETRY_STORE = "embedding-retries";
     /** Usage per principal; also names its repartition topic and changelog ({@code <app id>-principal-usage-*}). */
     public static final String PRINCIPAL_USAGE_STORE = "principal-usage";
+    /** Sessions per principal, newest first; names its repartition topic and changelog like the usage. */
+    public static final String PRINCIPAL_SESSIONS_STORE = "principal-sessions";
 
     static final String SOURCE = "ledger";
     static final String DECODE = "decode";
@@ -55,6 +61,7 @@ public final class PostprocessTopology {
     static final String COMMITMENTS_SINK = "commitments-sink";
     static final String SUMMARIES_SINK = "summaries-sink";
     static final String TURN_USAGE = "turn-usage";
+    static final String SESSION_LISTING = "session-listing";
     static final String EMBEDDINGS_SINK = "embeddings-sink";
     static final String DLQ_SINK = "dlq-sink";
 
@@ -62,7 +69,7 @@ public final class PostprocessTopology {
     }
 
     /**
-     * The snapshot topology: snapshots, commitments, summaries and usage per principal.
+     * The snapshot topology: snapshots, commitments, summaries, and usage and sessions per principal.
      *
      * @param serdeConfig  the serdes' settings ({@code schema.registry.url}, ...)
      * @param consumerName the name dead letters carry (the application id)
@@ -83,12 +90,25 @@ public final class PostprocessTopology {
         changes.to(Topics.SESSIONS.name(), produced(SESSIONS_SINK, Topics.SESSIONS.valueSerde(serdeConfig)));
         changes.to(Topics.COMMITMENTS.name(), produced(COMMITMENTS_SINK, Topics.COMMITMENTS.valueSerde(serdeConfig)));
         changes.to(Topics.SUMMARIES.name(), produced(SUMMARIES_SINK, Topics.SUMMARIES.valueSerde(serdeConfig)));
-        Serde<PrincipalUsage> usage = AvroSerde.forClass(PrincipalUsage.class, serdeConfig, false);
-        changes.mapValues(turn -> (PrincipalUsage) turn, Named.as(TURN_USAGE))
-            .groupByKey(Grouped.with(PRINCIPAL_USAGE_STORE, Serdes.String(), usage))
-            .reduce(PrincipalUsages::add, Materialized.<String, PrincipalUsage, KeyValueStore<Bytes, byte[]>>as(
-                PRINCIPAL_USAGE_STORE).withKeySerde(Serdes.String()).withValueSerde(usage));
+        perPrincipal(changes, TURN_USAGE, PRINCIPAL_USAGE_STORE, PrincipalUsage.class, PrincipalUsages::add,
+            serdeConfig);
+        perPrincipal(changes, SESSION_LISTING, PRINCIPAL_SESSIONS_STORE, PrincipalSessions.class,
+            PrincipalSessionLists::add, serdeConfig);
         return builder.build();
+    }
+
+    /**
+     * The records the snapshots forward to {@code node} (keyed by principal), repartitioned by principal and reduced
+     * with {@code add} into {@code store}.
+     */
+    private static <V extends SpecificRecord> void perPrincipal(KStream<String, SpecificRecord> changes, String node,
+                                                                String store, Class<V> type, Reducer<V> add,
+                                                                Map<String, ?> serdeConfig) {
+        Serde<V> serde = AvroSerde.forClass(type, serdeConfig, false);
+        changes.mapValues(type::cast, Named.as(node))
+            .groupByKey(Grouped.with(store, Serdes.String(), serde))
+            .reduce(add, Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                .withKeySerde(Serdes.String()).withValueSerde(serde));
     }
 
     /**

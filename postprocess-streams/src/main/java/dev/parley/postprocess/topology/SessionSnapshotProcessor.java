@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each session's snapshot in a store and emits every change: the snapshot, the commitments it opened or
- * closed, the summary event when it folded turns away, and the usage of a turn that ended (keyed by principal).
+ * closed, the summary event when it folded turns away, the usage of a turn that ended and a session opened or named
+ * by its first turn (both keyed by principal).
  */
 final class SessionSnapshotProcessor implements Processor<String, LedgerEvent, String, SpecificRecord> {
 
@@ -51,6 +52,11 @@ final class SessionSnapshotProcessor implements Processor<String, LedgerEvent, S
             // re-keyed by principal: Streams repartitions it to the task that owns the principal's totals
             context.forward(new Record<String, SpecificRecord>(update.turnEnded().getPrincipal(), update.turnEnded(),
                 record.timestamp()), PostprocessTopology.TURN_USAGE);
+        }
+        if (update.listed() != null) {
+            // re-keyed by principal like the usage: one task owns each principal's session list
+            context.forward(new Record<String, SpecificRecord>(update.listed().getPrincipal(), update.listed(),
+                record.timestamp()), PostprocessTopology.SESSION_LISTING);
         }
     }
 }

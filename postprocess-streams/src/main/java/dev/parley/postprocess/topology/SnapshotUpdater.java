@@ -7,9 +7,11 @@ import dev.parley.avro.HistorySummarized;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.PrincipalSessions;
 import dev.parley.avro.PrincipalUsage;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
+import dev.parley.avro.SessionCreated;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
 import dev.parley.avro.UserTurn;
@@ -52,10 +54,11 @@ public final class SnapshotUpdater {
 
     /**
      * What one event changed: the new snapshot (null when nothing did), commitment updates, a summary made, and the
-     * usage of the turn the event finished (null unless it was the turn's first terminal event).
+     * usage of the turn the event finished (null unless it was the turn's first terminal event), and the session's
+     * entry in its principal's session list (null unless the event opened the session or was its first turn).
      */
     public record Update(SessionSnapshot snapshot, List<Commitment> commitments, HistorySummarized summary,
-                         PrincipalUsage turnEnded) {
+                         PrincipalUsage turnEnded, PrincipalSessions listed) {
     }
 
     private final int recentBudgetChars;
@@ -81,14 +84,22 @@ public final class SnapshotUpdater {
     public Update apply(SessionSnapshot current, LedgerEvent event, int partition, long offset) {
         SessionSnapshot snapshot = current != null ? SessionSnapshot.newBuilder(current).build() : empty(event, partition);
         if (offset <= snapshot.getLedgerOffset()) {
-            return new Update(null, List.of(), null, null); // already applied
+            return new Update(null, List.of(), null, null, null); // already applied
         }
         Instant at = event.getTimestamp();
         List<Commitment> changed = new ArrayList<>();
         Object payload = event.getPayload();
         PrincipalUsage ended = null;
-        if (payload instanceof UserTurn user) {
+        PrincipalSessions listed = null;
+        if (payload instanceof SessionCreated created) {
+            listed = PrincipalSessionLists.opened(created.getCreatedBy(), event.getSessionId(), at);
+        } else if (payload instanceof UserTurn user) {
+            boolean first = snapshot.getTurnCount() == 0;
             onUserTurn(snapshot, event, user, changed);
+            if (first && snapshot.getTurnCount() == 1) {
+                listed = PrincipalSessionLists.firstTurn(user.getPrincipal(), event.getSessionId(), at,
+                    user.getText());
+            }
         } else if (payload instanceof AssistantReply reply) {
             if (onReply(snapshot, event, reply, changed)) {
                 ended = PrincipalUsages.turn(reply.getPrincipal(), "completed", reply.getUsage(), reply.getCostUsd());
@@ -110,7 +121,7 @@ public final class SnapshotUpdater {
         snapshot.setLedgerPartition(partition);
         snapshot.setLedgerOffset(offset);
         snapshot.setUpdatedAt(at);
-        return new Update(snapshot, changed, summary, ended);
+        return new Update(snapshot, changed, summary, ended, listed);
     }
 
     private static SessionSnapshot empty(LedgerEvent event, int partition) {
