@@ -218,10 +218,12 @@ class SessionViewIT {
         assertEquals(totals, response.body());
     }
 
-    @Test
-    @DisplayName("GET /v1/usage with postprocess not listening: 503 postprocess_unavailable with Retry-After: 1")
-    void usageWithPostprocessUnreachable() {
-        Api.Response response = unreachable.api().get("/v1/usage");
+    @ParameterizedTest(name = "GET {0}")
+    @ValueSource(strings = {"/v1/usage", "/v1/sessions"})
+    @DisplayName("the caller's usage or sessions with postprocess not listening: 503 postprocess_unavailable with "
+            + "Retry-After: 1:")
+    void principalViewWithPostprocessUnreachable(String path) {
+        Api.Response response = unreachable.api().get(path);
 
         assertEquals(503, response.status(), response.body());
         assertEquals("postprocess_unavailable", response.errorCode());

@@ -14,6 +14,7 @@ import dev.parley.ingest.support.FakePostprocess;
 import dev.parley.ingest.support.FakePostprocess.Answer;
 import dev.parley.ingest.support.Gateway;
 import dev.parley.ingest.support.SharedKafka;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@DisplayName("GET /v1/usage answers the caller's own usage totals from postprocess")
+@DisplayName("GET /v1/usage and GET /v1/sessions answer the caller's own usage totals and sessions from postprocess")
 @ExtendWith(SharedKafka.Extension.class)
 class UsageIT {
 
@@ -72,6 +73,51 @@ class UsageIT {
     }
 
     @Test
+    @DisplayName("each caller gets its own sessions: postprocess is asked for the caller's principal with the limit")
+    void eachCallerGetsItsOwnSessions() throws JOSEException {
+        String erin = sessions("erin", "s-2", "s-1").encode();
+        String frank = sessions("frank", "s-3").encode();
+        postprocess.answer("erin", Answer.json(200, erin));
+        postprocess.answer("frank", Answer.json(200, frank));
+
+        Api.Response erinSees = gateway.api().get("/v1/sessions", bearer("erin"));
+        Api.Response frankSees = gateway.api().get("/v1/sessions?limit=200", bearer("frank"));
+
+        assertEquals(200, erinSees.status(), erinSees.body());
+        assertEquals("application/json", erinSees.header("Content-Type"));
+        assertEquals(erin, erinSees.body());
+        assertEquals(frank, frankSees.body());
+        assertEquals(List.of("/principals/erin/sessions?limit=50"), postprocess.requestsFor("erin").stream()
+                .map(r -> r.path() + "?" + r.rawQuery()).toList());
+        assertEquals(List.of("/principals/frank/sessions?limit=200"), postprocess.requestsFor("frank").stream()
+                .map(r -> r.path() + "?" + r.rawQuery()).toList());
+    }
+
+    @Test
+    @DisplayName("a limit that is not a whole number from 1 to 200 gets 400 bad_limit and never reaches postprocess")
+    void badLimit() throws JOSEException {
+        for (String limit : List.of("0", "201", "-1", "ten", "2.5")) {
+            Api.Response response = gateway.api().get("/v1/sessions?limit=" + limit, bearer("gina"));
+
+            assertEquals(400, response.status(), response.body());
+            assertEquals("bad_limit", response.errorCode());
+        }
+        assertEquals(List.of(), postprocess.requestsFor("gina"));
+    }
+
+    @Test
+    @DisplayName("postprocess rebalancing: GET /v1/sessions gets 503 postprocess_unavailable with its Retry-After")
+    void sessionsWhilePostprocessRebalances() throws JOSEException {
+        postprocess.answer("hal", Answer.error(503, "not_ready", "rebalancing").withHeader("Retry-After", "3"));
+
+        Api.Response response = gateway.api().get("/v1/sessions", bearer("hal"));
+
+        assertEquals(503, response.status(), response.body());
+        assertEquals("postprocess_unavailable", response.errorCode());
+        assertEquals("3", response.header("Retry-After"));
+    }
+
+    @Test
     @DisplayName("without credentials the request gets 401 and never reaches postprocess")
     void unauthenticatedIsRefused() {
         Api.Response response = gateway.api().get("/v1/usage");
@@ -95,6 +141,15 @@ class UsageIT {
         return new JsonObject().put("principal", principal).put("turns", turns).put("completed", turns)
                 .put("failed", 0).put("cancelled", 0).put("promptTokens", 10 * turns)
                 .put("completionTokens", 5 * turns).put("costUsd", cost).put("estimated", false);
+    }
+
+    private static JsonObject sessions(String principal, String... newestFirst) {
+        JsonArray sessions = new JsonArray();
+        for (String sessionId : newestFirst) {
+            sessions.add(new JsonObject().put("sessionId", sessionId).put("createdAt", "2026-12-01T10:00:00Z")
+                    .put("firstLine", "first line of " + sessionId));
+        }
+        return new JsonObject().put("principal", principal).put("sessions", sessions);
     }
 
     private static Map<String, String> bearer(String subject) throws JOSEException {

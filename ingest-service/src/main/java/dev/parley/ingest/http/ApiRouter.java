@@ -62,7 +62,7 @@ public final class ApiRouter {
                 config.maxTurnBytes(), limits);
         HealthHandlers health = new HealthHandlers(parts.readiness());
         SessionViewHandlers views = new SessionViewHandlers(parts.sessions(), parts.postprocess());
-        UsageHandler usage = new UsageHandler(parts.postprocess());
+        PrincipalViewHandlers mine = new PrincipalViewHandlers(parts.postprocess());
         OpenAiApi openAi = new OpenAiApi(vertx, parts.sessions(), parts.intake(), parts.tracker(), parts.streams(),
                 config.models(), config.maxTurnBytes(), config.sseHeartbeat(), limits);
 
@@ -74,6 +74,7 @@ public final class ApiRouter {
         router.route("/v1/*").handler(limits::checkRequest);
         router.post("/v1/stream-tokens").handler(parts.auth()::issueStreamToken);
         router.post("/v1/sessions").handler(sessions::create);
+        router.get("/v1/sessions").handler(mine::sessions);
         router.get("/v1/sessions/:sid").handler(views::view);
         router.get("/v1/sessions/:sid/search").handler(views::search);
         router.post("/v1/sessions/:sid/turns").handler(turns::submit);
@@ -81,7 +82,7 @@ public final class ApiRouter {
         router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);
         router.get("/v1/sessions/:sid/events").handler(events::handle);
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
-        router.get("/v1/usage").handler(usage::mine);
+        router.get("/v1/usage").handler(mine::usage);
         router.post("/v1/chat/completions").handler(openAi::chatCompletions);
         router.get("/v1/models").handler(openAi::models);
         DurableStreamHandler.mount(router, vertx, parts.sessions(), parts.tracker(), parts.streams(),

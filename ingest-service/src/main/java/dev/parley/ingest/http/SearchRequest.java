@@ -24,17 +24,6 @@ public record SearchRequest(String query, int k) {
     }
 
     private static int k(String k) {
-        if (k == null || k.isBlank()) {
-            return DEFAULT_K;
-        }
-        try {
-            int parsed = Integer.parseInt(k.trim());
-            if (parsed >= 1 && parsed <= MAX_K) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("bad_k", "k must be a whole number from 1 to " + MAX_K + ", was '" + k + "'");
+        return QueryCounts.parse("k", k, DEFAULT_K, MAX_K);
     }
 }

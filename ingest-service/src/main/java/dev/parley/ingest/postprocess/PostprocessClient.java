@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * postprocess-streams' interactive-query API over HTTP: a session's snapshot, its semantic search and a principal's
- * usage. Answers every reply that carries a JSON object; fails with 503 postprocess_unavailable when postprocess
- * cannot be reached, times out or has a 5xx, and with 502 postprocess_bad_response when its body is not a JSON
- * object.
+ * usage and sessions. Answers every reply that carries a JSON object; fails with 503 postprocess_unavailable when
+ * postprocess cannot be reached, times out or has a 5xx, and with 502 postprocess_bad_response when its body is not
+ * a JSON object.
  */
 public final class PostprocessClient implements AutoCloseable {
 
@@ -81,9 +81,19 @@ public final class PostprocessClient implements AutoCloseable {
 
     /** {@code GET {base}/usage/{principal}}: the principal's usage totals (zeros for one never seen). */
     public Future<Reply> usage(String principal) {
-        // a principal is whatever the key or token says (a JWT sub may hold '/' or '|'): one path segment
-        String url = baseUrl + "/usage/" + URLEncoder.encode(principal, StandardCharsets.UTF_8).replace("+", "%20");
+        String url = baseUrl + "/usage/" + segment(principal);
         return send(url, client.getAbs(url));
+    }
+
+    /** {@code GET {base}/principals/{principal}/sessions?limit=}: the principal's newest sessions, newest first. */
+    public Future<Reply> sessions(String principal, int limit) {
+        String url = baseUrl + "/principals/" + segment(principal) + "/sessions";
+        return send(url, client.getAbs(url).addQueryParam("limit", Integer.toString(limit)));
+    }
+
+    /** A principal is whatever the key or token says (a JWT sub may hold '/' or '|'): one path segment. */
+    private static String segment(String principal) {
+        return URLEncoder.encode(principal, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The error for a reply that the caller has no use for: postprocess and the gateway disagree. */
