@@ -203,25 +203,36 @@ function setBusy(turnId) {
   input.disabled = !events;
 }
 
-// ---- sessions: the URL names the current one; this browser remembers the ones it started, newest first
+// ---- sessions: the URL names the current one; the list is the caller's sessions as the gateway lists them
+// (GET /v1/sessions, newest first, each titled by its first line). A session this page just opened or named shows
+// with the page's own title until the list has caught up with it.
 
-function sessionStore() {
-  const key = sessionStorage.getItem(KEY_STORE);
-  return 'parley.sessions.' + (key ? key.split('_')[1] || 'key' : 'anonymous');
+let listed = [];               // [{sessionId, createdAt, firstLine}] as GET /v1/sessions last answered
+const opened = new Map();      // sessionId -> {title, at}: what this page knows ahead of the list
+
+async function loadSessions() {
+  try {
+    listed = (await getJson('/v1/sessions?limit=200')).sessions;
+  } catch (e) {
+    return;                    // postprocess not answering now: keep the list shown; the next load catches up
+  }
+  showSessions();
+}
+
+// Shows a session in the list at once, or names it (title: its first message's first line)
+function remember(id, title) {
+  const old = opened.get(id);
+  opened.set(id, {title: title || (old && old.title) || null, at: (old && old.at) || Date.now()});
+  showSessions();
 }
 
 function knownSessions() {
-  try { return JSON.parse(localStorage.getItem(sessionStore())) || []; } catch (e) { return []; }
-}
-
-// Adds a session to the list, or renames it (title: its first message's first line)
-function remember(id, title) {
-  const list = knownSessions().filter(s => s.id !== id);
-  const old = knownSessions().find(s => s.id === id);
-  list.unshift({id, title: title || (old && old.title) || 'New chat', at: (old && old.at) || Date.now()});
-  list.sort((a, b) => b.at - a.at);
-  localStorage.setItem(sessionStore(), JSON.stringify(list.slice(0, 200)));
-  showSessions();
+  const list = listed.map(s => ({id: s.sessionId, at: Date.parse(s.createdAt),
+    title: s.firstLine || (opened.get(s.sessionId) || {}).title || 'New chat'}));
+  for (const [id, s] of opened) {
+    if (!list.some(l => l.id === id)) list.push({id, at: s.at, title: s.title || 'New chat'});
+  }
+  return list.sort((a, b) => b.at - a.at);
 }
 
 function showSessions() {
@@ -269,6 +280,7 @@ async function open(id) {
   showSession(view);
   showHistory(view, last && last.turnId);
   remember(id);
+  loadSessions();
   $('refresh').disabled = $('query').disabled = $('search').disabled = false;
   lastEventId = null;
   if (last) {
@@ -396,6 +408,7 @@ function showSession(view) {
 
 async function refreshSession() {
   if (!sessionId) return;
+  loadSessions();             // a turn that just ended may have given its session a first line
   try { showSession(await getJson('/v1/sessions/' + sessionId)); }
   catch (e) { $('session-note').textContent = e.message; }
 }
@@ -428,7 +441,6 @@ function failed(e) {
 
 async function start() {
   const named = new URLSearchParams(location.search).get('session');
-  showSessions();
   if (named) {
     await open(named);
   } else {

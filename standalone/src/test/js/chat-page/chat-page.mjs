@@ -101,8 +101,17 @@ const scenarios = {
     await page.locator('#sessions a', {hasText: 'Alpha question'}).click();
     await page.waitForFunction(f => location.href === f, first, {timeout: TIMEOUT});
     await waitForText(page, /alpha answer/);
-    return {first, second, titles, afterSwitch: page.url(), log: await page.locator('#log').innerText(),
-            current: await page.locator('#sessions a[aria-current]').evaluate(a => a.firstChild.textContent)};
+    const switched = {afterSwitch: page.url(), log: await page.locator('#log').innerText(),
+                      current: await page.locator('#sessions a[aria-current]').evaluate(a => a.firstChild.textContent)};
+    // the list is the server's (GET /v1/sessions): with this browser's storage gone, a reload still lists both
+    await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); });
+    await page.reload();
+    await waitForLive(page);
+    await page.waitForFunction(() => [...document.querySelectorAll('#sessions a')]
+      .map(a => a.firstChild.textContent).join('|').includes('Beta question|Alpha question'), null, {timeout: TIMEOUT});
+    const titlesAfterReload = await page.locator('#sessions a')
+      .evaluateAll(as => as.map(a => a.firstChild.textContent));
+    return {first, second, titles, titlesAfterReload, ...switched};
   },
 
   // markdown with a highlighted code block (the README's screenshot); a <script> and an onerror handler never run

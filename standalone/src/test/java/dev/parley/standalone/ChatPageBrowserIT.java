@@ -93,13 +93,16 @@ class ChatPageBrowserIT {
 
     @Test
     @DisplayName("switching sessions: the list names each by its first line, newest first; a click shows that "
-        + "session's turns under its own URL")
+        + "session's turns under its own URL; the list comes from the gateway, so a reload without storage keeps it")
     void switchingSessions() throws Exception {
         JsonNode seen = browser("switching");
         assertNotEquals(seen.get("first").asText(), seen.get("second").asText());
         List<String> titles = new ArrayList<>();
         seen.get("titles").forEach(t -> titles.add(t.asText()));
         assertEquals(List.of("Beta question", "Alpha question"), titles.subList(0, 2), titles.toString());
+        List<String> reloaded = new ArrayList<>();
+        seen.get("titlesAfterReload").forEach(t -> reloaded.add(t.asText()));
+        assertEquals(List.of("Beta question", "Alpha question"), reloaded.subList(0, 2), reloaded.toString());
         assertEquals(seen.get("first").asText(), seen.get("afterSwitch").asText());
         assertEquals("Alpha question", seen.get("current").asText());
         String log = seen.get("log").asText();
