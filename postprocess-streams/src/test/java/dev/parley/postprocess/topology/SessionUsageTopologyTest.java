@@ -18,14 +18,11 @@ import dev.parley.postprocess.extract.ExtractiveSummarizer;
 import dev.parley.postprocess.extract.RuleBasedCommitmentExtractor;
 import dev.parley.schemas.registry.InMemorySchemaRegistryClient;
 import dev.parley.schemas.topics.Topics;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -51,13 +48,7 @@ class SessionUsageTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
-        SnapshotUpdater updater = new SnapshotUpdater(8_000, 2_000, new ExtractiveSummarizer(),
-            new RuleBasedCommitmentExtractor());
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd").toString());
-        driver = new TopologyTestDriver(PostprocessTopology.snapshots(serdeConfig, "usage-test", updater), props, T0);
+        driver = SnapshotTestDrivers.start(serdeConfig, "usage-test", T0);
         ledger = driver.createInputTopic(Topics.LEDGER.name(), Serdes.String().serializer(),
             Topics.LEDGER.valueSerde(serdeConfig).serializer());
         snapshots = driver.createOutputTopic(Topics.SESSIONS.name(), Serdes.String().deserializer(),
