@@ -361,6 +361,8 @@ class AuthIT {
     private static List<Endpoint> endpoints(String sessionId, String turnId) {
         List<Endpoint> all = new ArrayList<>(sessionEndpoints(sessionId, turnId));
         all.add(new Endpoint("POST", "/v1/sessions", null));
+        all.add(new Endpoint("GET", "/v1/sessions", null));
+        all.add(new Endpoint("GET", "/v1/usage", null));
         all.add(new Endpoint("POST", "/v1/chat/completions", completionBody()));
         all.add(new Endpoint("GET", "/v1/models", null));
         all.add(new Endpoint("POST", "/v1/stream-tokens", null));
