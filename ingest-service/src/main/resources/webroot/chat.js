@@ -226,6 +226,10 @@ function remember(id, title) {
   showSessions();
 }
 
+// As postprocess-streams names a session: the first line that is not a #sim: directive, cut at 120 characters
+const firstLine = text => (text.split('\n').map(l => l.trim()).find(l => l && !l.startsWith('#sim:')) || '')
+  .slice(0, 120) || null;
+
 function knownSessions() {
   const list = listed.map(s => ({id: s.sessionId, at: Date.parse(s.createdAt),
     title: s.firstLine || (opened.get(s.sessionId) || {}).title || 'New chat'}));
@@ -359,7 +363,8 @@ async function send() {
     showError('');
     input.value = '';       // only an accepted message leaves the input and appears in the transcript
     localStorage.setItem(lastTurnKey(sessionId), JSON.stringify({turnId: accepted.turnId, text}));
-    if (!log.querySelector('.user')) remember(sessionId, text.split('\n')[0].slice(0, 80));
+    // the list's own first line (GET /v1/sessions) replaces this once postprocess has read the turn
+    if (!log.querySelector('.user')) remember(sessionId, firstLine(text));
     replyState(accepted.turnId, userLine(text));
     scrollDown();
     setBusy(accepted.turnId);

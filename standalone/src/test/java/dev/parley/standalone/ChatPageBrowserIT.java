@@ -1,5 +1,6 @@
 package dev.parley.standalone;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +12,7 @@ import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,11 @@ class ChatPageBrowserIT {
     static void start() throws IOException {
         BROWSER.requireInstalled("playwright-core");
         parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of())));
+        // the page opens a session by reading its view (and lists sessions) from postprocess: wait until it answers
+        // rather than race its first rebalance (the page stops at a 503 there)
+        ParleyHttp postprocess = new ParleyHttp(parley.postprocessUrl());
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> postprocess.send("GET", "/health", null).statusCode() == 200);
     }
 
     @AfterAll
