@@ -53,7 +53,6 @@ final class Prompt {
                     return message.append(line).toString();
                 }
                 message.append(line, 0, line.length() - 1).append('\n');
-                screen.prompt(". ");
             }
         } catch (IOException e) {
             screen.notice("[cannot read the terminal: " + e + "]");

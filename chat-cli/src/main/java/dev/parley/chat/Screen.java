@@ -41,9 +41,11 @@ final class Screen implements ReplyView {
         lineStart = true;
     }
 
-    /** A line on stderr, on a line of its own. */
+    /** A line on stderr, on a line of its own: after half a reply the line break goes to stderr too, so stdout stays the reply. */
     synchronized void notice(String text) {
-        endLine();
+        if (!lineStart) {
+            err.println();
+        }
         err.println(text);
         lineStart = true;
     }
