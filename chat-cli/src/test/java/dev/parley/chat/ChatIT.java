@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.ingest.auth.AuthConfig;
+import dev.parley.schemas.config.Env;
 import dev.parley.standalone.Standalone;
 import dev.parley.standalone.StandaloneConfig;
 import dev.parley.standalone.client.ParleyHttp;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./parley chat} as a user runs it, in a real pseudo-terminal (or a real pipe), against a real Parley: the
- * gateway, worker and postprocess-streams on an embedded broker with the LLM simulator, in this JVM.
+ * {@code ./parley chat} as a user runs it, in a real pseudo-terminal (or a real pipe), against a real Parley with API
+ * keys: the gateway, worker and postprocess-streams on an embedded broker with the LLM simulator, in this JVM.
  */
 @DisplayName("./parley chat, in a terminal and in a pipe, against a running Parley")
 class ChatIT {
@@ -43,13 +46,30 @@ class ChatIT {
     static Path dataDir;
     private static Standalone parley;
     private static ParleyHttp api;
+    /** An API key of the principal every test chats as (PARLEY_AUTH=keys), made by {@code ./parley keys create}. */
+    private static String key;
 
     @BeforeAll
-    static void start() {
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
-            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0",
-            "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0")));
-        api = new ParleyHttp(parley.url());
+    static void start() throws Exception {
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.put(AuthConfig.MODE, "keys");
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
+        key = createKey(parley);
+        api = new ParleyHttp(parley.url(), key);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.send("GET", "/v1/models", null).statusCode() == 200);
+    }
+
+    /** {@code ./parley keys create --principal chat-it}, as the README says, against this run's broker. */
+    private static String createKey(Standalone parley) throws Exception {
+        ProcessBuilder keys = new ProcessBuilder("./parley", "keys", "create", "--principal", "chat-it")
+            .directory(REPO.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        keys.environment().putAll(Map.of(Env.KAFKA_BOOTSTRAP, parley.bootstrapServers(),
+            Env.REGISTRY_URL, parley.registryUrl()));
+        Process created = keys.start();
+        String key = new String(created.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(created.waitFor(60, TimeUnit.SECONDS), "./parley keys create did not exit");
+        assertEquals(0, created.exitValue(), "./parley keys create failed");
+        return key;
     }
 
     @AfterAll
@@ -64,7 +84,7 @@ class ChatIT {
     void streamsAndAnswersCommands() throws Exception {
         String message = "Tell me how Kafka keeps order in a partition\n#sim: tokens=60 itl_ms=30";
         String expected = replyTo(message);
-        try (Pty chat = Pty.run(REPO, Map.of("PARLEY_URL", parley.url()), "./parley chat")) {
+        try (Pty chat = Pty.run(REPO, chatEnvironment(parley.url(), key), "./parley chat")) {
             int banner = chat.awaitText("(/help for commands)", 0);
             String sessionId = sessionIn(chat.screen());
             chat.awaitText("> ", banner);
@@ -101,7 +121,7 @@ class ChatIT {
     @Test
     @DisplayName("Ctrl-C stops a streaming reply (the turn ends cancelled) and a second Ctrl-C leaves")
     void ctrlCCancelsThenLeaves() throws Exception {
-        try (Pty chat = Pty.run(REPO, Map.of("PARLEY_URL", parley.url()), "./parley chat")) {
+        try (Pty chat = Pty.run(REPO, chatEnvironment(parley.url(), key), "./parley chat")) {
             int banner = chat.awaitText("(/help for commands)", 0);
             String sessionId = sessionIn(chat.screen());
             chat.awaitText("> ", banner);
@@ -129,7 +149,8 @@ class ChatIT {
         String first = api.postTurn(sessionId, "My name is Ada.");
         assertEquals("completed", api.turnStatus(sessionId, first, 60).path("status").asText());
 
-        Run run = pipe(parley.url(), "What is my name?\n#sim: echo", "--session", sessionId);
+        Run run = pipe(chatEnvironment(parley.url(), null), "What is my name?\n#sim: echo", "--key", key,
+            "--session", sessionId);
         assertEquals(0, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("session " + sessionId), run.stderr());
         JsonNode context = ParleyHttp.JSON.readTree(run.stdout());
@@ -145,7 +166,7 @@ class ChatIT {
         String expected = replyTo(message);
         URI gateway = URI.create(parley.url());
         try (CuttableProxy proxy = new CuttableProxy(gateway.getPort())) {
-            Process chat = chatProcess(proxy.url());
+            Process chat = chatProcess(chatEnvironment(proxy.url(), key));
             ByteArrayOutputStream stdout = collect(chat.getInputStream());
             ByteArrayOutputStream stderr = collect(chat.getErrorStream());
             try (OutputStream stdin = chat.getOutputStream()) {
@@ -162,6 +183,20 @@ class ChatIT {
             assertTrue(text(stderr).contains(Screen.LOST), text(stderr));
             assertTrue(afterFirst < expected.length(), "the first cut came before the reply ended");
         }
+    }
+
+    @Test
+    @DisplayName("a wrong key is refused with the gateway's 401, named on stderr; nothing on stdout, exit 1")
+    void wrongKeyIsRefused() throws Exception {
+        Run run = pipe(chatEnvironment(parley.url(), "pk_0000000000000000_wrong"), "Hello");
+        assertEquals(1, run.exit(), run.stderr());
+        assertEquals("", run.stdout());
+        assertTrue(run.stderr().contains("[401 unauthorized: "), run.stderr());
+    }
+
+    /** What ./parley chat reads from the environment: the gateway and, unless null, the key. */
+    private static Map<String, String> chatEnvironment(String url, String apiKey) {
+        return apiKey == null ? Map.of("PARLEY_URL", url) : Map.of("PARLEY_URL", url, "PARLEY_API_KEY", apiKey);
     }
 
     /** The simulator gives the same message the same reply: what it says to this one in a fresh session. */
@@ -203,8 +238,8 @@ class ChatIT {
     }
 
     /** {@code printf 'input' | ./parley chat args...}: a real pipe on stdin, stdout and stderr apart. */
-    private static Run pipe(String url, String input, String... args) throws Exception {
-        Process chat = chatProcess(url, args);
+    private static Run pipe(Map<String, String> env, String input, String... args) throws Exception {
+        Process chat = chatProcess(env, args);
         ByteArrayOutputStream stdout = collect(chat.getInputStream());
         ByteArrayOutputStream stderr = collect(chat.getErrorStream());
         try (OutputStream stdin = chat.getOutputStream()) {
@@ -215,11 +250,11 @@ class ChatIT {
         return new Run(chat.exitValue(), text(stdout), text(stderr));
     }
 
-    private static Process chatProcess(String url, String... args) throws IOException {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("./parley", "chat"));
-        command.addAll(java.util.List.of(args));
+    private static Process chatProcess(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("./parley", "chat"));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
-        builder.environment().put("PARLEY_URL", url);
+        builder.environment().putAll(env);
         return builder.start();
     }
 

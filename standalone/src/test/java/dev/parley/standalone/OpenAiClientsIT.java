@@ -68,10 +68,10 @@ class OpenAiClientsIT {
             "      - {stage: deep, backends: [cloud]}",
             "      - {stage: synthesis, backends: [cloud]}",
             ""));
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
-            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", String.valueOf(simulatorPort),
-            "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0", "PARLEY_WORKER_METRICS_PORT", "0",
-            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString())));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.putAll(Map.of(StandaloneConfig.SIMULATOR_PORT, String.valueOf(simulatorPort),
+            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString()));
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
         api = new ParleyHttp(parley.url());
     }
 
