@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./parley chat}: a terminal client of a running Parley, over the gateway's HTTP API only (no Kafka).
@@ -47,12 +50,23 @@ public final class ChatMain implements Callable<Integer> {
             description = "how long to keep reconnecting a dropped stream before giving up (default ${DEFAULT-VALUE})")
     int reconnectSeconds;
 
+    @Option(names = "--silence-seconds", paramLabel = "N", defaultValue = "45",
+            description = "a stream silent this long (no event, no heartbeat: the gateway sends one every 15 s by "
+                    + "default) counts as dropped and is resumed (default ${DEFAULT-VALUE})")
+    int silenceSeconds;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChatMain()).execute(args));
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (reconnectSeconds < 1 || silenceSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--reconnect-seconds and --silence-seconds are at least 1");
+        }
         Screen screen = Screen.system();
         Gateway gateway = new Gateway(url, key);
         CtrlC ctrlC = CtrlC.install(() -> {
@@ -61,8 +75,9 @@ public final class ChatMain implements Callable<Integer> {
         });
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
-            Conversation chat = new Conversation(gateway, screen, ctrlC, openSession(gateway), route,
-                    Duration.ofSeconds(reconnectSeconds));
+            ReplyFollower follower = new ReplyFollower(gateway, Duration.ofSeconds(reconnectSeconds),
+                    Duration.ofSeconds(silenceSeconds));
+            Conversation chat = new Conversation(gateway, follower, screen, ctrlC, openSession(gateway), route);
             screen.notice("Parley at " + gateway.base() + ", session " + chat.sessionId()
                     + (interactive() ? " (/help for commands)" : ""));
             return interactive() ? new Prompt(chat, screen, input).run() : once(chat, input);

@@ -1,7 +1,6 @@
 package dev.parley.chat;
 
 import java.io.IOException;
-import java.time.Duration;
 
 /** One chat against the gateway: sends turns and streams their replies, and answers the slash commands. */
 final class Conversation {
@@ -22,9 +21,9 @@ final class Conversation {
     private final String route;
     private String sessionId;
 
-    Conversation(Gateway gateway, Screen screen, CtrlC ctrlC, String sessionId, String route, Duration patience) {
+    Conversation(Gateway gateway, ReplyFollower follower, Screen screen, CtrlC ctrlC, String sessionId, String route) {
         this.gateway = gateway;
-        this.follower = new ReplyFollower(gateway, patience);
+        this.follower = follower;
         this.screen = screen;
         this.ctrlC = ctrlC;
         this.sessionId = sessionId;

@@ -9,9 +9,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The gateway's native HTTP API as the terminal client uses it: sessions, turns, cancel, events, view and search. */
 final class Gateway {
@@ -19,7 +24,7 @@ final class Gateway {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = newClient();
     private final String base;
     /** Sent as {@code Authorization: Bearer}; null against a gateway without authentication. */
     private final String key;
@@ -65,15 +70,21 @@ final class Gateway {
 
     /**
      * Opens the session's event stream: right after {@code cursor} (Last-Event-ID) when there is one, else at the
-     * first chunk of {@code turnId}. The caller reads and closes the body.
+     * first chunk of {@code turnId}; an {@link HttpTimeoutException} when its headers take longer than {@code timeout}
+     * (a dead connection from the pool, say). The caller reads and closes the body.
+     *
+     * <p>Each stream has a client, and so a connection, of its own: JDK 17's client puts a stream's connection back in
+     * its pool when the stream is closed early, and reuses it even when the network had silently dropped it.
      */
-    InputStream events(String sessionId, String turnId, String cursor) throws IOException, InterruptedException {
+    InputStream events(String sessionId, String turnId, String cursor, Duration timeout)
+            throws IOException, InterruptedException {
         String path = sessionPath(sessionId) + "/events" + (cursor == null ? "?turnId=" + encode(turnId) : "");
         HttpRequest.Builder request = request(path).header("Accept", "text/event-stream").GET();
         if (cursor != null) {
             request.header("Last-Event-ID", cursor);
         }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = within(timeout,
+                newClient().sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
         if (response.statusCode() != 200) {
             String body;
             try (InputStream in = response.body()) {
@@ -82,6 +93,26 @@ final class Gateway {
             throw failure(response.statusCode(), body);
         }
         return response.body();
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * The answer, or an {@link HttpTimeoutException} once {@code timeout} passed and the exchange was cancelled (the
+     * request's own timeout did not fire on a silent connection in JDK 17).
+     */
+    private static <T> HttpResponse<T> within(Duration timeout, CompletableFuture<HttpResponse<T>> answer)
+            throws IOException, InterruptedException {
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no answer within " + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package dev.parley.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Set;
 
@@ -17,10 +16,13 @@ final class ReplyFollower {
     private final Gateway gateway;
     /** How long reconnecting may keep failing before the follower gives up (the turn goes on in Parley). */
     private final Duration patience;
+    /** How long a connection may stay silent (no event, no heartbeat) before it counts as dropped. */
+    private final Duration silence;
 
-    ReplyFollower(Gateway gateway, Duration patience) {
+    ReplyFollower(Gateway gateway, Duration patience, Duration silence) {
         this.gateway = gateway;
         this.patience = patience;
+        this.silence = silence;
     }
 
     ReplyOutcome follow(String sessionId, String turnId, ReplyView view) throws IOException, InterruptedException {
@@ -29,7 +31,7 @@ final class ReplyFollower {
         boolean reconnecting = false;
         while (true) {
             String lost;
-            try (SseEvents events = new SseEvents(open(sessionId, turnId, cursor))) {
+            try (SseEvents events = new SseEvents(gateway.events(sessionId, turnId, cursor, silence), silence)) {
                 for (SseEvents.Event event; (event = events.next()) != null; ) {
                     reconnecting = false;
                     backoff.reset();
@@ -59,10 +61,6 @@ final class ReplyFollower {
             }
             backoff.pause(lost);
         }
-    }
-
-    private InputStream open(String sessionId, String turnId, String cursor) throws IOException, InterruptedException {
-        return gateway.events(sessionId, turnId, cursor);
     }
 
     /** Shows one event of the stream; the outcome when it is the turn's terminal event. */
