@@ -41,7 +41,9 @@ class ChatPageBrowserIT {
     @BeforeAll
     static void start() throws IOException {
         BROWSER.requireInstalled("playwright-core");
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of())));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.put("PARLEY_EMBEDDINGS", "none");
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
     }
 
     @AfterAll
