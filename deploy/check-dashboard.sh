@@ -168,7 +168,7 @@ for q in queries:
     print(f"| {q['panel']} | {q['legend']} | `{q['expr']}` | {q['valued']} | {q['sample'] or 'none'} | {peak} |")
 empty = [q for q in queries if not q["valued"]]
 if empty:
-    print(f"\n{len(empty)} queries never returned a value:", *(f"  {q['panel']}: {q['expr']}" for q in empty), sep="\n")
+    print(f"\nqueries that never returned a value ({len(empty)}):", *(f"  {q['panel']}: {q['expr']}" for q in empty), sep="\n")
     sys.exit(1)
 print(f"\nevery one of the {len(queries)} queries returned a value under load")
 EOF
