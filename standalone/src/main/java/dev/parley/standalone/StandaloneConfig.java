@@ -60,6 +60,15 @@ public record StandaloneConfig(KafkaSettings kafka, int simulatorPort, boolean u
         return new StandaloneConfig(kafka, simulatorPort, useSimulator, environment);
     }
 
+    /**
+     * The settings of a run inside a test's or a benchmark's JVM: data in {@code dataDir} and every listener on a
+     * free port (0), as a map to add settings to before {@link #fromEnvironment}.
+     */
+    public static Map<String, String> onFreePorts(Path dataDir) {
+        return new HashMap<>(Map.of(DATA_DIR, dataDir.toString(), KAFKA_PORT, "0", REGISTRY_PORT, "0",
+            SIMULATOR_PORT, "0", PostprocessConfig.PORT, "0", IngestConfig.HTTP_PORT, "0", WorkerConfig.METRICS_PORT, "0"));
+    }
+
     /** PARLEY_DATA_DIR: the broker's log, Streams' state and the demo catalogue. */
     public Path dataDir() {
         return kafka.dataDir();

@@ -43,7 +43,9 @@ class ChatPageBrowserIT {
     @BeforeAll
     static void start() throws IOException {
         BROWSER.requireInstalled("playwright-core");
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of())));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.put("PARLEY_EMBEDDINGS", "none");
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
         // the page opens a session by reading its view (and lists sessions) from postprocess: wait until it answers
         // rather than race its first rebalance (the page stops at a 503 there)
         ParleyHttp postprocess = new ParleyHttp(parley.postprocessUrl());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.standalone.client.ParleyHttp;
-import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,8 +62,10 @@ class OpenAiClientsIT {
             "      - {stage: deep, backends: [cloud]}",
             "      - {stage: synthesis, backends: [cloud]}",
             ""));
-        parley = Standalone.start(StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir, Map.of(
-            "PARLEY_SIMULATOR_PORT", String.valueOf(simulatorPort), "PARLEY_BACKENDS_FILE", catalogue.toString()))));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.putAll(Map.of(StandaloneConfig.SIMULATOR_PORT, String.valueOf(simulatorPort),
+            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString()));
+        parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
         api = new ParleyHttp(parley.url());
     }
 

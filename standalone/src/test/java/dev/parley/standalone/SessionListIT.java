@@ -24,8 +24,10 @@ class SessionListIT {
     @Test
     @DisplayName("two principals with API keys each see only their own sessions, newest first; a stranger gets 401")
     void eachPrincipalSeesOnlyItsOwn(@TempDir Path dataDir) throws Exception {
-        StandaloneConfig config = StandaloneConfig.fromEnvironment(StandaloneEnv.onFreePorts(dataDir,
-            Map.of("PARLEY_AUTH", "keys")));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.put("PARLEY_EMBEDDINGS", "none");
+        env.put("PARLEY_AUTH", "keys");
+        StandaloneConfig config = StandaloneConfig.fromEnvironment(env);
         try (Standalone parley = Standalone.start(config)) {
             Map<String, Object> kafka = Map.of("bootstrap.servers", parley.bootstrapServers(),
                 "schema.registry.url", parley.registryUrl());

@@ -29,9 +29,7 @@ class StandaloneIT {
     @DisplayName("the standalone run creates every topic, keeps schema ids across a restart and is ready each time "
         + "once its worker holds the ledger")
     void restartKeepsTopicsAndSchemaIds(@TempDir Path dataDir) throws Exception {
-        StandaloneConfig config = StandaloneConfig.fromEnvironment(Map.of("PARLEY_DATA_DIR", dataDir.toString(),
-            "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0", "PARLEY_SIMULATOR_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0",
-            "PARLEY_WORKER_METRICS_PORT", "0"));
+        StandaloneConfig config = StandaloneConfig.fromEnvironment(StandaloneConfig.onFreePorts(dataDir));
         int idBefore;
         try (Standalone parley = Standalone.start(config)) {
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", parley.bootstrapServers()))) {

@@ -47,11 +47,8 @@ class TokenPathIT {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = new HashMap<>(Map.of(
-            "PARLEY_DATA_DIR", dataDir.toString(), "PARLEY_KAFKA_PORT", "0", "PARLEY_REGISTRY_PORT", "0",
-            "PARLEY_SIMULATOR_PORT", "0", "PARLEY_POSTPROCESS_PORT", "0", "PARLEY_HTTP_PORT", "0",
-            "PARLEY_WORKER_METRICS_PORT", "0",
-            "PARLEY_SIM_TTFT_MS", "5", "PARLEY_SIM_ITL_MS", "3", "PARLEY_LLM_IDLE_TIMEOUT_MS", "1000"));
+        Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
+        env.putAll(Map.of("PARLEY_SIM_TTFT_MS", "5", "PARLEY_SIM_ITL_MS", "3", "PARLEY_LLM_IDLE_TIMEOUT_MS", "1000"));
         // a hundred clients without authentication are one principal, anonymous: the limits are not under test
         env.put("PARLEY_LIMIT_REQUESTS_PER_SECOND", "100000");
         env.put("PARLEY_LIMIT_TURNS_PER_MINUTE", "1000000");
