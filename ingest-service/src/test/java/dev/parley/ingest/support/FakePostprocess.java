@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,11 +104,12 @@ public final class FakePostprocess implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         String[] segments = request.path().split("/");
-        // "", "sessions", sid[, "search"]
+        // "", "sessions", sid[, "search"]; "", "usage", principal; "", "principals", principal, "sessions"
         String sessionId = segments.length >= 3 ? segments[2] : "";
         requests.computeIfAbsent(sessionId, id -> new CopyOnWriteArrayList<>())
                 .add(new Request(request.path(), request.query(), request.getParam("q"), request.getParam("k")));
-        Answer answer = answers.getOrDefault(sessionId, NO_SNAPSHOT);
+        Answer answer = answers.getOrDefault(sessionId, segments.length >= 2 && segments[1].equals("principals")
+                ? noSessions(sessionId) : NO_SNAPSHOT);
         if (answer == Answer.NEVER) {
             return;
         }
@@ -120,6 +122,12 @@ public final class FakePostprocess implements AutoCloseable {
             request.response().putHeader("Content-Type", answer.contentType());
         }
         request.response().setStatusCode(answer.status()).end(answer.body());
+    }
+
+    /** What postprocess answers for a principal it has seen no session of: an empty list, not a 404. */
+    private static Answer noSessions(String principal) {
+        return Answer.json(200, new JsonObject().put("principal", principal)
+                .put("sessions", new JsonArray()).encode());
     }
 
     private void trickle(HttpServerRequest request, String body) {
