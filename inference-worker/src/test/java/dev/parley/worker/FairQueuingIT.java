@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
-import dev.parley.kafka.EmbeddedKafka;
-import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.schemas.config.Env;
-import dev.parley.schemas.topics.TopicInitializer;
-import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.backend.HttpBackend;
 import dev.parley.worker.catalogue.Catalogue;
@@ -42,8 +38,7 @@ class FairQueuingIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int FLOOD = 6;
 
-    private static EmbeddedKafka kafka;
-    private static SchemaRegistry registry;
+    private static WorkerKafka kafka;
     private static Vertx vertx;
     private static LlmSimulator slow;
     private static InferenceWorker worker;
@@ -53,11 +48,8 @@ class FairQueuingIT {
 
     @BeforeAll
     static void start() throws IOException {
-        kafka = EmbeddedKafka.ephemeral();
-        registry = SchemaRegistry.start(kafka.bootstrapServers(), 0);
-        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers(),
-            "schema.registry.url", registry.url());
-        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all(2));
+        kafka = WorkerKafka.start(2);
+        Map<String, Object> clients = kafka.clients();
         vertx = Vertx.vertx();
         slow = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(150))
             .withInterTokenLatency(Duration.ofMillis(5)).withReplyTokens(8));
@@ -90,7 +82,6 @@ class FairQueuingIT {
         worker.close();
         slow.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
-        registry.close();
         kafka.close();
     }
 

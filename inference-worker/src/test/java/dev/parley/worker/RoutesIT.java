@@ -14,11 +14,7 @@ import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.StageText;
 import dev.parley.avro.TokenChunk;
-import dev.parley.kafka.EmbeddedKafka;
-import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.schemas.config.Env;
-import dev.parley.schemas.topics.TopicInitializer;
-import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.catalogue.Catalogue;
 import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.simulator.Fault;
@@ -50,8 +46,7 @@ class RoutesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static EmbeddedKafka kafka;
-    private static SchemaRegistry registry;
+    private static WorkerKafka kafka;
     private static Vertx vertx;
     private static LlmSimulator good;
     private static LlmSimulator flaky;
@@ -62,11 +57,8 @@ class RoutesIT {
 
     @BeforeAll
     static void start() throws IOException {
-        kafka = EmbeddedKafka.ephemeral();
-        registry = SchemaRegistry.start(kafka.bootstrapServers(), 0);
-        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers(),
-            "schema.registry.url", registry.url());
-        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all(2));
+        kafka = WorkerKafka.start(2);
+        Map<String, Object> clients = kafka.clients();
         vertx = Vertx.vertx();
         SimulatorConfig quick = SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(5))
             .withInterTokenLatency(Duration.ofMillis(2)).withReplyTokens(12);
@@ -121,7 +113,6 @@ class RoutesIT {
             simulator.close();
         }
         vertx.close().toCompletionStage().toCompletableFuture().join();
-        registry.close();
         kafka.close();
     }
 

@@ -15,10 +15,7 @@ import dev.parley.avro.DeadLetter;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.TokenChunk;
-import dev.parley.kafka.EmbeddedKafka;
-import dev.parley.kafka.registry.SchemaRegistry;
 import dev.parley.schemas.serde.AvroSerde;
-import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.ChatMessage;
@@ -51,8 +48,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The inference worker on a real broker, streaming from the simulator over HTTP")
 class TurnConsumerIT {
 
-    private static EmbeddedKafka kafka;
-    private static SchemaRegistry registry;
+    private static WorkerKafka kafka;
     private static Vertx vertx;
     private static LlmSimulator simulator;
     private static InferenceWorker worker;
@@ -61,11 +57,8 @@ class TurnConsumerIT {
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.ephemeral();
-        registry = SchemaRegistry.start(kafka.bootstrapServers(), 0);
-        Map<String, Object> clients = Map.of("bootstrap.servers", kafka.bootstrapServers(),
-            "schema.registry.url", registry.url());
-        TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all(2));
+        kafka = WorkerKafka.start(2);
+        Map<String, Object> clients = kafka.clients();
         vertx = Vertx.vertx();
         simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults()
             .withTimeToFirstToken(Duration.ofMillis(5)).withInterTokenLatency(Duration.ofMillis(2)));
@@ -83,7 +76,6 @@ class TurnConsumerIT {
         worker.close();
         simulator.close();
         vertx.close().toCompletionStage().toCompletableFuture().join();
-        registry.close();
         kafka.close();
     }
 
@@ -288,7 +280,7 @@ class TurnConsumerIT {
 
     private static List<DeadLetter> deadLetters() {
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-            "schema.registry.url", registry.url(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+            "schema.registry.url", kafka.registryUrl(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         try (AvroSerde<DeadLetter> serde = Topics.DLQ.valueSerde(config);
              KafkaConsumer<String, DeadLetter> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                  serde.deserializer())) {
