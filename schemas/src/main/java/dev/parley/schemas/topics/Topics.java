@@ -6,6 +6,7 @@ import dev.parley.avro.DeadLetter;
 import dev.parley.avro.EmbeddingIndexed;
 import dev.parley.avro.HistorySummarized;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.Persona;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
 import java.time.Duration;
@@ -56,6 +57,13 @@ public final class Topics {
     public static final TopicSpec<ApiKey> API_KEYS = TopicSpec.compacted(
             "parley.api-keys.v1", ApiKey.class, DEFAULT_PARTITIONS, false);
 
+    /**
+     * Personas by name: the system-prompt block each names, its newest version. Gateways and workers tail it into
+     * memory; a session names one at creation.
+     */
+    public static final TopicSpec<Persona> PERSONAS = TopicSpec.compacted(
+            "parley.personas.v1", Persona.class, DEFAULT_PARTITIONS, false);
+
     /** Records a consumer could not process, with the reason; one partition, kept 30 days. */
     public static final TopicSpec<DeadLetter> DLQ = TopicSpec.deleting(
             "parley.dlq.v1", DeadLetter.class, 1, Duration.ofDays(30).toMillis(), false);
@@ -68,7 +76,7 @@ public final class Topics {
 
     /** Every Parley topic with its default partition count. */
     public static List<TopicSpec<?>> all() {
-        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, SUMMARIES, API_KEYS, DLQ);
+        return List.of(LEDGER, TOKENS, SESSIONS, EMBEDDINGS, COMMITMENTS, SUMMARIES, API_KEYS, PERSONAS, DLQ);
     }
 
     /**

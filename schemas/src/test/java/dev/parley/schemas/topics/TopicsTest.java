@@ -26,7 +26,7 @@ class TopicsTest {
     @DisplayName("names every topic of the architecture with its value type")
     void names() {
         assertEquals(List.of("parley.ledger.v1", "parley.tokens.v1", "parley.sessions.v1", "parley.embeddings.v1",
-                "parley.commitments.v1", "parley.summaries.v1", "parley.api-keys.v1", "parley.dlq.v1"), Topics.all().stream().map(TopicSpec::name).toList());
+                "parley.commitments.v1", "parley.summaries.v1", "parley.api-keys.v1", "parley.personas.v1", "parley.dlq.v1"), Topics.all().stream().map(TopicSpec::name).toList());
         assertEquals(LedgerEvent.class, Topics.LEDGER.valueClass());
         assertEquals(TokenChunk.class, Topics.TOKENS.valueClass());
         assertEquals("_schemas", Topics.SCHEMAS);
