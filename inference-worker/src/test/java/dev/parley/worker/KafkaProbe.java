@@ -1,5 +1,6 @@
 package dev.parley.worker;
 
+import dev.parley.avro.BatchTag;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
@@ -83,6 +84,14 @@ final class KafkaProbe implements AutoCloseable {
         String turnId = newId();
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
             .setSpotlight(spotlight).setContext(context).setPrincipal(principal).build()));
+        return turnId;
+    }
+
+    /** One agent's turn of a client batch (UserTurn.batch), as the gateway's batch endpoint writes it. */
+    String batchTurn(String sessionId, String text, String route, BatchTag batch) {
+        String turnId = newId();
+        append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
+            .setBatch(batch).build()));
         return turnId;
     }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The one home of a batch call's prompt: what the worker asks the backend and what the simulator reads back. The
  * system message holds the answer format and the batch's shared instructions, once; the user message is compact
- * JSON, {@code {"agents":[{"agent":"a","state":{...},"message":"..."}, ...]}}, the agents in batch order. The backend
+ * JSON, {@code {"agents":[{"agent":"a","state":{...},"history":[{"role":..,"content":..}],"message":"..."}, ...]}},
+ * the agents in batch order (state and history only when there are some). The backend
  * answers a JSON array of {@code {"agent":"a","reply":"..."}} objects ({@link BatchReplyParser} reads it).
  */
 public final class BatchPrompt {
@@ -25,8 +26,19 @@ public final class BatchPrompt {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One agent's part of the prompt: its name, its state as compact JSON (or null) and what it says. */
-    public record Agent(String agent, String state, String message) {
+    /**
+     * One agent's part of the prompt: its name, its state as compact JSON (or null), what it says, and the last
+     * messages of its session before that (oldest first; may be empty).
+     */
+    public record Agent(String agent, String state, String message, List<ChatMessage> history) {
+
+        public Agent {
+            history = List.copyOf(history);
+        }
+
+        public Agent(String agent, String state, String message) {
+            this(agent, state, message, List.of());
+        }
     }
 
     private BatchPrompt() {
@@ -53,6 +65,10 @@ public final class BatchPrompt {
             if (agent.state() != null) {
                 node.set("state", stateNode(agent.state()));
             }
+            if (!agent.history().isEmpty()) {
+                ArrayNode history = node.putArray("history");
+                agent.history().forEach(m -> history.addObject().put("role", m.role()).put("content", m.content()));
+            }
             node.put("message", agent.message());
         }
         try {
@@ -75,8 +91,11 @@ public final class BatchPrompt {
             List<Agent> parsed = new ArrayList<>();
             for (JsonNode node : agents) {
                 JsonNode state = node.get("state");
+                List<ChatMessage> history = new ArrayList<>();
+                node.path("history").forEach(m -> history.add(new ChatMessage(m.path("role").asText(),
+                    m.path("content").asText())));
                 parsed.add(new Agent(node.path("agent").asText(), state == null ? null : JSON.writeValueAsString(state),
-                    node.path("message").asText()));
+                    node.path("message").asText(), history));
             }
             return Optional.of(List.copyOf(parsed));
         } catch (JsonProcessingException e) {

@@ -2,11 +2,18 @@ package dev.parley.worker.catalogue;
 
 import java.util.List;
 
-/** A named way to answer a turn: one {@code answer} stage, or staged quick → deep → synthesis. */
-public record Route(String name, List<Stage> stages) {
+/**
+ * A named way to answer a turn: one {@code answer} stage, or staged quick → deep → synthesis; {@code batch} (null:
+ * none) gathers its single turns into batch calls.
+ */
+public record Route(String name, List<Stage> stages, BatchWindow batch) {
 
     public Route {
         stages = List.copyOf(stages);
+    }
+
+    public Route(String name, List<Stage> stages) {
+        this(name, stages, null);
     }
 
     /** An unstaged route: these backends in order, one stage named {@value Stage#ANSWER}. */

@@ -1,6 +1,7 @@
 package dev.parley.worker.catalogue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -14,7 +15,8 @@ import java.util.regex.PatternSyntaxException;
 /** Reads the catalogue tree's {@code routes} and {@code router} sections, checking every name they refer to. */
 final class RouteReader {
 
-    private static final Set<String> ROUTE_FIELDS = Set.of("backends", "confidence", "stages");
+    private static final Set<String> ROUTE_FIELDS = Set.of("backends", "confidence", "stages", "batch");
+    private static final Set<String> BATCH_FIELDS = Set.of("maxSize", "maxWaitMs");
     private static final Set<String> STAGE_FIELDS = Set.of("stage", "backends", "confidence");
     private static final Set<String> ROUTER_FIELDS = Set.of("default", "spotlight", "rules");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "route");
@@ -40,15 +42,42 @@ final class RouteReader {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            List<Stage> stages = stages(entry.getValue(), "routes." + entry.getKey(), backends);
+            String path = "routes." + entry.getKey();
+            List<Stage> stages = stages(entry.getValue(), path, backends);
+            BatchWindow batch = entry.getValue().isObject() ? batch(entry.getValue().get("batch"), path + ".batch")
+                : null;
             if (stages != null) {
-                routes.put(entry.getKey(), new Route(entry.getKey(), stages));
+                routes.put(entry.getKey(), new Route(entry.getKey(), stages, batch));
             }
         }
         if (!node.fields().hasNext()) {
             tree.problem("routes", "is empty: name at least one route");
         }
         return routes;
+    }
+
+    /** {@code batch: {maxSize: 8, maxWaitMs: 50}}: the route gathers its turns into batch calls; absent: null. */
+    private BatchWindow batch(JsonNode node, String path) {
+        if (TreeReader.absent(node) || !tree.object(node, path)) {
+            return null;
+        }
+        tree.onlyKnown(node, path, BATCH_FIELDS);
+        Double maxSize = tree.number(node, "maxSize", path, 1, BatchWindow.EXPLICIT_MAX_SIZE);
+        Double maxWaitMs = tree.number(node, "maxWaitMs", path, 0, 10_000);
+        if (maxSize == null || maxWaitMs == null) {
+            if (maxSize == null && node.get("maxSize") == null) {
+                tree.problem(path + ".maxSize", "is missing");
+            }
+            if (maxWaitMs == null && node.get("maxWaitMs") == null) {
+                tree.problem(path + ".maxWaitMs", "is missing");
+            }
+            return null;
+        }
+        if (maxSize != Math.rint(maxSize) || maxWaitMs != Math.rint(maxWaitMs)) {
+            tree.problem(path, "maxSize and maxWaitMs must be whole numbers");
+            return null;
+        }
+        return new BatchWindow(maxSize.intValue(), Duration.ofMillis(maxWaitMs.longValue()));
     }
 
     /** {@code [a, b]}, {@code {backends: [a, b], confidence: 0.9}} or {@code {stages: [...]}}. */

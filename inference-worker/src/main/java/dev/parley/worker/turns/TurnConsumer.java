@@ -14,6 +14,7 @@ import dev.parley.schemas.topics.DeadLetters;
 import dev.parley.schemas.topics.Topics;
 import dev.parley.schemas.trace.HopTimes;
 import dev.parley.worker.WorkerConfig;
+import dev.parley.worker.catalogue.BatchWindow;
 import dev.parley.worker.resilience.Bulkhead;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -94,6 +95,7 @@ public final class TurnConsumer implements AutoCloseable {
     /** Partitions paused at a record the registry could not help decode yet, and when to read it again. */
     private final Map<TopicPartition, Long> decodeRetryAt = new HashMap<>();
     private final SessionLines sessions = new SessionLines(this::startLater);
+    private final Batcher batcher = new Batcher(this::startBatch);
     private final ConcurrentLinkedQueue<TurnTask> ended = new ConcurrentLinkedQueue<>();
     private final List<ProducerRecord<String, byte[]>> deadLetters = new ArrayList<>();
     private final AtomicInteger generating = new AtomicInteger();
@@ -221,7 +223,7 @@ public final class TurnConsumer implements AutoCloseable {
                     turnSpan(record, event));
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
                     event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(),
-                    user.getPrincipal(), catchingUp,
+                    user.getPrincipal(), user.getBatch(), catchingUp,
                     producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
@@ -281,6 +283,31 @@ public final class TurnConsumer implements AutoCloseable {
      * back (or the line left) once the turn has ended in any way.
      */
     private void startLater(TurnTask task) {
+        if (task.batch() != null) {
+            batcher.offer("batch:" + task.batch().getBatchId(), BatchWindow.EXPLICIT, task.batch().getAgents(), task);
+            return;
+        }
+        BatchWindow window = routeBatchWindow(task);
+        if (window != null) {
+            batcher.offer("route:" + task.decided().route(), window, Integer.MAX_VALUE, task);
+            return;
+        }
+        startSingle(task);
+    }
+
+    /** The batch window of the turn's route, when it has one (the route is decided now, once); else null. */
+    private BatchWindow routeBatchWindow(TurnTask task) {
+        if (!planner.batchesAnyRoute()) {
+            return null;
+        }
+        try {
+            return planner.route(planner.decide(task)).batch();
+        } catch (RuntimeException unknownRoute) {
+            return null; // the single path fails the turn with the reason
+        }
+    }
+
+    private void startSingle(TurnTask task) {
         Bulkhead.Ticket slot = generationSlots.acquire(task.principal(), task.spotlight(), () -> startNow(task));
         task.settled().whenComplete((ignored, error) -> slot.cancel());
     }
@@ -296,6 +323,49 @@ public final class TurnConsumer implements AutoCloseable {
             });
         } catch (RejectedExecutionException stopping) {
             // the worker is stopping: the turn stays open, and the partition's next owner generates it
+        }
+    }
+
+    /**
+     * A group of turns is due (on the consumer thread or the batcher's): like a single turn it waits for one
+     * generation slot, then a starter thread plans the batch call and opens it. A route's group of one goes alone.
+     */
+    private void startBatch(List<TurnTask> tasks) {
+        if (tasks.size() == 1 && tasks.get(0).batch() == null) {
+            startSingle(tasks.get(0));
+            return;
+        }
+        TurnTask first = tasks.get(0);
+        boolean spotlight = tasks.stream().anyMatch(TurnTask::spotlight);
+        Bulkhead.Ticket slot = generationSlots.acquire(first.principal(), spotlight, () -> startBatchNow(tasks));
+        CompletableFuture.allOf(tasks.stream().map(TurnTask::settled).toArray(CompletableFuture[]::new))
+            .whenComplete((ignored, error) -> slot.cancel());
+    }
+
+    private void startBatchNow(List<TurnTask> tasks) {
+        for (TurnTask task : tasks) {
+            generating.incrementAndGet();
+            task.settled().whenComplete((ignored, error) -> generating.decrementAndGet());
+        }
+        try {
+            starters.execute(() -> {
+                int[] attempts = tasks.stream()
+                    .mapToInt(task -> task.recovered() ? earlierAttempts.highest(task) + 1 : 1).toArray();
+                BatchPlan plan;
+                try {
+                    plan = planner.planBatch(tasks);
+                } catch (RuntimeException e) {
+                    for (int i = 0; i < tasks.size(); i++) {
+                        tasks.get(i).start(attempts[i], this::chunkStream, () -> {
+                            throw e;
+                        });
+                    }
+                    return;
+                }
+                new BatchCall(plan).start(attempts, this::chunkStream);
+            });
+        } catch (RejectedExecutionException stopping) {
+            // the worker is stopping: the turns stay open, and their partitions' next owners generate them
         }
     }
 
@@ -464,6 +534,7 @@ public final class TurnConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         starters.shutdownNow();
+        batcher.close();
         if (crash) {
             clients.closeNow();
         }

@@ -1,6 +1,9 @@
 package dev.parley.worker.turns;
 
 import dev.parley.avro.AssistantReply;
+import dev.parley.avro.BackendCall;
+import dev.parley.avro.BatchShare;
+import dev.parley.avro.BatchTag;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
@@ -16,6 +19,7 @@ import dev.parley.worker.backend.StreamListener;
 import dev.parley.worker.backend.TokenUsage;
 import dev.parley.worker.catalogue.Stage;
 import dev.parley.worker.resilience.GuardedBackend;
+import dev.parley.worker.routing.RouteDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +57,8 @@ final class TurnTask {
     private final boolean spotlight;
     /** Who sent the turn (UserTurn.principal); null without authentication. Its lines are fair across principals. */
     private final String principal;
+    /** The turn is one agent's request of a batch (UserTurn.batch); null for a single turn. */
+    private final BatchTag batch;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
     private final TurnHops hops;
@@ -77,12 +83,18 @@ final class TurnTask {
     private LedgerEvent terminal;
     private boolean notified;
     private volatile long mustSee = -1;
+    /** Set when the turn is answered as one agent of a batch call: no Call of its own, a BatchCall feeds it. */
+    private RouteChoice batchRoute;
+    private BatchShare batchShare;
+    /** The router's decision when the batcher made it before the turn started (a route that batches). */
+    private volatile RouteDecision decided;
     private volatile long recordedAt = -1;
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
              List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, String principal,
-             boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+             BatchTag batch, boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
         this.givenContext = givenContext;
+        this.batch = batch;
         this.partition = partition;
         this.offset = offset;
         this.sessionId = sessionId;
@@ -294,6 +306,91 @@ final class TurnTask {
         }
     }
 
+    /**
+     * Starts attempt {@code attempt} as one agent of a batch call, which then feeds the turn through the methods
+     * below; answers false when the turn cannot take part (it ended, or a cancel came first: then it ends cancelled).
+     */
+    boolean startBatched(int attempt, Function<TurnTask, ChunkStream> chunkStreams, RouteChoice route,
+                         BatchShare share) {
+        boolean started;
+        synchronized (this) {
+            if (state != State.QUEUED) {
+                return false;
+            }
+            this.attempt = attempt;
+            this.chunkStreams = chunkStreams;
+            this.chunks = chunkStreams.apply(this);
+            this.batchRoute = route;
+            this.batchShare = share;
+            hops.contextReady();
+            hops.backendSent();
+            if (cancelRequested) {
+                endCancelled("cancelled before generation started");
+            } else {
+                state = State.STREAMING;
+            }
+            started = state == State.STREAMING;
+        }
+        notifyIfEnded();
+        return started;
+    }
+
+    /** More of this agent's reply from its batch call. */
+    synchronized void batchText(String text) {
+        if (state == State.STREAMING && batchShare != null) {
+            attemptText.append(text);
+            chunks.append(text, Stage.ANSWER, null, this::flushChunks);
+        }
+    }
+
+    /** This agent's reply is complete: ends the turn with it and this agent's share of the call. */
+    void batchAnswered(String finishReason, String backend, String model, Usage usage, List<BackendCall> attempts,
+                       BatchShare batchShare, Double costUsd) {
+        synchronized (this) {
+            if (state != State.STREAMING || this.batchShare == null) {
+                return;
+            }
+            chunks.complete(finishReason, usage);
+            end(AssistantReply.newBuilder()
+                .setText(attemptText.toString())
+                .setModel(model)
+                .setFinishReason(finishReason)
+                .setUsage(usage)
+                .setBackend(backend)
+                .setRoute(batchRoute)
+                .setAttempts(attempts)
+                .setCostUsd(costUsd)
+                .setPrincipal(principal)
+                .setBatch(batchShare)
+                .build());
+        }
+        notifyIfEnded();
+    }
+
+    /** The batch call gave this agent no valid answer: ends the turn failed, with its share of the call. */
+    void batchFailed(String reason, Usage usage, List<BackendCall> attempts, BatchShare batchShare, Double costUsd) {
+        synchronized (this) {
+            if (state != State.STREAMING || this.batchShare == null) {
+                return;
+            }
+            chunks.abort("error", reason, attemptText.toString());
+            end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
+                .setUsage(usage).setRoute(batchRoute).setAttempts(attempts).setCostUsd(costUsd)
+                .setPrincipal(principal).setBatch(batchShare).build());
+        }
+        notifyIfEnded();
+    }
+
+    /** What this agent streamed so far in its batch call (its partial text). */
+    synchronized String batchText() {
+        return attemptText.toString();
+    }
+
+    /** True once the turn has ended in any way (answered, failed, cancelled or abandoned). */
+    synchronized boolean ended() {
+        return state == State.ENDED;
+    }
+
     /** Fails the turn: every backend broke, or its tokens could not be written. */
     void fail(String reason) {
         Generation toCancel;
@@ -319,7 +416,7 @@ final class TurnTask {
         }
         end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).build());
+            .setPrincipal(principal).setBatch(batchShare).build());
     }
 
     /** A client asked to stop: ends the turn now if it is streaming, else as soon as it would start. */
@@ -330,8 +427,10 @@ final class TurnTask {
             if (state != State.STREAMING) {
                 return;
             }
-            toCancel = call.generation;
-            call.record(CallLog.CANCELLED, null, null);
+            toCancel = call == null ? null : call.generation; // a batched turn has no call of its own
+            if (call != null) {
+                call.record(CallLog.CANCELLED, null, null);
+            }
             endCancelled(reason);
         }
         if (toCancel != null) {
@@ -366,11 +465,11 @@ final class TurnTask {
         }
         end(ReplyCancelled.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).build());
+            .setPrincipal(principal).setBatch(batchShare).build());
     }
 
     private RouteChoice routeChoice() {
-        return plan == null ? null
+        return plan == null ? batchRoute
             : RouteChoice.newBuilder().setRoute(plan.decision().route()).setRule(plan.decision().rule()).build();
     }
 
@@ -483,6 +582,20 @@ final class TurnTask {
     /** Who sent the turn; null without authentication. */
     String principal() {
         return principal;
+    }
+
+    /** The turn's batch tag (UserTurn.batch), or null for a single turn. */
+    BatchTag batch() {
+        return batch;
+    }
+
+    /** The route the batcher already decided for this turn, or null. */
+    RouteDecision decided() {
+        return decided;
+    }
+
+    void decided(RouteDecision decision) {
+        this.decided = decision;
     }
 
     synchronized boolean cancelRequested() {
