@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  * if no backend answers). The turn ends
  * exactly once, as a reply, a failure or a cancellation, and records every backend call. Backend callbacks,
  * cancel requests and coalescing timers come from different threads: all go through this lock.
+ *
+ * <p>A turn answered as one agent of a batch call has no call of its own: {@link BatchCall} starts it with
+ * {@link #startBatched} and feeds it its own text and its end; cancel and abandon work as for any turn.
  */
 final class TurnTask {
 

@@ -206,6 +206,32 @@ class CatalogueLoaderTest {
     }
 
     @Test
+    @DisplayName("a route's batch window is read, and a bad one is refused naming the problem")
+    void batchWindow() throws Exception {
+        Path good = write("batch.yaml", """
+            backends:
+              a: {url: http://a/v1, model: m}
+            routes:
+              default: [a]
+              npc: {backends: [a], batch: {maxSize: 8, maxWaitMs: 50}}
+            """);
+        Catalogue catalogue = CatalogueLoader.load(env(good));
+        assertEquals(new BatchWindow(8, Duration.ofMillis(50)), catalogue.routes().get("npc").batch());
+        assertNull(catalogue.routes().get("default").batch());
+        Path bad = write("bad-batch.yaml", """
+            backends:
+              a: {url: http://a/v1, model: m}
+            routes:
+              default: {backends: [a], batch: {maxSize: 0, maxWait: 50}}
+            """);
+        CatalogueException e = assertThrows(CatalogueException.class, () -> CatalogueLoader.load(env(bad)));
+        assertEquals(List.of(
+            "routes.default.batch.maxWait: unknown field (known: maxSize, maxWaitMs)",
+            "routes.default.batch.maxSize: must be a number from 1.0 to 32.0, was 0",
+            "routes.default.batch.maxWaitMs: is missing"), e.problems());
+    }
+
+    @Test
     @DisplayName("PARLEY_BACKEND_<NAME>_* override the file's URL, model, key, bulkhead and streaming")
     void environmentOverrides() throws Exception {
         Path file = write("backends.yaml", """
