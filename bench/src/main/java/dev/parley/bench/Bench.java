@@ -32,6 +32,8 @@ import java.util.List;
  *   API keys: principal A keeps that many turns outstanding over as many sessions, the worker runs that many
  *   generations at once, and B's turns are timed from their POST to their first token over SSE, with the hop
  *   breakdown.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="batch 10 3"}: that many agents answered one after
+ *   another and in one batch call, for that many rounds: time to the first agent and to the whole batch.
  *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="chaos 1000 20 1"}: that many turns over that many
  *   sessions against Parley as a cluster of processes ({@code LocalCluster}), with random kill -9s of workers,
  *   gateways and postprocess instances and one broker restart (random seed last), then the ledger audit; takes
@@ -65,8 +67,10 @@ public final class Bench {
                 Integer.parseInt(arg(rest, 1, "2")), Integer.parseInt(arg(rest, 2, "40"))).run();
             case "chaos" -> new ChaosScenario(Integer.parseInt(arg(rest, 0, "1000")), Integer.parseInt(arg(rest, 1, "20")),
                 Long.parseLong(arg(rest, 2, "1"))).run();
+            case "batch" -> new BatchScenario(Integer.parseInt(arg(rest, 0, "10")), Integer.parseInt(arg(rest, 1, "3")))
+                .run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
-                + "burst, router, breaker, fairness, fairness-gateway or chaos (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+                + "burst, router, breaker, fairness, fairness-gateway, chaos or batch (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }
