@@ -1,10 +1,12 @@
 package dev.parley.ingest.http;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.IngestConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +39,8 @@ public record BatchRequest(String instructions, String route, List<Agent> agents
 
     /**
      * Parses a request body; throws 400 invalid_json, missing_text, bad_route or bad_request, or 413 turn_too_large
-     * for a text, a state (as compact JSON) or instructions over {@code maxTurnBytes} UTF-8 bytes.
+     * for a text, a state (as compact JSON) or instructions over {@code maxTurnBytes} UTF-8 bytes, or an agent's text
+     * and state with the instructions over {@link IngestConfig#MAX_TURN_BYTES_LIMIT} (its UserTurn carries all three).
      */
     public static BatchRequest parse(Buffer body, int maxTurnBytes, int maxAgents) {
         JsonObject json = TurnRequest.jsonObject(body, "a JSON object with an agents array");
@@ -51,6 +54,7 @@ public record BatchRequest(String instructions, String route, List<Agent> agents
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
             Agent agent = agent(array.getValue(i), "agents[" + i + "]", i, maxTurnBytes);
+            fitsOneRecord(agent, instructions, "agents[" + i + "]");
             unique(sessions, agent.sessionId(), i, "sessionId", "a batch has one turn per session");
             unique(names, agent.agent(), i, "agent", "agent names are unique in a batch");
             agents.add(agent);
@@ -91,6 +95,19 @@ public record BatchRequest(String instructions, String route, List<Agent> agents
             throw ApiException.badRequest("bad_request", "instructions must be a string");
         }
         return TurnRequest.withinLimit(string, "instructions", maxTurnBytes);
+    }
+
+    private static void fitsOneRecord(Agent agent, String instructions, String name) {
+        long bytes = utf8Bytes(agent.text()) + utf8Bytes(agent.state()) + utf8Bytes(instructions);
+        if (bytes > IngestConfig.MAX_TURN_BYTES_LIMIT) {
+            throw new ApiException(413, "turn_too_large", name + "'s text and state and the instructions are "
+                    + bytes + " UTF-8 bytes; a turn must fit in one Kafka record: the limit is "
+                    + IngestConfig.MAX_TURN_BYTES_LIMIT);
+        }
+    }
+
+    private static int utf8Bytes(String value) {
+        return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static void unique(Map<String, Integer> seen, String value, int index, String field, String why) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.IngestConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -127,6 +128,22 @@ class BatchRequestTest {
         assertEquals("agents[0].text is 102 UTF-8 bytes; the limit is 100", text.getMessage());
         assertEquals("agents[0].state as compact JSON is 103 UTF-8 bytes; the limit is 100", state.getMessage());
         assertEquals("instructions is 102 UTF-8 bytes; the limit is 100", instructions.getMessage());
+    }
+
+    @Test
+    @DisplayName("an agent's text and state with the instructions, each within the limit, must fit one Kafka record")
+    void oneRecord() {
+        int max = IngestConfig.MAX_TURN_BYTES_LIMIT;
+        String body = new JsonObject().put("instructions", "i".repeat(400_000)).put("agents", new JsonArray()
+                .add(agent("s1", "small"))
+                .add(agent("s2", "t".repeat(300_000)).put("state", "s".repeat(300_000)))).encode();
+
+        ApiException error = assertThrows(ApiException.class, () -> BatchRequest.parse(Buffer.buffer(body), max, 2));
+
+        assertEquals(413, error.status());
+        assertEquals("turn_too_large", error.code());
+        assertTrue(error.getMessage().startsWith("agents[1]'s text and state and the instructions are 1000002 "),
+                error.getMessage());
     }
 
     @Test
