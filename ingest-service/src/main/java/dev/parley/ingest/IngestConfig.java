@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param httpPort           where the HTTP API listens; 0 picks a free port
  * @param metricsPort        where {@code /metrics} listens, apart from the API; 0 picks a free port, -1 turns it off
  * @param maxTurnBytes       the largest turn text accepted, in UTF-8 bytes
+ * @param batchMaxAgents     the most agents one {@code POST /v1/batches/turns} may name
  * @param clientTurnWindow   how far back a repeated clientTurnId is recognised after a restart
  * @param sseHeartbeat       how often an idle event stream gets a comment line
  * @param clientBufferEvents how many records a connection may have queued; a full queue suspends its delivery
@@ -30,7 +31,8 @@ import java.util.Objects;
  * @param auth               how requests authenticate ({@link AuthConfig}: PARLEY_AUTH, PARLEY_JWT_*, ...)
  * @param limits             every principal's limits ({@code PARLEY_LIMIT_*}, {@code PARLEY_LIMITS_FILE})
  */
-public record IngestConfig(String bindHost, int httpPort, int metricsPort, int maxTurnBytes, Duration clientTurnWindow, Duration sseHeartbeat,
+public record IngestConfig(String bindHost, int httpPort, int metricsPort, int maxTurnBytes, int batchMaxAgents,
+                           Duration clientTurnWindow, Duration sseHeartbeat,
                            int clientBufferEvents, Duration clientStall, String postprocessUrl,
                            Duration postprocessTimeout, String workerGroup, Map<String, Object> kafka,
                            ModelDirectory models, AuthConfig auth, LimitsConfig limits) {
@@ -38,6 +40,7 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
     public static final String HTTP_PORT = "PARLEY_HTTP_PORT";
     public static final String METRICS_PORT = "PARLEY_GATEWAY_METRICS_PORT";
     public static final String MAX_TURN_BYTES = "PARLEY_MAX_TURN_BYTES";
+    public static final String BATCH_MAX_AGENTS = "PARLEY_BATCH_MAX_AGENTS";
     public static final String CLIENT_TURN_WINDOW_MS = "PARLEY_CLIENT_TURN_WINDOW_MS";
     public static final String SSE_HEARTBEAT_MS = "PARLEY_SSE_HEARTBEAT_MS";
     public static final String CLIENT_BUFFER_EVENTS = "PARLEY_CLIENT_BUFFER_EVENTS";
@@ -49,6 +52,7 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_METRICS_PORT = 8084;
     public static final int DEFAULT_MAX_TURN_BYTES = 65_536;
+    public static final int DEFAULT_BATCH_MAX_AGENTS = 32;
     public static final Duration DEFAULT_CLIENT_TURN_WINDOW = Duration.ofHours(1);
     public static final Duration DEFAULT_SSE_HEARTBEAT = Duration.ofSeconds(15);
     public static final int DEFAULT_CLIENT_BUFFER_EVENTS = 10_000;
@@ -60,6 +64,8 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
 
     /** A UserTurn must fit in one Kafka record (the broker's default limit is about 1 MiB). */
     public static final int MAX_TURN_BYTES_LIMIT = 900_000;
+    /** A batch is one request and one backend call: its agents share the body limit and one prompt. */
+    public static final int BATCH_MAX_AGENTS_LIMIT = 1_000;
 
     public IngestConfig {
         Objects.requireNonNull(clientTurnWindow, "clientTurnWindow");
@@ -85,10 +91,10 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
         if (metricsPort < -1 || metricsPort > 65_535) {
             throw new IllegalArgumentException("metricsPort out of range: " + metricsPort);
         }
-        if (maxTurnBytes < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat) || !isPositive(clientStall)
-                || !isPositive(postprocessTimeout)) {
-            throw new IllegalArgumentException("maxTurnBytes, clientBufferEvents, sseHeartbeat, clientStall and "
-                    + "postprocessTimeout must be positive");
+        if (maxTurnBytes < 1 || batchMaxAgents < 1 || clientBufferEvents < 1 || !isPositive(sseHeartbeat)
+                || !isPositive(clientStall) || !isPositive(postprocessTimeout)) {
+            throw new IllegalArgumentException("maxTurnBytes, batchMaxAgents, clientBufferEvents, sseHeartbeat, "
+                    + "clientStall and postprocessTimeout must be positive");
         }
     }
 
@@ -102,6 +108,7 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
         // a gateway on a free port (tests, a second gateway) puts its metrics on a free port too
         int metricsPort = env.integer(METRICS_PORT, port == 0 ? 0 : DEFAULT_METRICS_PORT, -1, 65_535);
         int maxTurnBytes = env.integer(MAX_TURN_BYTES, DEFAULT_MAX_TURN_BYTES, 1, MAX_TURN_BYTES_LIMIT);
+        int batchMaxAgents = env.integer(BATCH_MAX_AGENTS, DEFAULT_BATCH_MAX_AGENTS, 1, BATCH_MAX_AGENTS_LIMIT);
         Duration window = env.millis(CLIENT_TURN_WINDOW_MS, DEFAULT_CLIENT_TURN_WINDOW);
         int heartbeatMs = env.integer(SSE_HEARTBEAT_MS, (int) DEFAULT_SSE_HEARTBEAT.toMillis(), 1, Integer.MAX_VALUE);
         int buffer = env.integer(CLIENT_BUFFER_EVENTS, DEFAULT_CLIENT_BUFFER_EVENTS, 1, 10_000_000);
@@ -120,16 +127,17 @@ public record IngestConfig(String bindHost, int httpPort, int metricsPort, int m
         AuthConfig auth = AuthConfig.fromEnvironment(env);
         LimitsConfig limits = LimitsConfig.fromEnvironment(env);
         env.validate();
-        return new IngestConfig(env.bindHost(), port, metricsPort, maxTurnBytes, window, Duration.ofMillis(heartbeatMs), buffer,
-                Duration.ofMillis(stallMs), postprocessUrl, Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka,
-                models, auth, limits);
+        return new IngestConfig(env.bindHost(), port, metricsPort, maxTurnBytes, batchMaxAgents, window,
+                Duration.ofMillis(heartbeatMs), buffer, Duration.ofMillis(stallMs), postprocessUrl,
+                Duration.ofMillis(postprocessTimeoutMs), workerGroup, kafka, models, auth, limits);
     }
 
     /** The same settings on another HTTP port, e.g. 0 in tests (then metrics, unless off, on a free port too). */
     public IngestConfig withHttpPort(int port) {
         int metrics = port == 0 && metricsPort > 0 ? 0 : metricsPort;
-        return new IngestConfig(bindHost, port, metrics, maxTurnBytes, clientTurnWindow, sseHeartbeat,
-                clientBufferEvents, clientStall, postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth, limits);
+        return new IngestConfig(bindHost, port, metrics, maxTurnBytes, batchMaxAgents, clientTurnWindow, sseHeartbeat,
+                clientBufferEvents, clientStall, postprocessUrl, postprocessTimeout, workerGroup, kafka, models, auth,
+                limits);
     }
 
     /** Why the URL cannot be postprocess' base URL (absolute http or https, with a host), or null when it can. */

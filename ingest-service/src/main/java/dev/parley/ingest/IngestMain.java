@@ -20,10 +20,10 @@ import java.util.List;
  *   <li>Have Kafka, the schema registry and Parley's topics, e.g. {@code ./parley kafka} and {@code ./parley topics}.</li>
  *   <li>{@code ./parley gateway} (it runs {@code ingest-service/target/parley-gateway.jar}), with
  *       PARLEY_KAFKA_BOOTSTRAP_SERVERS and PARLEY_SCHEMA_REGISTRY_URL when they are not on localhost
- *       (settings: PARLEY_BIND_HOST, PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_CLIENT_TURN_WINDOW_MS,
- *       PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_CLIENT_STALL_MS, PARLEY_POSTPROCESS_URL,
- *       PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_AUTH (default keys), PARLEY_JWT_*, PARLEY_STREAM_TOKEN_SECRET,
- *       PARLEY_KAFKA_*). Session views and search need postprocess-streams running
+ *       (settings: PARLEY_BIND_HOST, PARLEY_HTTP_PORT, PARLEY_MAX_TURN_BYTES, PARLEY_BATCH_MAX_AGENTS,
+ *       PARLEY_CLIENT_TURN_WINDOW_MS, PARLEY_SSE_HEARTBEAT_MS, PARLEY_CLIENT_BUFFER_EVENTS, PARLEY_CLIENT_STALL_MS,
+ *       PARLEY_POSTPROCESS_URL, PARLEY_POSTPROCESS_TIMEOUT_MS, PARLEY_AUTH (default keys), PARLEY_JWT_*,
+ *       PARLEY_STREAM_TOKEN_SECRET, PARLEY_KAFKA_*). Session views and search need postprocess-streams running
  *       at PARLEY_POSTPROCESS_URL; everything else works without it.</li>
  *   <li>Create an API key, {@code ./parley keys create --principal alice}, then open http://localhost:8080 for the
  *       chat page and paste it, or {@code curl -X POST -H "Authorization: Bearer $KEY" localhost:8080/v1/sessions}.</li>

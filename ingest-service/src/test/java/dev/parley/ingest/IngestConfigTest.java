@@ -22,6 +22,7 @@ class IngestConfigTest {
 
         assertEquals(8080, config.httpPort());
         assertEquals(65_536, config.maxTurnBytes());
+        assertEquals(32, config.batchMaxAgents());
         assertEquals(Duration.ofHours(1), config.clientTurnWindow());
         assertEquals(Duration.ofSeconds(15), config.sseHeartbeat());
         assertEquals(10_000, config.clientBufferEvents());
@@ -38,6 +39,7 @@ class IngestConfigTest {
     void overrides() {
         IngestConfig config = IngestConfig.fromEnvironment(new Env(Map.ofEntries(
                 Map.entry("PARLEY_HTTP_PORT", "0"), Map.entry("PARLEY_MAX_TURN_BYTES", "100"),
+                Map.entry("PARLEY_BATCH_MAX_AGENTS", "3"),
                 Map.entry("PARLEY_CLIENT_TURN_WINDOW_MS", "5000"), Map.entry("PARLEY_SSE_HEARTBEAT_MS", "250"),
                 Map.entry("PARLEY_CLIENT_BUFFER_EVENTS", "7"), Map.entry("PARLEY_CLIENT_STALL_MS", "900"),
                 Map.entry("PARLEY_POSTPROCESS_URL", "https://postprocess_1:9443/parley/"),
@@ -49,6 +51,7 @@ class IngestConfigTest {
 
         assertEquals(0, config.httpPort());
         assertEquals(100, config.maxTurnBytes());
+        assertEquals(3, config.batchMaxAgents());
         assertEquals(Duration.ofMillis(5000), config.clientTurnWindow());
         assertEquals(Duration.ofMillis(250), config.sseHeartbeat());
         assertEquals(7, config.clientBufferEvents());
@@ -66,13 +69,14 @@ class IngestConfigTest {
     void badSettings() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> IngestConfig.fromEnvironment(new Env(Map.of("PARLEY_HTTP_PORT", "http",
-                        "PARLEY_MAX_TURN_BYTES", "0", "PARLEY_SSE_HEARTBEAT_MS", "-5",
-                        "PARLEY_CLIENT_BUFFER_EVENTS", "many", "PARLEY_POSTPROCESS_URL", "localhost:8083",
-                        "PARLEY_POSTPROCESS_TIMEOUT_MS", "0", "PARLEY_WORKER_GROUP", "my workers"))));
+                        "PARLEY_MAX_TURN_BYTES", "0", "PARLEY_BATCH_MAX_AGENTS", "1001",
+                        "PARLEY_SSE_HEARTBEAT_MS", "-5", "PARLEY_CLIENT_BUFFER_EVENTS", "many",
+                        "PARLEY_POSTPROCESS_URL", "localhost:8083", "PARLEY_POSTPROCESS_TIMEOUT_MS", "0",
+                        "PARLEY_WORKER_GROUP", "my workers"))));
 
-        for (String key : new String[] {"PARLEY_HTTP_PORT", "PARLEY_MAX_TURN_BYTES", "PARLEY_SSE_HEARTBEAT_MS",
-                "PARLEY_CLIENT_BUFFER_EVENTS", "PARLEY_POSTPROCESS_URL", "PARLEY_POSTPROCESS_TIMEOUT_MS",
-                "PARLEY_WORKER_GROUP"}) {
+        for (String key : new String[] {"PARLEY_HTTP_PORT", "PARLEY_MAX_TURN_BYTES", "PARLEY_BATCH_MAX_AGENTS",
+                "PARLEY_SSE_HEARTBEAT_MS", "PARLEY_CLIENT_BUFFER_EVENTS", "PARLEY_POSTPROCESS_URL",
+                "PARLEY_POSTPROCESS_TIMEOUT_MS", "PARLEY_WORKER_GROUP"}) {
             assertTrue(error.getMessage().contains(key), error.getMessage());
         }
     }

@@ -56,6 +56,8 @@ public final class ApiRouter {
         SessionHandlers sessions = new SessionHandlers(parts.sessions(), limits);
         TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
                 config.maxTurnBytes(), limits);
+        BatchHandlers batches = new BatchHandlers(parts.sessions(), parts.intake(), config.maxTurnBytes(),
+                config.batchMaxAgents(), limits);
         EventStreamHandler events = new EventStreamHandler(vertx, parts.sessions(), parts.streams(),
                 config.sseHeartbeat(), limits);
         WebSocketHandler webSockets = new WebSocketHandler(vertx, parts.sessions(), parts.intake(), parts.streams(),
@@ -80,6 +82,7 @@ public final class ApiRouter {
         router.post("/v1/sessions/:sid/turns").handler(turns::submit);
         router.get("/v1/sessions/:sid/turns/:turnId").handler(turns::status);
         router.post("/v1/sessions/:sid/turns/:turnId/cancel").handler(turns::cancel);
+        router.post("/v1/batches/turns").handler(batches::submit);
         router.get("/v1/sessions/:sid/events").handler(events::handle);
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
         router.get("/v1/usage").handler(mine::usage);

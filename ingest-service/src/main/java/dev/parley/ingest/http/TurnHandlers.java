@@ -51,11 +51,16 @@ final class TurnHandlers {
                 .compose(partition -> permit.accepted(sessionId, partition, intake.submit(sessionId, partition,
                         Principals.of(ctx), turn.text(), turn.clientTurnId(), turn.options(), received)))
                 .onSuccess(turnId -> JsonResponses.send(ctx, 202, new JsonObject().put("turnId", turnId)
-                        .put("events", "/v1/sessions/" + sessionId + "/events?turnId=" + turnId)))
+                        .put("events", eventsPath(sessionId, turnId))))
                 .onFailure(error -> {
                     permit.release();
                     JsonResponses.fail(ctx, error);
                 });
+    }
+
+    /** Where a turn's events stream from its first chunk: the {@code events} of a 202. */
+    static String eventsPath(String sessionId, String turnId) {
+        return "/v1/sessions/" + sessionId + "/events?turnId=" + turnId;
     }
 
     void status(RoutingContext ctx) {

@@ -26,8 +26,13 @@ public record TurnRequest(String text, String clientTurnId, TurnOptions options)
 
     /** Parses a request body; throws 400 invalid_json, 400 missing_text, 400 bad_request or 413 turn_too_large. */
     public static TurnRequest parse(Buffer body, int maxTurnBytes) {
+        return fromJson(jsonObject(body, "a JSON object with a text field"), maxTurnBytes);
+    }
+
+    /** A request body that must be a JSON object ({@code shape} says which); 400 invalid_json otherwise. */
+    static JsonObject jsonObject(Buffer body, String shape) {
         if (body == null || body.length() == 0) {
-            throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");
+            throw ApiException.badRequest("invalid_json", "the body must be " + shape);
         }
         Object json;
         try {
@@ -36,42 +41,60 @@ public record TurnRequest(String text, String clientTurnId, TurnOptions options)
             throw ApiException.badRequest("invalid_json", "the body is not valid JSON" + JsonSyntax.where(e));
         }
         if (!(json instanceof JsonObject object)) {
-            throw ApiException.badRequest("invalid_json", "the body must be a JSON object with a text field");
+            throw ApiException.badRequest("invalid_json", "the body must be " + shape);
         }
-        return fromJson(object, maxTurnBytes);
+        return object;
     }
 
     /** Validates the fields of a turn given as JSON (a POST body or a WebSocket frame). */
     public static TurnRequest fromJson(JsonObject json, int maxTurnBytes) {
-        Object text = json.getValue("text");
-        if (!(text instanceof String string) || string.isBlank()) {
-            throw ApiException.badRequest("missing_text", "text must be a non-empty string");
-        }
-        int bytes = string.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > maxTurnBytes) {
-            throw new ApiException(413, "turn_too_large",
-                    "text is " + bytes + " UTF-8 bytes; the limit is " + maxTurnBytes);
-        }
+        String text = text(json.getValue("text"), "text", maxTurnBytes);
         Object clientTurnId = json.getValue("clientTurnId");
         if (clientTurnId != null && (!(clientTurnId instanceof String id) || id.isEmpty()
                 || id.length() > MAX_CLIENT_TURN_ID_LENGTH)) {
             throw ApiException.badRequest("bad_request",
                     "clientTurnId must be a string of 1 to " + MAX_CLIENT_TURN_ID_LENGTH + " characters");
         }
-        return new TurnRequest(string, (String) clientTurnId, options(json));
+        return new TurnRequest(text, (String) clientTurnId, options(json));
     }
 
-    /** The optional route and spotlight fields; JSON null counts as absent. */
-    private static TurnOptions options(JsonObject json) {
-        Object route = json.getValue("route");
+    /**
+     * A turn's text, the field {@code name}: 400 missing_text unless a non-blank string, 413 turn_too_large over
+     * {@code maxTurnBytes} UTF-8 bytes.
+     */
+    static String text(Object text, String name, int maxTurnBytes) {
+        if (!(text instanceof String string) || string.isBlank()) {
+            throw ApiException.badRequest("missing_text", name + " must be a non-empty string");
+        }
+        return withinLimit(string, name, maxTurnBytes);
+    }
+
+    /** {@code value}, the field {@code name}, unless over {@code maxTurnBytes} UTF-8 bytes: 413 turn_too_large. */
+    static String withinLimit(String value, String name, int maxTurnBytes) {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxTurnBytes) {
+            throw new ApiException(413, "turn_too_large",
+                    name + " is " + bytes + " UTF-8 bytes; the limit is " + maxTurnBytes);
+        }
+        return value;
+    }
+
+    /** The optional route field (JSON null counts as absent); 400 bad_route unless a route name. */
+    static String route(Object route) {
         if (route != null && !(route instanceof String name && ROUTE_NAME.matcher(name).matches())) {
             throw ApiException.badRequest("bad_route",
                     "route must be a string of 1 to 64 characters from A-Z, a-z, 0-9, _ and -");
         }
+        return (String) route;
+    }
+
+    /** The optional route and spotlight fields; JSON null counts as absent. */
+    private static TurnOptions options(JsonObject json) {
+        String route = route(json.getValue("route"));
         Object spotlight = json.getValue("spotlight");
         if (spotlight != null && !(spotlight instanceof Boolean)) {
             throw ApiException.badRequest("bad_spotlight", "spotlight must be true or false");
         }
-        return new TurnOptions((String) route, Boolean.TRUE.equals(spotlight));
+        return new TurnOptions(route, Boolean.TRUE.equals(spotlight));
     }
 }

@@ -1,5 +1,6 @@
 package dev.parley.ingest.ledger;
 
+import dev.parley.avro.BatchTag;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionCreated;
@@ -18,18 +19,19 @@ public final class LedgerEvents {
 
     /** A session's first event, naming its owner ({@code createdBy}, null without authentication); turnId empty. */
     public static LedgerEvent sessionCreated(String sessionId, String createdBy) {
-        return envelope(sessionId, "", new SessionCreated(createdBy, null));
+        return envelope(sessionId, "", SessionCreated.newBuilder().setCreatedBy(createdBy).build());
     }
 
     /**
      * A user's turn (attempt 0: attempts count generations, not turns), sent by {@code principal} (null without
-     * authentication).
+     * authentication); {@code batch} tags one agent's turn of a batch, null for every other turn.
      */
     public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
-                                       TurnOptions options, String principal) {
+                                       TurnOptions options, BatchTag batch, String principal) {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
                 .setPrincipal(principal)
-                .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context()).build());
+                .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context())
+                .setBatch(batch).build());
     }
 
     public static LedgerEvent cancelRequested(String sessionId, String turnId) {

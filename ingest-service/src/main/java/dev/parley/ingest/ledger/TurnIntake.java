@@ -1,5 +1,6 @@
 package dev.parley.ingest.ledger;
 
+import dev.parley.avro.BatchTag;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.schemas.ids.UuidV7;
 import io.vertx.core.Future;
@@ -46,11 +47,23 @@ public final class TurnIntake {
                 .andThen(result -> arrival.ended(result.cause()));
     }
 
+    /**
+     * Appends one agent's UserTurn of a batch, tagged {@code batch}, to an existing session of {@code principal}
+     * ({@link Sessions#require} checked it) and answers its turnId once Kafka acknowledged it. A batch has no
+     * clientTurnId: each call appends a turn. {@code arrival} as for {@link #submit}.
+     */
+    public Future<String> submitBatched(String sessionId, String principal, String text, TurnOptions options,
+                                        BatchTag batch, TurnArrival arrival) {
+        arrival.started();
+        return append(sessionId, text, null, options, batch, Principals.forLedger(principal), arrival)
+                .andThen(result -> arrival.ended(result.cause()));
+    }
+
     private Future<String> decide(String sessionId, int partition, String principal, String text,
                                   String clientTurnId, TurnOptions options, TurnArrival arrival) {
         String sender = Principals.forLedger(principal);
         if (clientTurnId == null) {
-            return append(sessionId, text, null, options, sender, arrival);
+            return append(sessionId, text, null, options, null, sender, arrival);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -69,7 +82,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, options, sender, arrival));
+                                : append(sessionId, text, clientTurnId, options, null, sender, arrival));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -89,9 +102,9 @@ public final class TurnIntake {
     }
 
     private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
-                                  String sender, TurnArrival arrival) {
+                                  BatchTag batch, String sender, TurnArrival arrival) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, sender),
+        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, batch, sender),
                         arrival)
                 .map(ack -> turnId);
     }

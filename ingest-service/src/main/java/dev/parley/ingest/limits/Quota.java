@@ -5,6 +5,8 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,7 @@ public final class Quota {
 
     /** Counts one request; 429 rate_limited over the requests per second. */
     public void takeRequest() {
-        take(requests, limits.requestsPerSecond() + " requests per second");
+        take(requests, 1, limits.requestsPerSecond() + " requests per second");
     }
 
     /** A stream the principal opens; 429 too_many_streams when it has its limit open. */
@@ -84,13 +86,44 @@ public final class Quota {
                     CONCURRENCY_RETRY_SECONDS);
         }
         try {
-            take(turns, limits.turnsPerMinute() + " turns per minute");
+            take(turns, 1, limits.turnsPerMinute() + " turns per minute");
         } catch (ApiException e) {
             generation.release();
             release(session);
             throw e;
         }
         return new TurnPermit(this, generation, session);
+    }
+
+    /**
+     * The turns of one request (a batch's agents), all or nothing: a generation each and {@code count} of the turns per
+     * minute; 429 with the first limit they are over, without Retry-After when {@code count} is more than the limit
+     * itself allows. Call before anything is written.
+     */
+    public List<TurnPermit> admitTurns(int count) {
+        if (count > limits.generations()) {
+            throw overWholeLimit("too_many_generations", count, limits.generations() + " replies being generated");
+        }
+        if (count > limits.turnsPerMinute()) {
+            throw overWholeLimit("rate_limited", count, limits.turnsPerMinute() + " turns per minute");
+        }
+        List<Permit> taken = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Permit generation = Permit.take(generations, limits.generations());
+            if (generation == null) {
+                taken.forEach(Permit::release);
+                throw tooMany("too_many_generations", limits.generations() + " replies being generated",
+                        CONCURRENCY_RETRY_SECONDS);
+            }
+            taken.add(generation);
+        }
+        try {
+            take(turns, count, limits.turnsPerMinute() + " turns per minute");
+        } catch (ApiException e) {
+            taken.forEach(Permit::release);
+            throw e;
+        }
+        return taken.stream().map(generation -> new TurnPermit(this, generation, null)).toList();
     }
 
     public int openStreams() {
@@ -118,8 +151,8 @@ public final class Quota {
         });
     }
 
-    private void take(Bucket bucket, String limit) {
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    private void take(Bucket bucket, int tokens, String limit) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(tokens);
         if (!probe.isConsumed()) {
             long nanos = probe.getNanosToWaitForRefill();
             int seconds = (int) Math.max(1, (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
@@ -131,6 +164,11 @@ public final class Quota {
     private ApiException tooMany(String code, String limit, int retryAfterSeconds) {
         return ApiException.tooManyRequests(code, "limit of " + principal + " reached: " + limit
                 + " on this gateway", retryAfterSeconds);
+    }
+
+    private ApiException overWholeLimit(String code, int count, String limit) {
+        return ApiException.tooManyRequests(code, count + " turns at once are more than the limit of " + principal
+                + " allows: " + limit + " on this gateway", 0);
     }
 
     private static void release(Permit permit) {

@@ -28,6 +28,7 @@ import dev.parley.ingest.support.SharedKafka;
 import dev.parley.ingest.support.SseClient;
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.ids.UuidV7;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -174,7 +175,7 @@ class AuthIT {
     @DisplayName("/v1/chat/completions answers a bad key with the 401 the OpenAI SDKs expect")
     void openAiShaped401() {
         Api.Response response = first.api().request("POST", "/v1/chat/completions",
-                new JsonObject().put("model", "parley-simulator").put("messages", new io.vertx.core.json.JsonArray()
+                new JsonObject().put("model", "parley-simulator").put("messages", new JsonArray()
                         .add(new JsonObject().put("role", "user").put("content", "hi"))).encode(),
                 bearer("pk_0123456789abcdef_wrong"));
         assertEquals(401, response.status(), response.body());
@@ -379,11 +380,13 @@ class AuthIT {
                 new Endpoint("POST", session + "/turns/" + turnId + "/cancel", null),
                 new Endpoint("GET", session + "/events", null),
                 new Endpoint("GET", session + "/stream?offset=-1", null),
-                new Endpoint("GET", session + "/turns/" + turnId + "/stream?offset=-1", null));
+                new Endpoint("GET", session + "/turns/" + turnId + "/stream?offset=-1", null),
+                new Endpoint("POST", "/v1/batches/turns", new JsonObject().put("agents", new JsonArray()
+                        .add(new JsonObject().put("sessionId", sessionId).put("text", "hi"))).encode()));
     }
 
     private static String completionBody() {
-        return new JsonObject().put("model", "parley-simulator").put("messages", new io.vertx.core.json.JsonArray()
+        return new JsonObject().put("model", "parley-simulator").put("messages", new JsonArray()
                 .add(new JsonObject().put("role", "user").put("content", "hi"))).encode();
     }
 

@@ -15,6 +15,8 @@ import dev.parley.ingest.support.LedgerProbe;
 import dev.parley.ingest.support.SharedKafka;
 import dev.parley.ingest.support.SseClient;
 import dev.parley.ingest.support.WsClient;
+import dev.parley.schemas.ids.UuidV7;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -129,6 +131,37 @@ class LimitsIT {
     }
 
     @Test
+    @DisplayName("a batch counts one generation per agent: refused whole with 429 and nothing written, "
+            + "its generations given back when it is refused for a session, held until its turns end when accepted")
+    void batches() {
+        Api api = start(Map.of(LimitsConfig.GENERATIONS, "3"));
+        String first = api.createSession();
+        String second = api.createSession();
+        String third = api.createSession();
+        Map<TopicPartition, Long> mark = ledger.mark();
+        Api.Response unknown = postBatch(api, first, UuidV7.next().toString());
+        assertEquals(404, unknown.status(), unknown.body());
+        Api.Response accepted = postBatch(api, first, second);
+        assertEquals(202, accepted.status(), "the 404 gave its generations back: " + accepted.body());
+
+        Map<TopicPartition, Long> afterAccepted = ledger.mark();
+        Api.Response busy = postBatch(api, third, UuidV7.next().toString());
+        assertEquals(429, busy.status(), busy.body());
+        assertEquals("too_many_generations", busy.errorCode());
+        assertEquals("1", busy.header("Retry-After"));
+        Api.Response never = postBatch(api, first, second, third, UuidV7.next().toString());
+        assertEquals(429, never.status(), never.body());
+        assertNull(never.header("Retry-After"), "4 agents never fit 3 generations");
+        assertNothingAppended(afterAccepted);
+
+        JsonObject turn = accepted.json().getJsonArray("turns").getJsonObject(0);
+        worker.reply(turn.getString("sessionId"), turn.getString("turnId"), 1, "done");
+        await().atMost(Duration.ofSeconds(20)).until(() -> postBatch(api, third, first).status() == 202);
+        assertEquals(4, ledger.readToEnd(mark).stream().filter(event -> event.getPayload() instanceof UserTurn)
+                .count(), "the turns of the two accepted batches, and none of the refused ones");
+    }
+
+    @Test
     @DisplayName("a stream over the open streams gets 429 too_many_streams, over SSE and WebSocket, until one closes")
     void streams() {
         Api api = start(Map.of(LimitsConfig.STREAMS, "1"));
@@ -188,6 +221,15 @@ class LimitsIT {
 
     private static Api.Response postTurn(Api api, String session, String text) {
         return api.post("/v1/sessions/" + session + "/turns", new JsonObject().put("text", text).encode());
+    }
+
+    /** A batch of one agent per session, in order. */
+    private static Api.Response postBatch(Api api, String... sessions) {
+        JsonArray agents = new JsonArray();
+        for (String session : sessions) {
+            agents.add(new JsonObject().put("sessionId", session).put("text", "hi"));
+        }
+        return api.post("/v1/batches/turns", new JsonObject().put("agents", agents).encode());
     }
 
     private static void assertNothingAppended(Map<TopicPartition, Long> mark) {

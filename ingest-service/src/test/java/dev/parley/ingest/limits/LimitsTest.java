@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -128,6 +129,33 @@ class LimitsTest {
         assertEquals(1, quota.sessionsCreated());
         assertEquals("too_many_sessions", assertThrows(ApiException.class, () -> quota.admitTurn(true)).code());
         assertEquals(0, quota.generationsInFlight(), "a refused turn holds no generation");
+    }
+
+    @Test
+    @DisplayName("a batch's turns are admitted all or nothing; a refused batch holds nothing and takes no turn")
+    void batches() {
+        Quota quota = limits(Map.of(LimitsConfig.GENERATIONS, "3", LimitsConfig.TURNS_PER_MINUTE, "4")).of("p");
+        List<TurnPermit> two = quota.admitTurns(2);
+        assertEquals(2, quota.generationsInFlight());
+        ApiException busy = assertThrows(ApiException.class, () -> quota.admitTurns(2));
+        assertEquals("too_many_generations", busy.code());
+        assertEquals(1, busy.retryAfterSeconds());
+        assertEquals(2, quota.generationsInFlight(), "the refused batch gave back the generation it had taken");
+        two.forEach(TurnPermit::release);
+
+        ApiException tooManyTurns = assertThrows(ApiException.class, () -> quota.admitTurns(3));
+        assertEquals("rate_limited", tooManyTurns.code(), "2 of the 4 turns per minute are left");
+        assertTrue(tooManyTurns.retryAfterSeconds() >= 1);
+        assertEquals(0, quota.generationsInFlight());
+        quota.admitTurns(2).forEach(TurnPermit::release);
+
+        ApiException never = assertThrows(ApiException.class, () -> quota.admitTurns(4));
+        assertEquals("too_many_generations", never.code());
+        assertEquals(0, never.retryAfterSeconds(), "no wait makes 4 turns fit a limit of 3");
+        ApiException neverPerMinute = assertThrows(ApiException.class,
+                () -> limits(Map.of(LimitsConfig.TURNS_PER_MINUTE, "4")).of("q").admitTurns(5));
+        assertEquals("rate_limited", neverPerMinute.code());
+        assertEquals(0, neverPerMinute.retryAfterSeconds());
     }
 
     @Test
