@@ -9,7 +9,7 @@ final class DirectiveParser {
 
     static final String PREFIX = "#sim:";
     static final List<String> KEYS = List.of("reply", "tokens", "ttft_ms", "itl_ms", "fail_after", "stall_after",
-        "disconnect_after", "status", "finish", "echo", "thinking", "on");
+        "disconnect_after", "status", "finish", "echo", "thinking", "batch", "on");
     /** What a simulated backend may be called: it is a path segment, {@code /{name}/v1/...}. */
     static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9_-]+");
     /** The one directive that is a bare word: it takes no value. */
@@ -159,6 +159,7 @@ final class DirectiveParser {
         private String finish;
         private boolean echo;
         private Integer thinking;
+        private BatchFault batch;
         /** The backends this line is for; null for every backend. */
         private List<String> on;
 
@@ -173,6 +174,7 @@ final class DirectiveParser {
                 case "status" -> setFault(key, new Fault(Fault.Kind.STATUS, (int) number(key, value, 400, 599)));
                 case "thinking" -> thinking = (int) number(key, value, 0, MAX_TOKENS);
                 case "on" -> on = backendNames(value);
+                case "batch" -> batch = batchFault(value);
                 case "finish" -> {
                     if (!value.equals("stop") && !value.equals("length")) {
                         throw new DirectiveException(key, "#sim directive finish=" + value
@@ -194,10 +196,20 @@ final class DirectiveParser {
             itlMs = line.itlMs != null ? line.itlMs : itlMs;
             finish = line.finish != null ? line.finish : finish;
             thinking = line.thinking != null ? line.thinking : thinking;
+            batch = line.batch != null ? line.batch : batch;
             echo |= line.echo;
             if (line.fault != null) {
                 setFault(line.fault.kind().key(), line.fault);
             }
+        }
+
+        private static BatchFault batchFault(String value) {
+            BatchFault fault = BatchFault.ofKey(value);
+            if (fault == null) {
+                throw new DirectiveException("batch", "#sim directive batch=" + value
+                    + ": batch must be omit, duplicate, extra, malformed or cut");
+            }
+            return fault;
         }
 
         private static List<String> backendNames(String value) {
@@ -233,7 +245,7 @@ final class DirectiveParser {
         }
 
         Directives build() {
-            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish, echo, thinking);
+            return new Directives(reply, tokens, ttftMs, itlMs, fault, finish, echo, thinking, batch);
         }
     }
 }

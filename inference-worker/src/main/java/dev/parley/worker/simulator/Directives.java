@@ -11,13 +11,14 @@ package dev.parley.worker.simulator;
  * @param finish  the finish_reason: stop or length
  * @param echo    reply with the request's messages as JSON, so a test sees exactly what context the model got
  * @param thinking words of a thinking block before the reply (Anthropic only; the other protocols have none)
+ * @param batch    how this agent's object goes wrong in a batch call's reply (ignored outside a batch call)
  */
 record Directives(String reply, Integer tokens, Long ttftMs, Long itlMs, Fault fault, String finish, boolean echo,
-                  Integer thinking) {
+                  Integer thinking, BatchFault batch) {
 
-    static final Directives NONE = new Directives(null, null, null, null, null, null, false, null);
+    static final Directives NONE = new Directives(null, null, null, null, null, null, false, null, null);
 
     Directives withoutFault() {
-        return new Directives(reply, tokens, ttftMs, itlMs, null, finish, echo, thinking);
+        return new Directives(reply, tokens, ttftMs, itlMs, null, finish, echo, thinking, batch);
     }
 }

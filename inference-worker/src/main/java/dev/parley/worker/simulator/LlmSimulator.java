@@ -3,6 +3,7 @@ package dev.parley.worker.simulator;
 import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.openai.OpenAiWire.Model;
 import dev.parley.schemas.openai.OpenAiWire.ModelList;
+import dev.parley.worker.batch.BatchPrompt;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,6 +104,29 @@ import org.slf4j.LoggerFactory;
  * gets HTTP 400 with the protocol's error (OpenAI's {@code param} names the key). Without streaming, a fail_after
  * gets HTTP 500, a stall no answer, a disconnect a closed connection.
  *
+ * <h2>Batch calls</h2>
+ * When the last user message is a batch call's ({@link BatchPrompt}: {@code {"agents":[{"agent","state","message"},
+ * ...]}}), the reply is a JSON array {@code [{"agent":"a","reply":"..."}, ...]} in the agents' order, in every
+ * protocol. Each reply is what the agent's message alone would get (its own {@code reply=}, {@code tokens=}; its
+ * {@code echo} replies with the agent's own entry, name, state and message, as JSON), JSON-escaped in the array. The
+ * array streams as tokens: each object's opening (<code>[{"agent":"a","reply":"</code>, later
+ * <code>,{"agent":"b","reply":"</code>) and closing (<code>"}</code>) are tokens of their own, the reply's tokens
+ * between them, {@code ]} last; usage counts the array's tokens, {@code max_tokens} caps them. What one call has once
+ * comes from the first agent whose message sets it: {@code ttft_ms}, {@code itl_ms}, {@code finish},
+ * {@code thinking} and the call's fault ({@code status} answered before anything is sent; {@code fail_after},
+ * {@code stall_after}, {@code disconnect_after} counting the array's tokens). An agent's own fault:
+ * <pre>
+ * #sim: batch=omit                   the agent is missing from the array
+ * #sim: batch=duplicate              its object appears twice
+ * #sim: batch=extra                  after its object, one for an agent named "stranger", not in the batch
+ * #sim: batch=malformed              its reply lacks the closing quote ({"agent":"b","reply":"...}): the array is
+ *                                    broken JSON from there on, while the stream ends normally
+ * #sim: batch=cut                    the connection is closed half-way through its reply, as disconnect_after
+ *                                    closes it: no end event, no end of the HTTP body (a call fault that strikes
+ *                                    earlier plays instead)
+ * </pre>
+ * The objects before a fault are intact. Outside a batch call {@code batch=} is ignored.
+ *
  * <h2>Counters</h2>
  * {@link #activeStreams()} counts requests in progress (a stalled one until its client leaves);
  * {@link #cancelledStreams()} counts requests whose client went away before the reply ended, and
@@ -128,6 +152,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private final StreamCounters counters = new StreamCounters();
     private final ReplyPlanner planner;
+    private final BatchReplyPlanner batchPlanner;
     private final AtomicLong ids = new AtomicLong();
     private volatile HttpServer server;
     private volatile boolean closing;
@@ -136,6 +161,7 @@ public final class LlmSimulator implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.planner = new ReplyPlanner(config);
+        this.batchPlanner = new BatchReplyPlanner(planner);
     }
 
     /**
@@ -333,9 +359,14 @@ public final class LlmSimulator implements AutoCloseable {
             error(response, protocol, 400, "max_tokens", "max_tokens: Field required");
             return;
         }
+        String lastUserMessage = ReplyPlanner.lastUserMessage(messages);
+        BatchCall batch;
         DirectiveParser.ParsedPrompt prompt;
         try {
-            prompt = DirectiveParser.parse(ReplyPlanner.lastUserMessage(messages), backend);
+            // a batch call's agents each carry their own directives; the call as a whole gets the call-wide ones
+            batch = BatchPrompt.parse(lastUserMessage)
+                .map(agents -> BatchCall.read(lastUserMessage, agents, backend)).orElse(null);
+            prompt = batch != null ? batch.prompt() : DirectiveParser.parse(lastUserMessage, backend);
         } catch (DirectiveException e) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)
                 .end(protocol.errorBody(400, e.getMessage(), e.key(), "bad_sim_directive"));
@@ -347,7 +378,8 @@ public final class LlmSimulator implements AutoCloseable {
             answerStatus(response, protocol, fault.value());
             return;
         }
-        ReplyPlan plan = planner.plan(protocol, options, messages, prompt, fault);
+        ReplyPlan plan = batch != null ? batchPlanner.plan(protocol, options, messages, batch, fault)
+            : planner.plan(protocol, options, messages, prompt, fault);
         String id = protocol.id(ids.incrementAndGet());
         new SimulatedReply(vertx, ctx.request(), plan, protocol, counters, backend == null ? "" : backend, id,
             () -> closing).start();

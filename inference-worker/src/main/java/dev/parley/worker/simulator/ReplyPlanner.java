@@ -3,6 +3,7 @@ package dev.parley.worker.simulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Decides a request's {@link ReplyPlan} from its messages, its directives and the simulator's defaults. */
 final class ReplyPlanner {
@@ -20,11 +21,29 @@ final class ReplyPlanner {
      */
     ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
                    Fault fault) {
+        return plan(protocol, options, messages, prompt, replyTokens(prompt, () -> echo(messages)), fault);
+    }
+
+    /**
+     * What the simulator answers to one prompt, uncapped: the echo, the exact reply, or text generated from the prompt.
+     *
+     * @param echo what {@code #sim: echo} replies with
+     */
+    List<String> replyTokens(DirectiveParser.ParsedPrompt prompt, Supplier<String> echo) {
         Directives directives = prompt.directives();
-        List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
+        return directives.echo() ? ReplyText.split(echo.get())
             : directives.reply() != null ? ReplyText.split(directives.reply())
             : ReplyText.generate(prompt.prompt(),
                 directives.tokens() != null ? directives.tokens() : config.replyTokens());
+    }
+
+    /**
+     * The plan of a reply whose tokens are chosen already (a batch call's array): {@code prompt}'s directives still
+     * decide the timing, the finish and the thinking, and {@code max_tokens} still caps the tokens.
+     */
+    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
+                   List<String> tokens, Fault fault) {
+        Directives directives = prompt.directives();
         String finish = directives.finish() != null ? directives.finish() : ReplyPlan.STOP;
         int maxTokens = options.maxTokens();
         if (maxTokens > 0 && tokens.size() > maxTokens) {

@@ -122,6 +122,21 @@ class DirectiveParserTest {
         assertThrows(IllegalArgumentException.class, () -> Fault.parse("fail_after=5 on=local"));
     }
 
+    @Test
+    @DisplayName("batch= names one agent's fault in a batch reply; other values and a default fault of it are refused")
+    void batchFault() {
+        assertEquals(BatchFault.OMIT, DirectiveParser.parsePairs("batch=omit").batch());
+        assertEquals(BatchFault.CUT, DirectiveParser.parse("Hi\n#sim: batch=extra\n#sim: batch=cut").directives()
+            .batch());
+        for (BatchFault fault : BatchFault.values()) {
+            assertEquals(fault, DirectiveParser.parsePairs("batch=" + fault.key()).batch());
+        }
+        assertNull(DirectiveParser.parse("Hi\n#sim: batch=omit on=cloud", "local").directives().batch());
+        assertBad("#sim: batch=twice", "batch");
+        assertBad("#sim: batch", "batch");
+        assertThrows(IllegalArgumentException.class, () -> Fault.parse("batch=omit"));
+    }
+
     private static void assertBad(String message, String key, String backend) {
         DirectiveException e = assertThrows(DirectiveException.class, () -> DirectiveParser.parse(message, backend),
             message);
