@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Usage: an agent answered early is charged an estimate (four characters per token) of its part of the prompt, an
  * even share of the shared part, and its reply; the agents ending with the call share what the backend reported minus
- * those estimates, in proportion to their own estimates, so the shares add up to the reported usage. The whole call
+ * those estimates, in proportion to their own estimates, so the shares add up to the reported usage (unless the
+ * estimates alone exceed it: then the agents ending with the call are charged nothing more). The whole call
  * ({@code BatchShare.call}) is recorded once, on the terminal event of the first agent (in prompt order) ending with
  * the call. Backend callbacks, cancels and revocations come from different threads: all go through this lock.
  */
