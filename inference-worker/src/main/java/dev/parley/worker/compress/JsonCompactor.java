@@ -1,0 +1,140 @@
+package dev.parley.worker.compress;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Re-serializes JSON values in a message compactly: the whole message when it is one JSON object or array, a fenced
+ * block tagged {@code json} (or untagged) whose body is one, and an object or array that starts a line of prose and
+ * ends one. Only what parses as strict JSON is touched, with its numbers kept exactly as written (no float rounding)
+ * and duplicate keys refused (a parse would keep only the last), so the value means exactly what it meant.
+ */
+final class JsonCompactor {
+
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+        .build();
+
+    private JsonCompactor() {
+    }
+
+    static String compact(String text) {
+        String whole = compactWhole(text.strip());
+        if (whole != null) {
+            return whole;
+        }
+        List<Fences.Line> lines = Fences.lines(text);
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < lines.size()) {
+            Fences.Line line = lines.get(i);
+            if (line.opensFence() && jsonFence(line.text())) {
+                int close = closing(lines, i);
+                if (close > i) {
+                    String body = joined(lines, i + 1, close);
+                    String compact = compactWhole(body.strip());
+                    if (compact != null) {
+                        out.append(line.text()).append('\n').append(compact).append('\n').append(lines.get(close).text());
+                        appendBreak(out, lines, close);
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            if (!line.fenced() && startsContainer(line.text())) {
+                int end = embedded(lines, i);
+                if (end > i) {
+                    out.append(compactWhole(joined(lines, i, end + 1).strip()));
+                    appendBreak(out, lines, end);
+                    i = end + 1;
+                    continue;
+                }
+            }
+            out.append(line.text());
+            appendBreak(out, lines, i);
+            i++;
+        }
+        return out.toString();
+    }
+
+    /** The compact form of {@code text} when all of it is one JSON object or array; null otherwise. */
+    static String compactWhole(String text) {
+        if (!startsContainer(text)) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isContainerNode() ? JSON.writeValueAsString(node) : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    /** The last line of a JSON value spanning lines {@code from} to it (at least two lines, no fence); or -1. */
+    private static int embedded(List<Fences.Line> lines, int from) {
+        for (int end = from + 1; end < lines.size() && !lines.get(end).fenced(); end++) {
+            String candidate = joined(lines, from, end + 1).strip();
+            char last = candidate.charAt(candidate.length() - 1);
+            if ((last == '}' || last == ']') && compactWhole(candidate) != null) {
+                return end;
+            }
+            if (end - from > 2_000) {
+                return -1; // a value this long is not a value someone pasted into a line of prose
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsContainer(String text) {
+        String stripped = text.stripLeading();
+        return !stripped.isEmpty() && (stripped.charAt(0) == '{' || stripped.charAt(0) == '[');
+    }
+
+    private static boolean jsonFence(String opening) {
+        String info = opening.strip().substring(3).strip();
+        return info.isEmpty() || info.equalsIgnoreCase("json");
+    }
+
+    private static int closing(List<Fences.Line> lines, int open) {
+        for (int i = open + 1; i < lines.size(); i++) {
+            if (lines.get(i).closesFence()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String joined(List<Fences.Line> lines, int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            text.append(lines.get(i).text());
+            if (i + 1 < to) {
+                text.append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private static void appendBreak(StringBuilder out, List<Fences.Line> lines, int index) {
+        if (index + 1 < lines.size()) {
+            out.append('\n');
+        }
+    }
+
+    /** For tests: parses with the compactor's settings, so a test can check a value means the same after. */
+    static JsonNode parse(String json) throws IOException {
+        JsonParser parser = JSON.createParser(json);
+        return JSON.readTree(parser);
+    }
+}
