@@ -2,11 +2,19 @@ package dev.parley.worker.catalogue;
 
 import java.util.List;
 
-/** A named way to answer a turn: one {@code answer} stage, or staged quick → deep → synthesis. */
-public record Route(String name, List<Stage> stages) {
+/**
+ * A named way to answer a turn: one {@code answer} stage, or staged quick → deep → synthesis; and, when the route
+ * opts in, how its contexts are compressed (null: sent as built).
+ */
+public record Route(String name, List<Stage> stages, Compression compress) {
 
     public Route {
         stages = List.copyOf(stages);
+    }
+
+    /** A route without compression. */
+    public Route(String name, List<Stage> stages) {
+        this(name, stages, null);
     }
 
     /** An unstaged route: these backends in order, one stage named {@value Stage#ANSWER}. */
@@ -17,5 +25,10 @@ public record Route(String name, List<Stage> stages) {
     /** True when the route has stages other than the single {@value Stage#ANSWER} one. */
     public boolean staged() {
         return !(stages.size() == 1 && Stage.ANSWER.equals(stages.get(0).name()));
+    }
+
+    /** Every backend the route may call, each once, in the order of its stages. */
+    public List<String> backends() {
+        return stages.stream().flatMap(stage -> stage.backends().stream()).distinct().toList();
     }
 }
