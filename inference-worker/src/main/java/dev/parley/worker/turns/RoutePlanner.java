@@ -2,22 +2,35 @@ package dev.parley.worker.turns;
 
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.Route;
 import dev.parley.worker.catalogue.RouterSettings;
+import dev.parley.worker.compress.ContextCompressor;
+import dev.parley.worker.compress.TokenCounter;
 import dev.parley.worker.resilience.Backends;
 import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.RouteDecision;
 import dev.parley.worker.routing.Router;
 import dev.parley.worker.routing.TurnFacts;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Plans each turn: the router picks its route, the context builder reads its context. */
+/**
+ * Plans each turn: the router picks its route, the context builder reads its context, and a route that asks for it
+ * ({@code compress} in the catalogue) gets that context compressed; other routes get it as built, byte for byte.
+ */
 public final class RoutePlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutePlanner.class);
 
     private final Catalogue catalogue;
     private final Router router;
     private final RecentRoutes recent;
     private final Backends backends;
     private final ContextBuilder contextBuilder;
+    private final Map<String, ContextCompressor> compressors;
 
     public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
                         ContextBuilder contextBuilder) {
@@ -26,6 +39,23 @@ public final class RoutePlanner {
         this.recent = recent;
         this.backends = backends;
         this.contextBuilder = contextBuilder;
+        this.compressors = compressors(catalogue);
+    }
+
+    /** A compressor per route that asks for one, counting tokens for every backend the route may call. */
+    private static Map<String, ContextCompressor> compressors(Catalogue catalogue) {
+        Map<String, ContextCompressor> compressors = new HashMap<>();
+        for (Route route : catalogue.routes().values()) {
+            if (route.compress() == null) {
+                continue;
+            }
+            TokenCounter counter = TokenCounter.forBackends(route.backends().stream()
+                .map(catalogue.backends()::get).toList());
+            compressors.put(route.name(), new ContextCompressor(route.compress().budgetTokens(), counter));
+            log.info("Route {} compresses its contexts to {} tokens, counted with {}", route.name(),
+                route.compress().budgetTokens(), counter);
+        }
+        return compressors;
     }
 
     /**
@@ -43,8 +73,26 @@ public final class RoutePlanner {
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not build the context: " + e.getMessage(), e);
         }
+        ContextCompressor compressor = compressors.get(decision.route());
+        if (compressor != null) {
+            context = compressed(compressor, decision.route(), task, context);
+        }
         boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
         return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get, context,
             task.userText(), spotlight);
+    }
+
+    private static List<ChatMessage> compressed(ContextCompressor compressor, String route, TurnTask task,
+                                                List<ChatMessage> context) {
+        ContextCompressor.Compressed result = compressor.compress(context);
+        if (result.overBudget()) {
+            log.warn("Turn {} on route {}: its system prefix and newest turn alone are {} tokens, over the budget of {}"
+                + " ({}); sent as compressed", task.turnId(), route, result.tokensAfter(), compressor.budgetTokens(),
+                compressor.counter());
+        }
+        log.debug("Turn {} on route {}: context {} -> {} tokens ({}), {} -> {} chars, {} earlier messages dropped",
+            task.turnId(), route, result.tokensBefore(), result.tokensAfter(), compressor.counter(),
+            result.charsBefore(), result.charsAfter(), result.dropped());
+        return result.messages();
     }
 }
