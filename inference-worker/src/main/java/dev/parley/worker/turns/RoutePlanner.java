@@ -4,6 +4,7 @@ import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.catalogue.Catalogue;
 import dev.parley.worker.catalogue.Route;
 import dev.parley.worker.catalogue.RouterSettings;
+import dev.parley.worker.compress.CompressionMetrics;
 import dev.parley.worker.compress.ContextCompressor;
 import dev.parley.worker.compress.TokenCounter;
 import dev.parley.worker.resilience.Backends;
@@ -11,6 +12,8 @@ import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.RouteDecision;
 import dev.parley.worker.routing.Router;
 import dev.parley.worker.routing.TurnFacts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +34,23 @@ public final class RoutePlanner {
     private final Backends backends;
     private final ContextBuilder contextBuilder;
     private final Map<String, ContextCompressor> compressors;
+    private final CompressionMetrics compressionMetrics;
 
     public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
                         ContextBuilder contextBuilder) {
+        this(catalogue, router, recent, backends, contextBuilder, new SimpleMeterRegistry());
+    }
+
+    /** As above, with compression's meters ({@link CompressionMetrics}) in {@code registry}. */
+    public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
+                        ContextBuilder contextBuilder, MeterRegistry registry) {
         this.catalogue = catalogue;
         this.router = router;
         this.recent = recent;
         this.backends = backends;
         this.contextBuilder = contextBuilder;
         this.compressors = compressors(catalogue);
+        this.compressionMetrics = new CompressionMetrics(registry);
     }
 
     /** A compressor per route that asks for one, counting tokens for every backend the route may call. */
@@ -82,9 +93,10 @@ public final class RoutePlanner {
             task.userText(), spotlight);
     }
 
-    private static List<ChatMessage> compressed(ContextCompressor compressor, String route, TurnTask task,
+    private List<ChatMessage> compressed(ContextCompressor compressor, String route, TurnTask task,
                                                 List<ChatMessage> context) {
         ContextCompressor.Compressed result = compressor.compress(context);
+        compressionMetrics.record(route, result);
         if (result.overBudget()) {
             log.warn("Turn {} on route {}: its system prefix and newest turn alone are {} tokens, over the budget of {}"
                 + " ({}); sent as compressed", task.turnId(), route, result.tokensAfter(), compressor.budgetTokens(),
