@@ -18,7 +18,7 @@ public final class LedgerEvents {
 
     /** A session's first event, naming its owner ({@code createdBy}, null without authentication); turnId empty. */
     public static LedgerEvent sessionCreated(String sessionId, String createdBy) {
-        return envelope(sessionId, "", new SessionCreated(createdBy));
+        return envelope(sessionId, "", new SessionCreated(createdBy, null));
     }
 
     /**
