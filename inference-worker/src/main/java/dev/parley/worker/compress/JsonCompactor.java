@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
@@ -25,6 +26,8 @@ final class JsonCompactor {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
         .build();
+    /** Reads one value and leaves what follows it: a value embedded in prose. */
+    private static final ObjectReader ONE_VALUE = JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonCompactor() {
     }
@@ -54,8 +57,9 @@ final class JsonCompactor {
             }
             if (!line.fenced() && startsContainer(line.text())) {
                 int end = embedded(lines, i);
-                if (end > i) {
-                    out.append(compactWhole(joined(lines, i, end + 1).strip()));
+                String value = end < 0 ? null : compactWhole(joined(lines, i, end + 1).strip());
+                if (value != null) {
+                    out.append(value);
                     appendBreak(out, lines, end);
                     i = end + 1;
                     continue;
@@ -81,19 +85,31 @@ final class JsonCompactor {
         }
     }
 
-    /** The last line of a JSON value spanning lines {@code from} to it (at least two lines, no fence); or -1. */
+    /**
+     * The last line of a JSON object or array that starts line {@code from} and ends a line (nothing but spaces after
+     * it), with no fence in between; -1 when there is none. One streaming parse from the line's start: O(length).
+     */
     private static int embedded(List<Fences.Line> lines, int from) {
-        for (int end = from + 1; end < lines.size() && !lines.get(end).fenced(); end++) {
-            String candidate = joined(lines, from, end + 1).strip();
-            char last = candidate.charAt(candidate.length() - 1);
-            if ((last == '}' || last == ']') && compactWhole(candidate) != null) {
-                return end;
+        String rest = joined(lines, from, lines.size());
+        int start = rest.length() - rest.stripLeading().length();
+        try (JsonParser parser = JSON.createParser(rest.substring(start))) {
+            JsonNode node = ONE_VALUE.readTree(parser);
+            if (node == null || !node.isContainerNode()) {
+                return -1;
             }
-            if (end - from > 2_000) {
-                return -1; // a value this long is not a value someone pasted into a line of prose
+            long end = start + parser.currentLocation().getCharOffset();
+            int line = from;
+            int lineEnd = lines.get(from).text().length();
+            while (lineEnd < end) {
+                line++;
+                lineEnd += 1 + lines.get(line).text().length();
             }
+            boolean endsLine = rest.substring((int) end, lineEnd).isBlank();
+            boolean unfenced = lines.subList(from, line + 1).stream().noneMatch(Fences.Line::fenced);
+            return endsLine && unfenced ? line : -1;
+        } catch (IOException | RuntimeException notJson) {
+            return -1;
         }
-        return -1;
     }
 
     private static boolean startsContainer(String text) {

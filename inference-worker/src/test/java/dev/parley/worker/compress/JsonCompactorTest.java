@@ -62,5 +62,9 @@ class JsonCompactorTest {
         assertEquals(duplicate, JsonCompactor.compact(duplicate), "a parse would keep only the last a");
         String prose = "Use {curly} braces [like this] in text.";
         assertEquals(prose, JsonCompactor.compact(prose));
+        String followed = "Values:\n{\n  \"a\": 1\n} and more text on its last line";
+        assertEquals(followed, JsonCompactor.compact(followed), "a value must end its line");
+        String allman = "Unfenced C#:\n{\n    var x = new[] { 1, 2 };\n}\n[Obsolete]\nvoid F() { }";
+        assertEquals(allman, JsonCompactor.compact(allman));
     }
 }
