@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.ContextMessage;
+import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.SessionSnapshot;
+import dev.parley.avro.TurnSummary;
 import dev.parley.schemas.config.Env;
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.catalogue.Catalogue;
@@ -28,6 +31,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +148,39 @@ class CompressionIT {
         conversation().forEach(m -> expected.add(new ChatMessage(m.getRole(), m.getContent())));
         expected.add(ChatMessage.user(TEXT));
         assertEquals(expected, echoed);
+    }
+
+    @Test
+    @DisplayName("with a snapshot, the memory message (its summary) stays and the snapshot's oldest turns go first")
+    void snapshotSummaryStays() throws Exception {
+        String session = KafkaProbe.newId();
+        String first = probe.turn(session, "Hello\n#sim: reply=\"Hi.\"", "lean", false);
+        await().atMost(WAIT).until(() -> !probe.terminals(first).isEmpty());
+        long[] position = probe.ledgerPosition(session);
+        List<TurnSummary> turns = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            turns.add(new TurnSummary("t" + i, "Turn " + i + ": what should we watch when we change retention?",
+                "Watch disk usage and the consumers that read far behind, and change one topic at a time.",
+                "completed", List.of()));
+        }
+        Instant now = Instant.now();
+        probe.snapshot(SessionSnapshot.newBuilder().setSessionId(session).setTurnCount(11)
+            .setLedgerPartition((int) position[0]).setLedgerOffset(position[1]).setRecentTurns(turns)
+            .setSummary(new HistorySummary("They set up a six-broker cluster.", "t0", "t0", 1L, 0L, "extractive"))
+            .setFacts(Map.of()).setOpenCommitments(List.of()).setUpdatedAt(now).build());
+        await().atMost(WAIT).until(() -> worker.snapshotOffset(session) == position[1]);
+
+        List<ChatMessage> echoed = echoed(probe.turn(session, TEXT, "lean", false));
+        TokenCounter o200k = TokenCounter.of(EncodingType.O200K_BASE, false);
+        assertTrue(o200k.count(echoed) <= BUDGET, o200k.count(echoed) + " tokens over " + BUDGET);
+        assertEquals(ChatMessage.system(SYSTEM_PROMPT), echoed.get(0));
+        assertEquals("system", echoed.get(1).role());
+        assertTrue(echoed.get(1).content().contains("They set up a six-broker cluster."), echoed.get(1).content());
+        assertEquals(ChatMessage.user(TEXT), echoed.get(echoed.size() - 1));
+        assertTrue(echoed.get(2).content().startsWith("Turn "), "a turn goes whole: " + echoed.get(2));
+        int oldestKept = Integer.parseInt(echoed.get(2).content().replaceAll("^Turn (\\d+):.*", "$1"));
+        assertTrue(oldestKept > 1, "the oldest turns went first");
+        assertEquals(2 + 2 * (11 - oldestKept) + 1, echoed.size(), "every turn from the oldest kept on: " + echoed);
     }
 
     private static List<ChatMessage> echoed(String turn) throws IOException {
