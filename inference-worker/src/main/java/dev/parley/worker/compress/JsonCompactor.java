@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.io.StringReader;
 import java.util.List;
 
 /**
@@ -38,6 +39,7 @@ final class JsonCompactor {
             return whole;
         }
         List<Fences.Line> lines = Fences.lines(text);
+        int[] offsets = offsets(lines);
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         while (i < lines.size()) {
@@ -56,7 +58,7 @@ final class JsonCompactor {
                 }
             }
             if (!line.fenced() && startsContainer(line.text())) {
-                int end = embedded(lines, i);
+                int end = embedded(text, offsets, lines, i);
                 String value = end < 0 ? null : compactWhole(joined(lines, i, end + 1).strip());
                 if (value != null) {
                     out.append(value);
@@ -86,30 +88,41 @@ final class JsonCompactor {
     }
 
     /**
-     * The last line of a JSON object or array that starts line {@code from} and ends a line (nothing but spaces after
-     * it), with no fence in between; -1 when there is none. One streaming parse from the line's start: O(length).
+     * The last line of a JSON object or array that starts line {@code from} (at {@code offsets[from]} of
+     * {@code text}) and ends a line (nothing but spaces after it), with no fence in between; -1 when there is none.
+     * One streaming parse from the value's start, which stops at its end: a long message stays linear.
      */
-    private static int embedded(List<Fences.Line> lines, int from) {
-        String rest = joined(lines, from, lines.size());
-        int start = rest.length() - rest.stripLeading().length();
-        try (JsonParser parser = JSON.createParser(rest.substring(start))) {
+    private static int embedded(String text, int[] offsets, List<Fences.Line> lines, int from) {
+        String first = lines.get(from).text();
+        int start = offsets[from] + first.length() - first.stripLeading().length();
+        StringReader reader = new StringReader(text);
+        try (JsonParser parser = JSON.createParser(reader)) {
+            reader.skip(start);
             JsonNode node = ONE_VALUE.readTree(parser);
             if (node == null || !node.isContainerNode()) {
                 return -1;
             }
             long end = start + parser.currentLocation().getCharOffset();
             int line = from;
-            int lineEnd = lines.get(from).text().length();
-            while (lineEnd < end) {
+            while (line + 1 < lines.size() && offsets[line + 1] <= end) {
                 line++;
-                lineEnd += 1 + lines.get(line).text().length();
             }
-            boolean endsLine = rest.substring((int) end, lineEnd).isBlank();
+            int lineEnd = offsets[line] + lines.get(line).text().length();
+            boolean endsLine = end <= lineEnd && text.substring((int) end, lineEnd).isBlank();
             boolean unfenced = lines.subList(from, line + 1).stream().noneMatch(Fences.Line::fenced);
             return endsLine && unfenced ? line : -1;
         } catch (IOException | RuntimeException notJson) {
             return -1;
         }
+    }
+
+    /** Where each line starts in the text. */
+    private static int[] offsets(List<Fences.Line> lines) {
+        int[] offsets = new int[lines.size()];
+        for (int i = 1; i < lines.size(); i++) {
+            offsets[i] = offsets[i - 1] + lines.get(i - 1).text().length() + 1;
+        }
+        return offsets;
     }
 
     private static boolean startsContainer(String text) {

@@ -93,9 +93,16 @@ public final class RoutePlanner {
             task.userText(), spotlight);
     }
 
+    /** The compressed context; the context as built (and the cause logged) should compression ever fail. */
     private List<ChatMessage> compressed(ContextCompressor compressor, String route, TurnTask task,
-                                                List<ChatMessage> context) {
-        ContextCompressor.Compressed result = compressor.compress(context);
+                                         List<ChatMessage> context) {
+        ContextCompressor.Compressed result;
+        try {
+            result = compressor.compress(context);
+        } catch (RuntimeException e) {
+            log.error("Turn {} on route {}: compressing its context failed, sent as built", task.turnId(), route, e);
+            return context;
+        }
         compressionMetrics.record(route, result);
         if (result.overBudget()) {
             log.warn("Turn {} on route {}: its system prefix and newest turn alone are {} tokens, over the budget of {}"

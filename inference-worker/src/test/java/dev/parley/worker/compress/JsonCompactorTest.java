@@ -52,6 +52,12 @@ class JsonCompactorTest {
     }
 
     @Test
+    @DisplayName("JSON lines: each line's value is compacted on its own line")
+    void jsonLines() {
+        assertEquals("{\"a\":1}\n{\"b\":[1,2]}\n", JsonCompactor.compact("{ \"a\" : 1 }\n{ \"b\" : [1, 2] }\n"));
+    }
+
+    @Test
     @DisplayName("what is not strict JSON is left alone: code fences of other languages, trailing commas, duplicate keys")
     void notJson() {
         String code = "```java\n{\n  int x = 1;\n}\n```";
