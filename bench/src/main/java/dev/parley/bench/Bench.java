@@ -38,6 +38,9 @@ import java.util.List;
  *   sessions against Parley as a cluster of processes ({@code LocalCluster}), with random kill -9s of workers,
  *   gateways and postprocess instances and one broker restart (random seed last), then the ledger audit; takes
  *   several minutes.</li>
+ *   <li>{@code ./mvnw -B -q -pl bench exec:java -Dexec.args="compression 1200"}: characters and tokens of the fixed
+ *   contexts in bench/src/main/resources/compression before and after prompt compression at that token budget;
+ *   starts no Parley.</li>
  * </ol>
  * Every PARLEY_* variable of the environment reaches Parley (e.g. {@code PARLEY_EMBEDDINGS=none}); the results list
  * them.
@@ -65,12 +68,13 @@ public final class Bench {
                 Integer.parseInt(arg(rest, 2, "40"))).run();
             case "fairness-gateway" -> new GatewayFairnessScenario(Integer.parseInt(arg(rest, 0, "100")),
                 Integer.parseInt(arg(rest, 1, "2")), Integer.parseInt(arg(rest, 2, "40"))).run();
+            case "compression" -> new CompressionBench(Integer.parseInt(arg(rest, 0, "1200"))).run();
             case "chaos" -> new ChaosScenario(Integer.parseInt(arg(rest, 0, "1000")), Integer.parseInt(arg(rest, 1, "20")),
                 Long.parseLong(arg(rest, 2, "1"))).run();
             case "batch" -> new BatchScenario(Integer.parseInt(arg(rest, 0, "10")), Integer.parseInt(arg(rest, 1, "3")))
                 .run();
             default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "': latency, fanout, "
-                + "burst, router, breaker, fairness, fairness-gateway, chaos or batch (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
+                + "burst, router, breaker, fairness, fairness-gateway, compression, chaos or batch (TokenPathBench's \"turns sessions sse|ws\" is now \"latency sessions sse|ws turns-per-session\")");
         }
         System.exit(0);
     }

@@ -60,7 +60,7 @@ public final class InferenceWorker implements AutoCloseable {
         WorkerClients clients = new WorkerClients(config);
         clients.bindMetrics(registry);
         RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
-            clients.contextBuilder());
+            clients.contextBuilder(), registry.registry());
         TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner, new TurnMetrics(registry.registry()));
         MetricsEndpoint metrics = null;
         try {

@@ -15,8 +15,9 @@ import java.util.regex.PatternSyntaxException;
 /** Reads the catalogue tree's {@code routes} and {@code router} sections, checking every name they refer to. */
 final class RouteReader {
 
-    private static final Set<String> ROUTE_FIELDS = Set.of("backends", "confidence", "stages", "batch");
+    private static final Set<String> ROUTE_FIELDS = Set.of("backends", "confidence", "stages", "batch", "compress");
     private static final Set<String> BATCH_FIELDS = Set.of("maxSize", "maxWaitMs");
+    private static final Set<String> COMPRESS_FIELDS = Set.of("budgetTokens");
     private static final Set<String> STAGE_FIELDS = Set.of("stage", "backends", "confidence");
     private static final Set<String> ROUTER_FIELDS = Set.of("default", "spotlight", "rules");
     private static final Set<String> RULE_FIELDS = Set.of("name", "when", "route");
@@ -46,8 +47,10 @@ final class RouteReader {
             List<Stage> stages = stages(entry.getValue(), path, backends);
             BatchWindow batch = entry.getValue().isObject() ? batch(entry.getValue().get("batch"), path + ".batch")
                 : null;
+            Compression compress = entry.getValue().isObject()
+                ? compression(entry.getValue().get("compress"), path + ".compress") : null;
             if (stages != null) {
-                routes.put(entry.getKey(), new Route(entry.getKey(), stages, batch));
+                routes.put(entry.getKey(), new Route(entry.getKey(), stages, batch, compress));
             }
         }
         if (!node.fields().hasNext()) {
@@ -100,6 +103,20 @@ final class RouteReader {
         List<String> names = backends(node.get("backends"), path + ".backends", backends);
         Double confidence = tree.number(node, "confidence", path, 0, 1);
         return names == null ? null : List.of(Stage.answer(names, confidence == null ? null : confidence.floatValue()));
+    }
+
+    /** {@code {budgetTokens: 1200}}; null when absent or bad (a problem is recorded). */
+    private Compression compression(JsonNode node, String path) {
+        if (TreeReader.absent(node) || !tree.object(node, path)) {
+            return null;
+        }
+        tree.onlyKnown(node, path, COMPRESS_FIELDS);
+        if (TreeReader.absent(node.get("budgetTokens"))) {
+            tree.problem(path + ".budgetTokens", "is missing: the most tokens a context of this route may have");
+            return null;
+        }
+        Integer budget = tree.integer(node, "budgetTokens", path, Compression.MIN_BUDGET_TOKENS);
+        return budget == null ? null : new Compression(budget);
     }
 
     private List<Stage> stagedList(JsonNode node, String path, Set<String> backends) {

@@ -2,7 +2,11 @@ package dev.parley.worker.turns;
 
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.catalogue.Catalogue;
+import dev.parley.worker.catalogue.Route;
 import dev.parley.worker.catalogue.RouterSettings;
+import dev.parley.worker.compress.CompressionMetrics;
+import dev.parley.worker.compress.ContextCompressor;
+import dev.parley.worker.compress.TokenCounter;
 import dev.parley.worker.resilience.Backends;
 import dev.parley.worker.routing.RecentRoutes;
 import dev.parley.worker.routing.RouteDecision;
@@ -10,10 +14,22 @@ import dev.parley.worker.routing.Router;
 import dev.parley.worker.routing.TurnFacts;
 import dev.parley.worker.catalogue.Route;
 import java.util.ArrayList;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Plans each turn or batch call: the router picks its route, the context builder reads its context. */
+/**
+ * Plans each turn or batch call: the router picks its route, the context builder reads its context, and a route that
+ * asks for it ({@code compress} in the catalogue) gets that context compressed (each agent's, in a batch call); other
+ * routes get it as built, byte for byte.
+ */
 public final class RoutePlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutePlanner.class);
 
     private final Catalogue catalogue;
     private final Router router;
@@ -21,15 +37,41 @@ public final class RoutePlanner {
     private final Backends backends;
     private final ContextBuilder contextBuilder;
     private final boolean batching;
+    private final Map<String, ContextCompressor> compressors;
+    private final CompressionMetrics compressionMetrics;
 
     public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
                         ContextBuilder contextBuilder) {
+        this(catalogue, router, recent, backends, contextBuilder, new SimpleMeterRegistry());
+    }
+
+    /** As above, with compression's meters ({@link CompressionMetrics}) in {@code registry}. */
+    public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
+                        ContextBuilder contextBuilder, MeterRegistry registry) {
         this.catalogue = catalogue;
         this.router = router;
         this.recent = recent;
         this.backends = backends;
         this.contextBuilder = contextBuilder;
         this.batching = catalogue.routes().values().stream().anyMatch(route -> route.batch() != null);
+        this.compressors = compressors(catalogue);
+        this.compressionMetrics = new CompressionMetrics(registry);
+    }
+
+    /** A compressor per route that asks for one, counting tokens for every backend the route may call. */
+    private static Map<String, ContextCompressor> compressors(Catalogue catalogue) {
+        Map<String, ContextCompressor> compressors = new HashMap<>();
+        for (Route route : catalogue.routes().values()) {
+            if (route.compress() == null) {
+                continue;
+            }
+            TokenCounter counter = TokenCounter.forBackends(route.backends().stream()
+                .map(catalogue.backends()::get).toList());
+            compressors.put(route.name(), new ContextCompressor(route.compress().budgetTokens(), counter));
+            log.info("Route {} compresses its contexts to {} tokens, counted with {}", route.name(),
+                route.compress().budgetTokens(), counter);
+        }
+        return compressors;
     }
 
     /**
@@ -44,6 +86,10 @@ public final class RoutePlanner {
             context = contextBuilder.build(task);
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not build the context: " + e.getMessage(), e);
+        }
+        ContextCompressor compressor = compressors.get(decision.route());
+        if (compressor != null) {
+            context = compressed(compressor, decision.route(), task, context);
         }
         boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
         return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get, context,
@@ -87,15 +133,40 @@ public final class RoutePlanner {
         tasks.forEach(task -> task.decided(decision));
         List<List<ChatMessage>> contexts = new ArrayList<>();
         for (TurnTask task : tasks) {
+            List<ChatMessage> context;
             try {
-                contexts.add(contextBuilder.build(task));
+                context = contextBuilder.build(task);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("could not build the context of session " + task.sessionId() + ": "
                     + e.getMessage(), e);
             }
+            ContextCompressor compressor = compressors.get(decision.route());
+            contexts.add(compressor == null ? context : compressed(compressor, decision.route(), task, context));
         }
         boolean spotlight = tasks.stream().anyMatch(TurnTask::spotlight)
             || RouterSettings.SPOTLIGHT.equals(decision.rule());
         return BatchPlan.of(decision, route(decision), backends::get, tasks, contexts, spotlight);
+    }
+
+    /** The compressed context; the context as built (and the cause logged) should compression ever fail. */
+    private List<ChatMessage> compressed(ContextCompressor compressor, String route, TurnTask task,
+                                         List<ChatMessage> context) {
+        ContextCompressor.Compressed result;
+        try {
+            result = compressor.compress(context);
+        } catch (RuntimeException e) {
+            log.error("Turn {} on route {}: compressing its context failed, sent as built", task.turnId(), route, e);
+            return context;
+        }
+        compressionMetrics.record(route, result);
+        if (result.overBudget()) {
+            log.warn("Turn {} on route {}: its system prefix and newest turn alone are {} tokens, over the budget of {}"
+                + " ({}); sent as compressed", task.turnId(), route, result.tokensAfter(), compressor.budgetTokens(),
+                compressor.counter());
+        }
+        log.debug("Turn {} on route {}: context {} -> {} tokens ({}), {} -> {} chars, {} earlier messages dropped",
+            task.turnId(), route, result.tokensBefore(), result.tokensAfter(), compressor.counter(),
+            result.charsBefore(), result.charsAfter(), result.dropped());
+        return result.messages();
     }
 }

@@ -112,6 +112,7 @@ class CatalogueLoaderTest {
             "a backend's own route is that backend alone, no fallback");
         assertEquals(5, catalogue.router().rules().size());
         assertTrue(catalogue.routes().get("staged").staged());
+        assertEquals(new Compression(4000), catalogue.routes().get("deep").compress());
     }
 
     @Test
