@@ -14,21 +14,11 @@ import dev.parley.avro.BatchTag;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.Usage;
-import dev.parley.schemas.config.Env;
-import dev.parley.worker.catalogue.Catalogue;
-import dev.parley.worker.catalogue.CatalogueLoader;
-import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
-import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,21 +34,13 @@ class BatchTurnsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static WorkerKafka kafka;
-    private static Vertx vertx;
-    private static LlmSimulator simulator;
-    private static InferenceWorker worker;
+    private static SimulatedWorker rig;
     private static KafkaProbe probe;
 
     @BeforeAll
-    static void start() throws IOException {
-        kafka = WorkerKafka.start(3);
-        Map<String, Object> clients = kafka.clients();
-        vertx = Vertx.vertx();
-        simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(5))
-            .withInterTokenLatency(Duration.ofMillis(2)).withReplyTokens(12));
-        Path file = Files.createTempFile("backends", ".yaml");
-        Files.writeString(file, """
+    static void start() {
+        rig = new SimulatedWorker(3, SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(5))
+            .withInterTokenLatency(Duration.ofMillis(2)).withReplyTokens(12), """
             backends:
               sim:
                 kind: openai
@@ -72,22 +54,13 @@ class BatchTurnsIT {
                 batch: {maxSize: 3, maxWaitMs: 2000}
             router:
               default: default
-            """.formatted(simulator.baseUrl()));
-        Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
-        WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
-            catalogue.backends().get("sim"), 64, 2_000, Duration.ZERO, "")
-            .withCatalogue(catalogue).withMetricsPort(0);
-        worker = InferenceWorker.start(vertx, config);
-        probe = new KafkaProbe(clients);
+            """, "sim", 2_000, "");
+        probe = rig.probe;
     }
 
     @AfterAll
     static void stop() {
-        probe.close();
-        worker.close();
-        simulator.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        kafka.close();
+        rig.close();
     }
 
     /** Sends one agent turn per text, each in a new session, as one client batch; answers the turn ids in order. */

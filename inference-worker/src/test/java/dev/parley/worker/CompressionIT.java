@@ -15,27 +15,19 @@ import dev.parley.avro.HistorySummary;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
-import dev.parley.schemas.config.Env;
 import dev.parley.worker.backend.ChatMessage;
-import dev.parley.worker.catalogue.Catalogue;
-import dev.parley.worker.catalogue.CatalogueLoader;
 import dev.parley.worker.compress.TokenCounter;
-import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -60,41 +52,27 @@ class CompressionIT {
           "budget" : 12.50
         }""";
 
-    private static WorkerKafka kafka;
-    private static Vertx vertx;
-    private static LlmSimulator simulator;
+    private static SimulatedWorker rig;
     private static InferenceWorker worker;
     private static KafkaProbe probe;
 
     @BeforeAll
-    static void start() throws IOException {
-        kafka = WorkerKafka.start(2);
-        vertx = Vertx.vertx();
-        simulator = LlmSimulator.start(vertx, 0, SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(1))
-            .withInterTokenLatency(Duration.ZERO));
-        Path file = Files.createTempFile("backends", ".yaml");
-        Files.writeString(file, """
+    static void start() {
+        rig = new SimulatedWorker(2, SimulatorConfig.defaults().withTimeToFirstToken(Duration.ofMillis(1))
+            .withInterTokenLatency(Duration.ZERO), """
             backends:
               sim: {kind: openai, url: %s, model: gpt-4o}
             routes:
               default: [sim]
-              lean: {backends: [sim], compress: {budgetTokens: %d}}
-            """.formatted(simulator.baseUrl(), BUDGET));
-        Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
-        WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(),
-            kafka.clients(), catalogue.backends().get("sim"), 8, 100_000, Duration.ZERO, SYSTEM_PROMPT)
-            .withCatalogue(catalogue).withMetricsPort(0);
-        worker = InferenceWorker.start(vertx, config);
-        probe = new KafkaProbe(kafka.clients());
+              lean: {backends: [sim], compress: {budgetTokens: BUDGET}}
+            """.replace("BUDGET", String.valueOf(BUDGET)), "sim", 100_000, SYSTEM_PROMPT);
+        worker = rig.worker;
+        probe = rig.probe;
     }
 
     @AfterAll
     static void stop() {
-        probe.close();
-        worker.close();
-        simulator.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        kafka.close();
+        rig.close();
     }
 
     /** A client's conversation (an OpenAI-compatible request): filler, a pretty-printed state, more than the budget. */
