@@ -16,19 +16,22 @@ public final class LedgerEvents {
     private LedgerEvents() {
     }
 
-    /** A session's first event, naming its owner ({@code createdBy}, null without authentication); turnId empty. */
-    public static LedgerEvent sessionCreated(String sessionId, String createdBy) {
-        return envelope(sessionId, "", new SessionCreated(createdBy));
+    /**
+     * A session's first event, naming its owner ({@code createdBy}, null without authentication) and its persona
+     * (null for none); turnId empty.
+     */
+    public static LedgerEvent sessionCreated(String sessionId, SessionCreated session) {
+        return envelope(sessionId, "", session);
     }
 
     /**
      * A user's turn (attempt 0: attempts count generations, not turns), sent by {@code principal} (null without
-     * authentication).
+     * authentication) in a session naming {@code persona} (null for none).
      */
     public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
-                                       TurnOptions options, String principal) {
+                                       TurnOptions options, String principal, String persona) {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
-                .setPrincipal(principal)
+                .setPrincipal(principal).setPersona(persona)
                 .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context()).build());
     }
 

@@ -21,14 +21,17 @@ public final class TurnIntake {
 
     private final LedgerWriter writer;
     private final LedgerLookup lookup;
+    private final Sessions sessions;
     private final Duration clientTurnWindow;
     private final LruCache<String, String> turnIdsByClientTurn = new LruCache<>(REMEMBERED_CLIENT_TURNS);
     /** The request currently deciding a clientTurnId; later ones wait for its answer. */
     private final Map<String, CompletableFuture<String>> deciding = new ConcurrentHashMap<>();
 
-    public TurnIntake(LedgerWriter writer, LedgerLookup lookup, Duration clientTurnWindow) {
+    /** {@code sessions} tells each session's persona, which every turn of the session carries. */
+    public TurnIntake(LedgerWriter writer, LedgerLookup lookup, Sessions sessions, Duration clientTurnWindow) {
         this.writer = writer;
         this.lookup = lookup;
+        this.sessions = sessions;
         this.clientTurnWindow = clientTurnWindow;
     }
 
@@ -50,7 +53,7 @@ public final class TurnIntake {
                                   String clientTurnId, TurnOptions options, TurnArrival arrival) {
         String sender = Principals.forLedger(principal);
         if (clientTurnId == null) {
-            return append(sessionId, text, null, options, sender, arrival);
+            return append(sessionId, partition, text, null, options, sender, arrival);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -69,7 +72,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, options, sender, arrival));
+                                : append(sessionId, partition, text, clientTurnId, options, sender, arrival));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -88,11 +91,12 @@ public final class TurnIntake {
         return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
     }
 
-    private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
-                                  String sender, TurnArrival arrival) {
+    private Future<String> append(String sessionId, int partition, String text, String clientTurnId,
+                                  TurnOptions options, String sender, TurnArrival arrival) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, sender),
-                        arrival)
+        return sessions.personaOf(sessionId, partition)
+                .compose(persona -> writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId,
+                        options, sender, persona), arrival))
                 .map(ack -> turnId);
     }
 
