@@ -210,7 +210,7 @@ public final class ContextBuildBench {
                 id = UuidV7.next().toString();
             }
             Session session = new Session(id, partition, turns);
-            session.lastOffset = send(session.id, "", new SessionCreated(null)).offset();
+            session.lastOffset = send(session.id, "", new SessionCreated(null, null)).offset();
             turns(session, 0, turns - TAIL_TURNS);
             return session;
         }

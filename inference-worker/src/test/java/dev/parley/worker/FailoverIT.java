@@ -188,7 +188,7 @@ class FailoverIT {
             String other = KafkaProbe.newId();
             LedgerEvent created = LedgerEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setSessionId(other).setTurnId("").setTimestamp(Instant.now()).setProducer("test").setAttempt(0)
-                .setPayload(new SessionCreated("test")).build();
+                .setPayload(new SessionCreated("test", null)).build();
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(Topics.LEDGER.name(), 0, other,

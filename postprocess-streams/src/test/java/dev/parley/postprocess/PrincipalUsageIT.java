@@ -141,7 +141,7 @@ class PrincipalUsageIT {
              KafkaProducer<String, LedgerEvent> producer = new KafkaProducer<>(config, new StringSerializer(),
                  serde.serializer())) {
             String adaOne = UuidV7.next().toString();
-            send(producer, adaOne, "", 0, new SessionCreated("ada"));
+            send(producer, adaOne, "", 0, new SessionCreated("ada", null));
             String t1 = UuidV7.next().toString();
             send(producer, adaOne, t1, 0, UserTurn.newBuilder().setText("Hello").setPrincipal("ada").build());
             AssistantReply first = AssistantReply.newBuilder().setText("Hi").setUsage(usage(10, 5, false))
@@ -154,17 +154,17 @@ class PrincipalUsageIT {
             send(producer, adaOne, t2, 1, ReplyFailed.newBuilder().setPartialText("").setReason("down")
                 .setUsage(usage(3, 0, true)).setCostUsd(0.5).setPrincipal("ada").build());
             String adaTwo = UuidV7.next().toString();
-            send(producer, adaTwo, "", 0, new SessionCreated("ada"));
+            send(producer, adaTwo, "", 0, new SessionCreated("ada", null));
             send(producer, adaTwo, UuidV7.next().toString(), 0, UserTurn.newBuilder()
                 .setText("#sim: tokens=2\n Second one \nand more").setPrincipal("ada").build());
             String graceSession = UuidV7.next().toString();
-            send(producer, graceSession, "", 0, new SessionCreated("grace"));
+            send(producer, graceSession, "", 0, new SessionCreated("grace", null));
             String t4 = UuidV7.next().toString();
             send(producer, graceSession, t4, 0, UserTurn.newBuilder().setText("Hi").setPrincipal("grace").build());
             send(producer, graceSession, t4, 1, AssistantReply.newBuilder().setText("Hello Grace")
                 .setUsage(usage(4, 2, false)).setPrincipal("grace").build());
             String anonymousSession = UuidV7.next().toString();
-            send(producer, anonymousSession, "", 0, new SessionCreated(null));
+            send(producer, anonymousSession, "", 0, new SessionCreated(null, null));
             String t5 = UuidV7.next().toString();
             send(producer, anonymousSession, t5, 0, UserTurn.newBuilder().setText("Hey").build());
             send(producer, anonymousSession, t5, 1, ReplyCancelled.newBuilder().setPartialText("Ha")

@@ -10,7 +10,10 @@ import dev.parley.worker.routing.Router;
 import dev.parley.worker.routing.TurnFacts;
 import java.util.List;
 
-/** Plans each turn: the router picks its route, the context builder reads its context. */
+/**
+ * Plans each turn: the router picks its route, the context builder reads its context, and the session's persona block
+ * goes first.
+ */
 public final class RoutePlanner {
 
     private final Catalogue catalogue;
@@ -18,20 +21,23 @@ public final class RoutePlanner {
     private final RecentRoutes recent;
     private final Backends backends;
     private final ContextBuilder contextBuilder;
+    private final PersonaCache personas;
 
     public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
-                        ContextBuilder contextBuilder) {
+                        ContextBuilder contextBuilder, PersonaCache personas) {
         this.catalogue = catalogue;
         this.router = router;
         this.recent = recent;
         this.backends = backends;
         this.contextBuilder = contextBuilder;
+        this.personas = personas;
     }
 
     /**
      * Blocking (the context may need a ledger read): call it on a starter thread.
      *
-     * @throws RuntimeException whose message is the turn's failure reason: an unknown route, an unreadable context
+     * @throws RuntimeException whose message is the turn's failure reason: an unknown route, an unreadable context,
+     *                          an unknown persona
      */
     RoutePlan plan(TurnTask task) {
         RouteDecision decision = router.decide(new TurnFacts(task.userText(), task.requestedRoute(), task.spotlight(),
@@ -43,8 +49,9 @@ public final class RoutePlanner {
         } catch (RuntimeException e) {
             throw new IllegalStateException("could not build the context: " + e.getMessage(), e);
         }
+        PersonaPrefix persona = personas.prefixFor(task.persona());
         boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
-        return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get, context,
-            task.userText(), spotlight);
+        return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get,
+            persona.prepend(context), task.userText(), spotlight, persona.ref());
     }
 }

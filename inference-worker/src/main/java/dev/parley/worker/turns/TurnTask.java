@@ -3,6 +3,7 @@ package dev.parley.worker.turns;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.PersonaRef;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.RouteChoice;
@@ -53,6 +54,8 @@ final class TurnTask {
     private final boolean spotlight;
     /** Who sent the turn (UserTurn.principal); null without authentication. Its lines are fair across principals. */
     private final String principal;
+    /** The persona the session names (UserTurn.persona), or null: its block goes first in every request. */
+    private final String persona;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
     private final TurnHops hops;
@@ -81,7 +84,7 @@ final class TurnTask {
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
              List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, String principal,
-             boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+             String persona, boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
         this.givenContext = givenContext;
         this.partition = partition;
         this.offset = offset;
@@ -91,6 +94,7 @@ final class TurnTask {
         this.requestedRoute = requestedRoute;
         this.spotlight = spotlight;
         this.principal = principal;
+        this.persona = persona;
         this.recovered = recovered;
         this.producerName = producerName;
         this.hops = hops;
@@ -250,6 +254,7 @@ final class TurnTask {
             .setAttempts(calls.calls())
             .setCostUsd(calls.costUsd())
             .setPrincipal(principal)
+            .setPersona(plan.persona())
             .build());
     }
 
@@ -319,7 +324,7 @@ final class TurnTask {
         }
         end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).build());
+            .setPrincipal(principal).setPersona(personaRef()).build());
     }
 
     /** A client asked to stop: ends the turn now if it is streaming, else as soon as it would start. */
@@ -366,7 +371,12 @@ final class TurnTask {
         }
         end(ReplyCancelled.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).build());
+            .setPrincipal(principal).setPersona(personaRef()).build());
+    }
+
+    /** The persona block the requests began with; null without one, or when no plan was made. */
+    private PersonaRef personaRef() {
+        return plan == null ? null : plan.persona();
     }
 
     private RouteChoice routeChoice() {
@@ -483,6 +493,11 @@ final class TurnTask {
     /** Who sent the turn; null without authentication. */
     String principal() {
         return principal;
+    }
+
+    /** The persona the session names, or null. */
+    String persona() {
+        return persona;
     }
 
     synchronized boolean cancelRequested() {

@@ -22,7 +22,7 @@ class SessionTailsTest {
     @DisplayName("a session created after the assignment is complete from its start")
     void createdAfterAssignment() {
         tails.assigned(0, 100);
-        tails.seen(0, 120, event("s", new SessionCreated(null)));
+        tails.seen(0, 120, event("s", new SessionCreated(null, null)));
         tails.seen(0, 121, event("s", UserTurn.newBuilder().setText("hi").setClientTurnId(null).build()));
         tails.seen(0, 125, event("s", AssistantReply.newBuilder().setText("hello").setModel(null).setFinishReason(null).setUsage(null).build()));
         assertEquals(List.of(120L, 121L, 125L), List.copyOf(tails.from("s", 0).orElseThrow().keySet()));
@@ -43,7 +43,7 @@ class SessionTailsTest {
     @DisplayName("beyond a session's text budget the oldest events go, and the tail is complete only from the rest")
     void truncated() {
         tails.assigned(0, 0);
-        tails.seen(0, 0, event("s", new SessionCreated(null)));
+        tails.seen(0, 0, event("s", new SessionCreated(null, null)));
         String text = "x".repeat(1_000);
         int fit = SessionTails.CHARS_PER_SESSION / text.length();
         for (int i = 1; i <= fit + 1; i++) {
@@ -58,7 +58,7 @@ class SessionTailsTest {
     @DisplayName("a session dropped for the total budget is read from the ledger, also when it is seen again")
     void droppedSession() {
         tails.assigned(0, 0);
-        tails.seen(0, 0, event("old", new SessionCreated(null)));
+        tails.seen(0, 0, event("old", new SessionCreated(null, null)));
         String text = "y".repeat(SessionTails.CHARS_PER_SESSION);
         long sessions = SessionTails.CHARS / text.length() + 1;
         for (int i = 1; i <= sessions; i++) {
@@ -74,12 +74,12 @@ class SessionTailsTest {
     @DisplayName("nothing is kept for a revoked partition, nor for one never assigned, nor after an unknown offset")
     void revokedAndUnknown() {
         tails.assigned(0, 0);
-        tails.seen(0, 1, event("s", new SessionCreated(null)));
-        tails.seen(1, 1, event("t", new SessionCreated(null)));
+        tails.seen(0, 1, event("s", new SessionCreated(null, null)));
+        tails.seen(1, 1, event("t", new SessionCreated(null, null)));
         assertTrue(tails.from("t", 0).isEmpty(), "partition 1 is not assigned");
         tails.seen(0, -1, event("s", AssistantReply.newBuilder().setText("where?").setModel(null).setFinishReason(null).setUsage(null).build()));
         assertTrue(tails.from("s", 0).isEmpty(), "an event at an unknown offset makes the session read the ledger");
-        tails.seen(0, 2, event("u", new SessionCreated(null)));
+        tails.seen(0, 2, event("u", new SessionCreated(null, null)));
         tails.revoked(0);
         assertTrue(tails.from("u", 0).isEmpty());
     }

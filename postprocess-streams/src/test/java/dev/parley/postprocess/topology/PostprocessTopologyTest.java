@@ -337,7 +337,7 @@ class PostprocessTopologyTest {
     }
 
     static LedgerEvent created(Instant at) {
-        return event("", at, new SessionCreated(null));
+        return event("", at, new SessionCreated(null, null));
     }
 
     static LedgerEvent user(String turnId, String text, Instant at) {

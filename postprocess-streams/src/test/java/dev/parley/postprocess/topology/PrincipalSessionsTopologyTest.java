@@ -60,11 +60,11 @@ class PrincipalSessionsTopologyTest {
         String first = session();
         String second = session();
         String other = session();
-        pipe(first, "", new SessionCreated("ada"));
+        pipe(first, "", new SessionCreated("ada", null));
         pipe(first, "t1", turn("  Plan a trip to Lisbon  \nin May", "ada"));
-        pipe(other, "", new SessionCreated("grace"));
+        pipe(other, "", new SessionCreated("grace", null));
         pipe(other, "t2", turn("Grace's question", "grace"));
-        pipe(second, "", new SessionCreated("ada"));
+        pipe(second, "", new SessionCreated("ada", null));
         pipe(first, "t3", turn("A later turn does not rename the session", "ada"));
 
         assertEquals(List.of(entry(second, 4, null), entry(first, 0, "Plan a trip to Lisbon")), sessions("ada"));
@@ -80,7 +80,7 @@ class PrincipalSessionsTopologyTest {
     @DisplayName("without authentication the sessions are anonymous's; a redelivered event changes nothing")
     void anonymousAndRedelivered() {
         String id = session();
-        LedgerEvent created = event(id, "", new SessionCreated(null));
+        LedgerEvent created = event(id, "", new SessionCreated(null, null));
         ledger.pipeInput(id, created, created.getTimestamp());
         LedgerEvent firstTurn = event(id, "t1", turn("Hello", null));
         ledger.pipeInput(id, firstTurn, firstTurn.getTimestamp());
@@ -95,9 +95,9 @@ class PrincipalSessionsTopologyTest {
     void directivesAndLongLines() {
         String directives = session();
         String longOne = session();
-        pipe(directives, "", new SessionCreated("ada"));
+        pipe(directives, "", new SessionCreated("ada", null));
         pipe(directives, "t1", turn("#sim: fail\n  #sim: tokens=2", "ada"));
-        pipe(longOne, "", new SessionCreated("ada"));
+        pipe(longOne, "", new SessionCreated("ada", null));
         pipe(longOne, "t2", turn("word ".repeat(60), "ada"));
 
         List<PrincipalSession> listed = sessions("ada");
@@ -113,7 +113,7 @@ class PrincipalSessionsTopologyTest {
         for (int i = 0; i < PrincipalSessionLists.MAX_SESSIONS + 5; i++) {
             String id = session();
             oldest = oldest == null ? id : oldest;
-            pipe(id, "", new SessionCreated("ada"));
+            pipe(id, "", new SessionCreated("ada", null));
         }
 
         List<PrincipalSession> listed = sessions("ada");
@@ -127,7 +127,7 @@ class PrincipalSessionsTopologyTest {
     void badRecord() {
         String id = session();
         rawLedger.pipeInput(id, new byte[] {0, 0, 0, 0, 42, 1, 2, 3}, T0);
-        pipe(id, "", new SessionCreated("ada"));
+        pipe(id, "", new SessionCreated("ada", null));
 
         assertEquals(List.of(entry(id, 0, null)), sessions("ada"));
     }
