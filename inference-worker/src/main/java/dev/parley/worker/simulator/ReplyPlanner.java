@@ -17,9 +17,10 @@ final class ReplyPlanner {
      * @param options  what the request asks of the reply ({@link Protocol#options})
      * @param messages the conversation as role/content messages ({@link Protocol#messages})
      * @param fault    the fault to play (the request's or the configured default), never a status fault
+     * @param cache    how the request used the prompt cache ({@link PrefixCache#use})
      */
     ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
-                   Fault fault) {
+                   Fault fault, PrefixCache.Use cache) {
         Directives directives = prompt.directives();
         List<String> tokens = directives.echo() ? ReplyText.split(echo(messages))
             : directives.reply() != null ? ReplyText.split(directives.reply())
@@ -37,7 +38,7 @@ final class ReplyPlanner {
         long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
         long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
         return new ReplyPlan(tokens, thinking, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
-            options.stream(), options.includeUsage());
+            options.stream(), options.includeUsage(), cache);
     }
 
     /**
@@ -83,7 +84,7 @@ final class ReplyPlanner {
         return -1;
     }
 
-    private static String text(Object content) {
+    static String text(Object content) {
         if (content instanceof String text) {
             return text;
         }
@@ -113,7 +114,7 @@ final class ReplyPlanner {
         return words;
     }
 
-    private static int words(String text) {
+    static int words(String text) {
         String stripped = text.strip();
         return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
     }
