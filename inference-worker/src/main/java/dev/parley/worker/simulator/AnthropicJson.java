@@ -32,14 +32,15 @@ final class AnthropicJson {
 
     /**
      * A reply's usage: {@code input_tokens} counts neither the tokens read from the prompt cache nor those written to
-     * it, which have their own counts.
+     * it, which have their own counts, present when the request used the cache (marked a block cache_control).
      */
     static JsonObject usage(ReplyPlan plan, int outputTokens) {
         PrefixCache.Use cache = plan.cache();
-        return new JsonObject().put("input_tokens", plan.promptTokens() - cache.read() - cache.written())
-            .put("cache_creation_input_tokens", cache.written())
-            .put("cache_read_input_tokens", cache.read())
-            .put("output_tokens", outputTokens);
+        JsonObject usage = new JsonObject().put("input_tokens", plan.promptTokens() - cache.read() - cache.written());
+        if (!cache.equals(PrefixCache.Use.NONE)) {
+            usage.put("cache_creation_input_tokens", cache.written()).put("cache_read_input_tokens", cache.read());
+        }
+        return usage.put("output_tokens", outputTokens);
     }
 
     static JsonObject message(String id, JsonArray content, String stopReason, JsonObject usage) {
