@@ -49,7 +49,8 @@ class PersonaIT {
             Map<String, Object> kafka = Map.of("bootstrap.servers", parley.bootstrapServers(),
                 "schema.registry.url", parley.registryUrl());
             ParleyHttp ada = new ParleyHttp(parley.url(), KeysMain.create(kafka, "ada").key());
-            ParleyHttp grace = new ParleyHttp(parley.url(), KeysMain.create(kafka, "grace").key());
+            String graceKey = KeysMain.create(kafka, "grace").key();
+            ParleyHttp grace = new ParleyHttp(parley.url(), graceKey);
             for (ParleyHttp caller : List.of(ada, grace)) {
                 await().atMost(WAIT).until(() -> caller.send("GET", "/v1/personas/none", null).statusCode() == 404);
             }
@@ -76,6 +77,7 @@ class PersonaIT {
             // default route: the OpenAI-protocol simulator; deep: the Anthropic one (cache_control on the block)
             List<String> adaTurns = List.of(echo(ada, adaSession, null), echo(ada, adaSession, "deep"));
             List<String> graceTurns = List.of(echo(grace, graceSession, null), echo(grace, graceSession, "deep"));
+            String openAiTurn = openAiEcho(grace, graceKey, graceSession);
 
             List<LedgerEvent> ledger = TopicReader.readAll(parley.bootstrapServers(), parley.registryUrl(),
                 Topics.LEDGER, "read_committed").stream().map(TopicReader.Logged::value).toList();
@@ -83,6 +85,7 @@ class PersonaIT {
             for (String turn : adaTurns) {
                 assertEquals("captain", payload(ledger, adaSession, turn, UserTurn.class).getPersona());
             }
+            assertEquals("captain", payload(ledger, graceSession, openAiTurn, UserTurn.class).getPersona());
             for (String turn : List.of(adaTurns.get(0), adaTurns.get(1), graceTurns.get(0), graceTurns.get(1))) {
                 String session = adaTurns.contains(turn) ? adaSession : graceSession;
                 assertEquals(new PersonaRef("captain", version),
@@ -122,6 +125,22 @@ class PersonaIT {
         assertEquals(PERSONA, messages.get(0).get("content").asText());
         assertEquals("Be helpful.", messages.get(1).get("content").asText(), messages.toString());
         return turn;
+    }
+
+    /** An OpenAI-compatible request continuing the session (X-Parley-Session-Id): its turn has the persona too. */
+    private static String openAiEcho(ParleyHttp caller, String key, String session) throws Exception {
+        String body = ParleyHttp.JSON.writeValueAsString(Map.of("model", "default",
+            "messages", List.of(Map.of("role", "user", "content", "Ahoy again?\n#sim: echo"))));
+        HttpResponse<String> response = caller.http.send(HttpRequest.newBuilder(
+                URI.create(caller.base + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+            .header("X-Parley-Session-Id", session).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        JsonNode completion = ParleyHttp.expect(200, response);
+        JsonNode messages = ParleyHttp.JSON.readTree(
+            completion.get("choices").get(0).get("message").get("content").asText());
+        assertEquals(PERSONA, messages.get(0).get("content").asText());
+        return response.headers().firstValue("X-Parley-Turn-Id").orElseThrow();
     }
 
     private static <T> T payload(List<LedgerEvent> ledger, String session, String turn, Class<T> type) {
