@@ -63,7 +63,8 @@ public final class InferenceWorker implements AutoCloseable {
         RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
             clients.contextBuilder(), clients.personas());
         TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner, new TurnMetrics(registry.registry(),
-            backend -> catalogue.backends().get(backend).kind() != BackendKind.OLLAMA));
+            backend -> catalogue.backends().containsKey(backend)
+                && catalogue.backends().get(backend).kind() != BackendKind.OLLAMA));
         MetricsEndpoint metrics = null;
         try {
             metrics = config.metricsPort() < 0 ? null

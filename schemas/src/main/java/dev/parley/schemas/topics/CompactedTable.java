@@ -55,7 +55,8 @@ public final class CompactedTable<V> implements AutoCloseable {
         this.topic = topic;
         this.consumer = consumer;
         this.values = values;
-        this.loaded = catchUp();
+        this.loaded = new CompletableFuture<>();
+        this.asked.add(loaded); // measured once the partitions are assigned: everything there at the start
         this.loaded.thenRun(() -> log.info("{} loaded: {} records", topic, table.size()));
         this.thread = new Thread(this::run, "parley-table-" + name);
         this.thread.setDaemon(true);
@@ -105,9 +106,7 @@ public final class CompactedTable<V> implements AutoCloseable {
     public CompletableFuture<Void> catchUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         asked.add(done);
-        if (thread != null) {
-            consumer.wakeup(); // a poll on a quiet topic would otherwise hold the measure back
-        }
+        consumer.wakeup(); // a poll on a quiet topic would otherwise hold the measure back
         return done;
     }
 
