@@ -26,7 +26,8 @@ final class AnthropicEncoder implements ReplyEncoder {
 
     @Override
     public String open() {
-        StringBuilder out = new StringBuilder(AnthropicJson.event(AnthropicJson.messageStart(id, AnthropicJson.usage(plan, 1))));
+        StringBuilder out = new StringBuilder(
+            AnthropicJson.event(AnthropicJson.messageStart(id, AnthropicJson.usage(plan, 1))));
         if (plan.thinking().isEmpty()) {
             out.append(openText());
         } else {

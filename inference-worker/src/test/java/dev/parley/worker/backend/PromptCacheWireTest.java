@@ -19,7 +19,7 @@ class PromptCacheWireTest {
     private static final BackendConfig OPENAI = BackendConfig.of("http://localhost:1/v1", "gpt");
 
     @Test
-    @DisplayName("Anthropic: a cache point makes system an array of text blocks, only the persona block marked ephemeral")
+    @DisplayName("Anthropic: a cache point makes system an array of text blocks, the persona's marked ephemeral")
     void anthropicSystemBlocks() {
         String body = new AnthropicProtocol(ANTHROPIC).body(new ChatRequest(null, List.of(
             ChatMessage.cachedSystem("You are a pirate."), ChatMessage.system("Be brief."), ChatMessage.user("Hi"))));

@@ -42,7 +42,8 @@ public final class Authenticator implements AutoCloseable {
     private final StreamTokens streamTokens;
 
     /** {@code keys} and {@code jwt} may be null when their mode is off. */
-    public Authenticator(Vertx vertx, AuthConfig config, CompactedTable<ApiKey> keys, JwtVerifier jwt, StreamTokens streamTokens) {
+    public Authenticator(Vertx vertx, AuthConfig config, CompactedTable<ApiKey> keys, JwtVerifier jwt,
+                         StreamTokens streamTokens) {
         this.vertx = vertx;
         this.config = config;
         this.keys = keys;
