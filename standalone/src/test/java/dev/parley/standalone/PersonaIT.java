@@ -99,6 +99,13 @@ class PersonaIT {
                     "the persona is only part of the prompt: " + reply.getUsage());
             }
 
+            // a new text is a new version (200: the name was stored), what every gateway answers from then on
+            JsonNode changed = ParleyHttp.expect(200, ada.send("PUT", "/v1/personas/captain",
+                ParleyHttp.JSON.writeValueAsString(Map.of("text", PERSONA + "Arr."))));
+            assertEquals(sha256(PERSONA + "Arr.").substring(0, 12), changed.get("version").asText());
+            assertEquals(changed.get("version").asText(), ParleyHttp.expect(200,
+                grace.send("GET", "/v1/personas/captain", null)).get("version").asText());
+
             // counted once each terminal event is committed, just after the reply became visible
             PrometheusText metrics = await().atMost(WAIT).until(
                 () -> new PrometheusText(scrape(ada, parley.metricsUrls().get("worker"))),

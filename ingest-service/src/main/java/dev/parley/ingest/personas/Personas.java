@@ -93,7 +93,8 @@ public final class Personas implements AutoCloseable {
 
     /**
      * Stores {@code text} as the newest version of {@code name} for {@code principal}: 403 persona_owned when another
-     * principal stored the name first. Answers whether the name is new, once this gateway's table has it.
+     * principal stored the name first; the text of the newest version again writes nothing. Answers whether the name
+     * is new, once this gateway's table has it.
      */
     public Future<Stored> put(String name, String text, String principal) {
         String owner = Principals.forLedger(principal);
@@ -104,6 +105,9 @@ public final class Personas implements AutoCloseable {
             if (earlier.isPresent() && !Objects.equals(earlier.get().getUpdatedBy(), owner)) {
                 return Future.failedFuture(new ApiException(403, "persona_owned",
                         "persona " + name + " belongs to another principal"));
+            }
+            if (earlier.isPresent() && earlier.get().getVersion().equals(persona.getVersion())) {
+                return Future.succeededFuture(new Stored(earlier.get(), false)); // the same text: nothing to write
             }
             return write(persona).compose(written -> caughtUp())
                     .map(caught -> new Stored(persona, earlier.isEmpty()));
