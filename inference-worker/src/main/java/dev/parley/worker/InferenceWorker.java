@@ -5,6 +5,7 @@ import dev.parley.schemas.telemetry.ServiceMetrics;
 import dev.parley.worker.backend.BackendConfig;
 import dev.parley.worker.backend.LlmBackend;
 import dev.parley.worker.backend.HttpBackend;
+import dev.parley.worker.backend.BackendKind;
 import dev.parley.worker.catalogue.Catalogue;
 import dev.parley.worker.catalogue.CatalogueProbe;
 import dev.parley.worker.resilience.Backends;
@@ -60,8 +61,10 @@ public final class InferenceWorker implements AutoCloseable {
         WorkerClients clients = new WorkerClients(config);
         clients.bindMetrics(registry);
         RoutePlanner planner = new RoutePlanner(catalogue, new Router(catalogue), new RecentRoutes(), backends,
-            clients.contextBuilder(), registry.registry());
-        TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner, new TurnMetrics(registry.registry()));
+            clients.contextBuilder(), clients.personas(), registry.registry());
+        TurnConsumer turns = new TurnConsumer(config, vertx, clients, planner, new TurnMetrics(registry.registry(),
+            backend -> catalogue.backends().containsKey(backend)
+                && catalogue.backends().get(backend).kind() != BackendKind.OLLAMA));
         MetricsEndpoint metrics = null;
         try {
             metrics = config.metricsPort() < 0 ? null

@@ -4,6 +4,7 @@ import dev.parley.avro.BatchTag;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.Persona;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
@@ -38,6 +39,7 @@ final class KafkaProbe implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final AvroSerde<LedgerEvent> ledgerSerde;
     private final AvroSerde<SessionSnapshot> snapshotSerde;
+    private final AvroSerde<Persona> personaSerde;
     private final List<LedgerEvent> ledger = new CopyOnWriteArrayList<>();
     private final List<TokenChunk> tokens = new CopyOnWriteArrayList<>();
     private final List<Thread> readers = new CopyOnWriteArrayList<>();
@@ -51,6 +53,7 @@ final class KafkaProbe implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.ledgerSerde = Topics.LEDGER.valueSerde(kafka);
         this.snapshotSerde = Topics.SESSIONS.valueSerde(kafka);
+        this.personaSerde = Topics.PERSONAS.valueSerde(kafka);
         read(Topics.LEDGER.name(), Topics.LEDGER.valueSerde(kafka), ledger::add);
         read(Topics.TOKENS.name(), Topics.TOKENS.valueSerde(kafka), tokens::add);
     }
@@ -76,14 +79,24 @@ final class KafkaProbe implements AutoCloseable {
 
     /** A turn sent by {@code principal} (UserTurn.principal; null: without authentication). */
     String turnBy(String principal, String sessionId, String text, String route) {
-        return turn(sessionId, text, route, false, List.of(), principal);
+        return turn(sessionId, text, route, false, List.of(), principal, null);
+    }
+
+    /** A turn of a session naming {@code persona} (UserTurn.persona, as the gateway stamps it). */
+    String turnWithPersona(String persona, String sessionId, String text) {
+        return turn(sessionId, text, null, false, List.of(), null, persona);
     }
 
     private String turn(String sessionId, String text, String route, boolean spotlight, List<ContextMessage> context,
                         String principal) {
+        return turn(sessionId, text, route, spotlight, context, principal, null);
+    }
+
+    private String turn(String sessionId, String text, String route, boolean spotlight, List<ContextMessage> context,
+                        String principal, String persona) {
         String turnId = newId();
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
-            .setSpotlight(spotlight).setContext(context).setPrincipal(principal).build()));
+            .setSpotlight(spotlight).setContext(context).setPrincipal(principal).setPersona(persona).build()));
         return turnId;
     }
 
@@ -93,6 +106,12 @@ final class KafkaProbe implements AutoCloseable {
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
             .setBatch(batch).build()));
         return turnId;
+    }
+
+    /** Stores a persona version, as the gateway's PUT /v1/personas/{name} would. */
+    void persona(Persona persona) {
+        send(new ProducerRecord<>(Topics.PERSONAS.name(), persona.getName(),
+            personaSerde.serializer().serialize(Topics.PERSONAS.name(), persona)));
     }
 
     void cancel(String sessionId, String turnId) {
@@ -223,5 +242,6 @@ final class KafkaProbe implements AutoCloseable {
         }
         producer.close();
         ledgerSerde.close();
+        personaSerde.close();
     }
 }

@@ -3,12 +3,15 @@ package dev.parley.worker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.HistorySummary;
 import dev.parley.avro.OpenCommitment;
+import dev.parley.avro.Persona;
+import dev.parley.avro.PersonaRef;
 import dev.parley.avro.SessionSnapshot;
 import dev.parley.avro.TurnSummary;
 import dev.parley.avro.DeadLetter;
@@ -101,6 +104,34 @@ class TurnConsumerIT {
         assertEquals("stop", last.getFinishReason());
         assertEquals("", last.getText());
         assertNoMoreTerminals(turn);
+    }
+
+    @Test
+    @DisplayName("a turn naming a persona (stored a moment before) sends its exact text first, before the rest of "
+        + "the context, and its reply records the version")
+    void personaBlockComesFirst() {
+        String name = "guide-" + UUID.randomUUID();
+        String text = "You are a guide.\n  Keep this text exactly, trailing space included. ";
+        probe.persona(Persona.newBuilder().setName(name).setVersion("0123456789ab").setText(text)
+            .setUpdatedAt(Instant.now()).setUpdatedBy(null).build());
+        String turn = probe.turnWithPersona(name, KafkaProbe.newId(), "Where to?\n#sim: tokens=2");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(turn).isEmpty());
+        AssistantReply reply = assertInstanceOf(AssistantReply.class, probe.terminals(turn).get(0).getPayload());
+        assertEquals(new PersonaRef(name, "0123456789ab"), reply.getPersona());
+        assertEquals(List.of(ChatMessage.cachedSystem(text), ChatMessage.user("Where to?\n#sim: tokens=2")),
+            requestFor("Where to?").messages());
+    }
+
+    @Test
+    @DisplayName("a turn naming a persona nobody stored fails, after a bounded wait, saying which persona is unknown")
+    void unknownPersonaFailsTheTurn() {
+        String turn = probe.turnWithPersona("ghost", KafkaProbe.newId(), "Boo?");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyFailed failed = assertInstanceOf(ReplyFailed.class, probe.terminals(turn).get(0).getPayload());
+        assertTrue(failed.getReason().startsWith("unknown persona ghost"), failed.getReason());
+        assertNull(failed.getPersona());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.parley.ingest.auth.Authenticator;
 import dev.parley.ingest.health.ReadinessCheck;
 import dev.parley.ingest.health.WorkerPresence;
 import dev.parley.ingest.http.ApiRouter;
+import dev.parley.ingest.personas.Personas;
 import dev.parley.ingest.http.HttpListeners;
 import dev.parley.ingest.kafka.KafkaClientConfigs;
 import dev.parley.ingest.kafka.TopicLayout;
@@ -132,8 +133,10 @@ public final class IngestService implements AutoCloseable {
                     config.clientStall(), new FeedMetrics(metrics.registry()));
             Sessions sessions = new Sessions(new TopicLayout(admin, Topics.LEDGER.name(), Topics.TOKENS.name()),
                     writer, lookup);
-            ApiRouter.Parts parts = new ApiRouter.Parts(sessions,
-                    new TurnIntake(writer, lookup, config.clientTurnWindow()),
+            Personas personas = Personas.start(vertx, kafka);
+            started.push(personas);
+            ApiRouter.Parts parts = new ApiRouter.Parts(sessions, personas,
+                    new TurnIntake(writer, lookup, sessions, config.clientTurnWindow()),
                     tracker,
                     commits,
                     streams,

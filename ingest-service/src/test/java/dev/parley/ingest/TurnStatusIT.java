@@ -171,9 +171,11 @@ class TurnStatusIT {
                 .putNull("model").put("outcome", "failed").put("reason", "connect refused")
                 .put("failureKind", "connect").put("partialText", "").putNull("usage").put("costUsd", 0.0),
                 status.getJsonArray("attempts").getJsonObject(0));
-        assertEquals(new JsonObject().put("promptTokens", 20).put("completionTokens", 10).put("estimated", true),
+        assertEquals(new JsonObject().put("promptTokens", 20).put("completionTokens", 10)
+                .put("cachedPromptTokens", 0).put("estimated", true),
                 status.getJsonArray("attempts").getJsonObject(2).getJsonObject("usage"));
-        assertEquals(new JsonObject().put("promptTokens", 30).put("completionTokens", 12).put("estimated", true),
+        assertEquals(new JsonObject().put("promptTokens", 30).put("completionTokens", 12)
+                .put("cachedPromptTokens", 0).put("estimated", true),
                 status.getJsonObject("usage"));
         assertEquals(0.021, status.getDouble("costUsd"));
     }
@@ -201,7 +203,8 @@ class TurnStatusIT {
                 .map(a -> ((JsonObject) a).getString("outcome")).toList());
         assertEquals("Ha", failed.getJsonArray("attempts").getJsonObject(0).getString("partialText"));
         assertEquals("breaker_open", failed.getJsonArray("attempts").getJsonObject(1).getString("failureKind"));
-        assertEquals(new JsonObject().put("promptTokens", 5).put("completionTokens", 1).put("estimated", false),
+        assertEquals(new JsonObject().put("promptTokens", 5).put("completionTokens", 1)
+                .put("cachedPromptTokens", 0).put("estimated", false),
                 failed.getJsonObject("usage"));
         assertEquals(0.0005, failed.getDouble("costUsd"));
         assertTrue(failed.containsKey("backend") && failed.getValue("backend") == null, failed.encode());

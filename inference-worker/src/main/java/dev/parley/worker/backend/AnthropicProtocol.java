@@ -3,10 +3,9 @@ package dev.parley.worker.backend;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}): SSE events {@code message_start} (input tokens),
@@ -41,15 +40,25 @@ final class AnthropicProtocol implements Protocol {
         return headers;
     }
 
-    /** System messages go to {@code system}; consecutive messages of one role merge, as the API wants turns to alternate. */
+    /**
+     * System messages go to {@code system}; consecutive messages of one role merge, as the API wants turns to
+     * alternate. A cache point (a persona block) makes {@code system} an array of text blocks, the cache point's block
+     * marked {@code "cache_control": {"type": "ephemeral"}}: Anthropic caches the prompt up to there.
+     */
     @Override
     public String body(ChatRequest request) {
-        List<String> system = new ArrayList<>();
+        JsonArray system = new JsonArray();
+        boolean cachePoint = false;
         JsonArray messages = new JsonArray();
         JsonObject last = null;
         for (ChatMessage message : request.messages()) {
             if (message.role().equals("system")) {
-                system.add(message.content());
+                JsonObject block = textBlock(message.content());
+                if (message.cachePoint()) {
+                    block.put("cache_control", new JsonObject().put("type", "ephemeral"));
+                    cachePoint = true;
+                }
+                system.add(block);
             } else if (last != null && last.getString("role").equals(message.role())) {
                 last.getJsonArray("content").add(textBlock(message.content()));
             } else {
@@ -62,8 +71,11 @@ final class AnthropicProtocol implements Protocol {
             .put("model", OpenAiProtocol.model(request, config))
             .put("max_tokens", MAX_TOKENS)
             .put("stream", config.stream());
-        if (!system.isEmpty()) {
-            body.put("system", String.join("\n\n", system));
+        if (cachePoint) {
+            body.put("system", system);
+        } else if (!system.isEmpty()) {
+            body.put("system", system.stream().map(block -> ((JsonObject) block).getString("text"))
+                .collect(Collectors.joining("\n\n")));
         }
         return body.put("messages", messages).encode();
     }
@@ -108,17 +120,39 @@ final class AnthropicProtocol implements Protocol {
             finishReason(message.getString("stop_reason"), events);
             JsonObject usage = message.getJsonObject("usage");
             if (usage != null) {
-                events.usage(new TokenUsage(usage.getInteger("input_tokens", 0), usage.getInteger("output_tokens", 0)));
+                events.usage(usage(usage, new Input(0, 0, 0)));
             }
             events.done();
         });
+    }
+
+    /**
+     * Anthropic's {@code input_tokens} counts neither the tokens read from the prompt cache
+     * ({@code cache_read_input_tokens}) nor those written to it ({@code cache_creation_input_tokens}): the prompt is
+     * all three, and the cached part is the read one.
+     */
+    private static TokenUsage usage(JsonObject usage, Input earlier) {
+        Input input = new Input(usage.getInteger("input_tokens", earlier.uncached()),
+            usage.getInteger("cache_read_input_tokens", earlier.cacheRead()),
+            usage.getInteger("cache_creation_input_tokens", earlier.cacheCreation()));
+        return new TokenUsage(input.uncached() + input.cacheRead() + input.cacheCreation(),
+            usage.getInteger("output_tokens", 0), input.cacheRead());
+    }
+
+    /** The input token counts of a usage object. */
+    private record Input(int uncached, int cacheRead, int cacheCreation) {
+
+        static Input of(JsonObject usage) {
+            return usage == null ? new Input(0, 0, 0) : new Input(usage.getInteger("input_tokens", 0),
+                usage.getInteger("cache_read_input_tokens", 0), usage.getInteger("cache_creation_input_tokens", 0));
+        }
     }
 
     /** The input tokens arrive in message_start, the output tokens in message_delta: one usage needs both. */
     private static final class StreamState {
 
         private final ReplyEvents events;
-        private int inputTokens;
+        private Input input = new Input(0, 0, 0);
 
         StreamState(ReplyEvents events) {
             this.events = events;
@@ -127,8 +161,7 @@ final class AnthropicProtocol implements Protocol {
         void onEvent(JsonObject event) {
             switch (event.getString("type", "")) {
                 case "message_start" -> {
-                    JsonObject usage = event.getJsonObject("message", new JsonObject()).getJsonObject("usage");
-                    inputTokens = usage == null ? 0 : usage.getInteger("input_tokens", 0);
+                    input = Input.of(event.getJsonObject("message", new JsonObject()).getJsonObject("usage"));
                 }
                 case "content_block_delta" -> onDelta(event.getJsonObject("delta", new JsonObject()));
                 case "message_delta" -> onMessageDelta(event);
@@ -154,9 +187,8 @@ final class AnthropicProtocol implements Protocol {
             finishReason(event.getJsonObject("delta", new JsonObject()).getString("stop_reason"), events);
             JsonObject usage = event.getJsonObject("usage");
             if (usage != null) {
-                // output_tokens is cumulative; newer API versions repeat input_tokens here too
-                events.usage(new TokenUsage(usage.getInteger("input_tokens", inputTokens),
-                    usage.getInteger("output_tokens", 0)));
+                // output_tokens is cumulative; newer API versions repeat the input counts here too
+                events.usage(usage(usage, input));
             }
         }
     }

@@ -115,7 +115,7 @@ final class OpenAiProtocol implements Protocol {
             events.finishReason(reason);
         }
         if (usage != null) {
-            events.usage(new TokenUsage(usage.promptTokens(), usage.completionTokens()));
+            events.usage(new TokenUsage(usage.promptTokens(), usage.completionTokens(), usage.cachedTokens()));
         }
     }
 

@@ -26,7 +26,8 @@ final class AnthropicEncoder implements ReplyEncoder {
 
     @Override
     public String open() {
-        StringBuilder out = new StringBuilder(AnthropicJson.event(AnthropicJson.messageStart(id, plan.promptTokens())));
+        StringBuilder out = new StringBuilder(
+            AnthropicJson.event(AnthropicJson.messageStart(id, AnthropicJson.usage(plan, 1))));
         if (plan.thinking().isEmpty()) {
             out.append(openText());
         } else {
@@ -71,8 +72,8 @@ final class AnthropicEncoder implements ReplyEncoder {
             content.add(AnthropicJson.thinkingBlock(plan.thinkingText(), AnthropicJson.SIGNATURE));
         }
         content.add(AnthropicJson.textBlock(plan.text()));
-        return AnthropicJson.message(id, content, AnthropicJson.stopReason(plan.finishReason()), plan.promptTokens(),
-            plan.thinking().size() + plan.tokens().size()).encode();
+        return AnthropicJson.message(id, content, AnthropicJson.stopReason(plan.finishReason()),
+            AnthropicJson.usage(plan, plan.thinking().size() + plan.tokens().size())).encode();
     }
 
     private String closeThinking() {

@@ -25,12 +25,25 @@ final class AnthropicJson {
         return "event: " + data.getString("type") + "\ndata: " + data.encode() + "\n\n";
     }
 
-    static JsonObject messageStart(String id, int inputTokens) {
-        JsonObject message = message(id, new JsonArray(), null, inputTokens, 1);
+    static JsonObject messageStart(String id, JsonObject usage) {
+        JsonObject message = message(id, new JsonArray(), null, usage);
         return new JsonObject().put("type", "message_start").put("message", message);
     }
 
-    static JsonObject message(String id, JsonArray content, String stopReason, int inputTokens, int outputTokens) {
+    /**
+     * A reply's usage: {@code input_tokens} counts neither the tokens read from the prompt cache nor those written to
+     * it, which have their own counts, present when the request used the cache (marked a block cache_control).
+     */
+    static JsonObject usage(ReplyPlan plan, int outputTokens) {
+        PrefixCache.Use cache = plan.cache();
+        JsonObject usage = new JsonObject().put("input_tokens", plan.promptTokens() - cache.read() - cache.written());
+        if (!cache.equals(PrefixCache.Use.NONE)) {
+            usage.put("cache_creation_input_tokens", cache.written()).put("cache_read_input_tokens", cache.read());
+        }
+        return usage.put("output_tokens", outputTokens);
+    }
+
+    static JsonObject message(String id, JsonArray content, String stopReason, JsonObject usage) {
         return new JsonObject()
             .put("id", id)
             .put("type", "message")
@@ -39,7 +52,7 @@ final class AnthropicJson {
             .put("model", LlmSimulator.MODEL)
             .put("stop_reason", stopReason)
             .putNull("stop_sequence")
-            .put("usage", new JsonObject().put("input_tokens", inputTokens).put("output_tokens", outputTokens));
+            .put("usage", usage);
     }
 
     static JsonObject textBlock(String text) {

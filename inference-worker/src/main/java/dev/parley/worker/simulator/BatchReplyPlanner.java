@@ -30,7 +30,8 @@ final class BatchReplyPlanner {
      * @param fault the call's fault (the first agent's that sets one, or the configured default), never a status fault;
      *              a {@code batch=cut} that strikes earlier replaces it
      */
-    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, BatchCall call, Fault fault) {
+    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, BatchCall call, Fault fault,
+                   PrefixCache.Use cache) {
         ArrayTokens array = new ArrayTokens();
         int cutAfter = -1;
         for (BatchCall.Turn turn : call.turns()) {
@@ -53,7 +54,7 @@ final class BatchReplyPlanner {
         }
         Fault cut = cutAfter < 0 ? null : new Fault(Fault.Kind.DISCONNECT_AFTER, cutAfter);
         Fault played = cut == null || fault != null && fault.value() <= cut.value() ? fault : cut;
-        return planner.plan(protocol, options, messages, call.prompt(), array.close(), played);
+        return planner.plan(protocol, options, messages, call.prompt(), array.close(), played, cache);
     }
 
     /** What {@code #sim: echo} answers for one agent: its own entry of the batch, name, state and message. */

@@ -67,6 +67,14 @@ import org.slf4j.LoggerFactory;
  * Token 0 is a word, every later token is a space and a word. Usage reports the words of the request's messages
  * (directive lines left out) as prompt tokens and the tokens sent as completion tokens.
  *
+ * <h2>The prompt cache</h2>
+ * Each simulated backend remembers (a bounded LRU) the leading system messages of the requests it answered. OpenAI:
+ * a request that starts with a seen prefix of system messages reports that prefix's words as
+ * {@code usage.prompt_tokens_details.cached_tokens}. Anthropic: the system blocks up to the last one marked
+ * {@code "cache_control": {"type": "ephemeral"}} are read from the cache when seen
+ * ({@code cache_read_input_tokens}), else written to it ({@code cache_creation_input_tokens}); {@code input_tokens}
+ * counts the rest, as the real API. Ollama reports no cache.
+ *
  * <h2>Directives</h2>
  * Any line of the <em>last user message</em> (of its last text part, when its content is a list of parts) that
  * starts with {@code #sim:} (leading spaces allowed) holds
@@ -153,6 +161,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final StreamCounters counters = new StreamCounters();
     private final ReplyPlanner planner;
     private final BatchReplyPlanner batchPlanner;
+    private final PrefixCache prefixes = new PrefixCache();
     private final AtomicLong ids = new AtomicLong();
     private volatile HttpServer server;
     private volatile boolean closing;
@@ -378,8 +387,9 @@ public final class LlmSimulator implements AutoCloseable {
             answerStatus(response, protocol, fault.value());
             return;
         }
-        ReplyPlan plan = batch != null ? batchPlanner.plan(protocol, options, messages, batch, fault)
-            : planner.plan(protocol, options, messages, prompt, fault);
+        PrefixCache.Use cache = prefixes.use(protocol, backend == null ? "" : backend, messages);
+        ReplyPlan plan = batch != null ? batchPlanner.plan(protocol, options, messages, batch, fault, cache)
+            : planner.plan(protocol, options, messages, prompt, fault, cache);
         String id = protocol.id(ids.incrementAndGet());
         new SimulatedReply(vertx, ctx.request(), plan, protocol, counters, backend == null ? "" : backend, id,
             () -> closing).start();

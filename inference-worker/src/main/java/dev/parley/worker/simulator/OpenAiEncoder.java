@@ -41,7 +41,7 @@ final class OpenAiEncoder implements ReplyEncoder {
         StringBuilder end = new StringBuilder(chunk(Delta.none(), plan.finishReason()));
         if (plan.includeUsage()) {
             end.append(data(OpenAiWire.encode(Chunk.usage(id, created, LlmSimulator.MODEL, FINGERPRINT,
-                Usage.of(plan.promptTokens(), sent)))));
+                Usage.of(plan.promptTokens(), sent, plan.cache().read())))));
         }
         return end.append(data(OpenAiWire.DONE)).toString();
     }
@@ -55,7 +55,7 @@ final class OpenAiEncoder implements ReplyEncoder {
     @Override
     public String whole() {
         return OpenAiWire.encode(Completion.of(id, created, LlmSimulator.MODEL, FINGERPRINT, plan.text(),
-            plan.finishReason(), Usage.of(plan.promptTokens(), plan.tokens().size())));
+            plan.finishReason(), Usage.of(plan.promptTokens(), plan.tokens().size(), plan.cache().read())));
     }
 
     /** A chunk of the one choice; OpenAI sends {@code usage: null} on each when include_usage is set. */

@@ -43,17 +43,29 @@ enum Protocol {
      * The conversation as role/content messages, exactly as received: echo replies with them, and directives are read
      * from the last text part, where OpenAI's typed messages would join the parts. Anthropic keeps the system prompt
      * out of {@code messages}; it is put first here so echo and the prompt count see the whole context, as with the
-     * other protocols.
+     * other protocols: a string as one system message, an array of text blocks as one system message per block
+     * (with the block's {@code cache_control}, for the prompt cache).
      */
     JsonArray messages(JsonObject body) {
         if (!(body.getValue("messages") instanceof JsonArray messages)) {
             return null;
         }
-        if (this != ANTHROPIC || body.getValue("system") == null) {
+        Object system = body.getValue("system");
+        if (this != ANTHROPIC || system == null) {
             return messages;
         }
-        JsonArray withSystem = new JsonArray().add(new JsonObject().put("role", "system")
-            .put("content", body.getValue("system")));
+        JsonArray withSystem = new JsonArray();
+        if (system instanceof JsonArray blocks) {
+            for (Object block : blocks) {
+                if (block instanceof JsonObject text) {
+                    JsonObject message = new JsonObject().put("role", "system").put("content", text.getValue("text"));
+                    withSystem.add(text.containsKey("cache_control")
+                        ? message.put("cache_control", text.getValue("cache_control")) : message);
+                }
+            }
+        } else {
+            withSystem.add(new JsonObject().put("role", "system").put("content", system));
+        }
         messages.forEach(withSystem::add);
         return withSystem;
     }

@@ -14,9 +14,10 @@ import java.util.List;
  * @param promptTokens a word count of the request's messages, reported as usage
  * @param stream       a stream of events rather than one JSON reply
  * @param includeUsage whether a streamed OpenAI reply ends with a usage chunk
+ * @param cache        of the prompt tokens, those read from the prompt cache and written to it
  */
 record ReplyPlan(List<String> tokens, List<String> thinking, long ttftMs, long itlMs, Fault fault,
-                 String finishReason, int promptTokens, boolean stream, boolean includeUsage) {
+                 String finishReason, int promptTokens, boolean stream, boolean includeUsage, PrefixCache.Use cache) {
 
     static final String STOP = "stop";
     static final String LENGTH = "length";

@@ -18,10 +18,11 @@ final class ReplyPlanner {
      * @param options  what the request asks of the reply ({@link Protocol#options})
      * @param messages the conversation as role/content messages ({@link Protocol#messages})
      * @param fault    the fault to play (the request's or the configured default), never a status fault
+     * @param cache    how the request used the prompt cache ({@link PrefixCache#use})
      */
     ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
-                   Fault fault) {
-        return plan(protocol, options, messages, prompt, replyTokens(prompt, () -> echo(messages)), fault);
+                   Fault fault, PrefixCache.Use cache) {
+        return plan(protocol, options, messages, prompt, replyTokens(prompt, () -> echo(messages)), fault, cache);
     }
 
     /**
@@ -42,7 +43,7 @@ final class ReplyPlanner {
      * decide the timing, the finish and the thinking, and {@code max_tokens} still caps the tokens.
      */
     ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
-                   List<String> tokens, Fault fault) {
+                   List<String> tokens, Fault fault, PrefixCache.Use cache) {
         Directives directives = prompt.directives();
         String finish = directives.finish() != null ? directives.finish() : ReplyPlan.STOP;
         int maxTokens = options.maxTokens();
@@ -56,7 +57,7 @@ final class ReplyPlanner {
         long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
         long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
         return new ReplyPlan(tokens, thinking, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
-            options.stream(), options.includeUsage());
+            options.stream(), options.includeUsage(), cache);
     }
 
     /**
@@ -102,7 +103,7 @@ final class ReplyPlanner {
         return -1;
     }
 
-    private static String text(Object content) {
+    static String text(Object content) {
         if (content instanceof String text) {
             return text;
         }
@@ -132,7 +133,7 @@ final class ReplyPlanner {
         return words;
     }
 
-    private static int words(String text) {
+    static int words(String text) {
         String stripped = text.strip();
         return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
     }

@@ -88,7 +88,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
         List<CompletableFuture<Void>> settled = new ArrayList<>();
         for (int i = 0; i < plan.tasks().size(); i++) {
             TurnTask task = plan.tasks().get(i);
-            task.startBatched(attempts[i], chunkStreams, route, share(i, null));
+            task.startBatched(attempts[i], chunkStreams, route, share(i, null), plan.persona());
             settled.add(task.settled());
         }
         synchronized (this) {

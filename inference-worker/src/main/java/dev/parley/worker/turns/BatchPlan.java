@@ -1,6 +1,7 @@
 package dev.parley.worker.turns;
 
 import dev.parley.avro.BatchTag;
+import dev.parley.avro.PersonaRef;
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.backend.ChatRequest;
 import dev.parley.worker.batch.BatchPrompt;
@@ -15,8 +16,9 @@ import java.util.function.Function;
 
 /**
  * How one batch call answers its turns: the route (its first stage's backends, primary then fallbacks), the agents'
- * names in prompt order, and the one request. The prompt begins with the system message every agent's context
- * begins with (the configured system prompt), then {@link BatchPrompt}'s format and the shared instructions, then
+ * names in prompt order, and the one request. The prompt begins with the system messages every agent's context
+ * begins with (the persona block when all the agents' sessions name the same persona ({@code persona}, else null),
+ * and the configured system prompt), then {@link BatchPrompt}'s format and the shared instructions, then
  * the agents: each with its state and the last {@value #HISTORY_MESSAGES} messages of its session.
  *
  * @param agents     each turn's agent name, in the order of {@code tasks}
@@ -25,13 +27,14 @@ import java.util.function.Function;
  */
 record BatchPlan(RouteDecision decision, Route route, Function<String, GuardedBackend> backends,
                  List<TurnTask> tasks, List<String> agents, ChatRequest request, int[] agentChars, int sharedChars,
-                 boolean spotlight) {
+                 boolean spotlight, PersonaRef persona) {
 
     /** How many of an agent's latest session messages its entry carries. */
     static final int HISTORY_MESSAGES = 6;
 
     static BatchPlan of(RouteDecision decision, Route route, Function<String, GuardedBackend> backends,
-                        List<TurnTask> tasks, List<List<ChatMessage>> contexts, boolean spotlight) {
+                        List<TurnTask> tasks, List<List<ChatMessage>> contexts, boolean spotlight,
+                        PersonaRef persona) {
         List<ChatMessage> prefix = commonPrefix(contexts);
         List<String> names = names(tasks);
         List<BatchPrompt.Agent> agents = new ArrayList<>();
@@ -56,7 +59,7 @@ record BatchPlan(RouteDecision decision, Route route, Function<String, GuardedBa
         int shared = Math.max(0, total - java.util.Arrays.stream(agentChars).sum());
         ChatRequest request = new ChatRequest(null, messages).withTraceparent(tasks.get(0).hops().traceparent());
         return new BatchPlan(decision, route, backends, List.copyOf(tasks), names, request, agentChars, shared,
-            spotlight);
+            spotlight, persona);
     }
 
     /** The backends of the route's first stage, in order (a staged route answers a batch with its first stage). */

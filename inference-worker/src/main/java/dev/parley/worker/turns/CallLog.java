@@ -41,7 +41,8 @@ final class CallLog {
         if (!REJECTED.equals(outcome)) {
             usage = reported != null
                 ? Usage.newBuilder().setPromptTokens(reported.promptTokens())
-                    .setCompletionTokens(reported.completionTokens()).setEstimated(false).build()
+                    .setCompletionTokens(reported.completionTokens())
+                    .setCachedPromptTokens(reported.cachedPromptTokens()).setEstimated(false).build()
                 : Usage.newBuilder().setPromptTokens(estimate(promptChars(request)))
                     .setCompletionTokens(estimate(text.length())).setEstimated(true).build();
             if (backend.prices() != null) {
@@ -71,6 +72,7 @@ final class CallLog {
     Usage total() {
         long prompt = 0;
         long completion = 0;
+        long cached = 0;
         boolean estimated = false;
         boolean any = false;
         for (BackendCall call : calls) {
@@ -79,11 +81,12 @@ final class CallLog {
                 any = true;
                 prompt += usage.getPromptTokens();
                 completion += usage.getCompletionTokens();
+                cached += usage.getCachedPromptTokens();
                 estimated |= usage.getEstimated();
             }
         }
         return any ? Usage.newBuilder().setPromptTokens(clamp(prompt)).setCompletionTokens(clamp(completion))
-            .setEstimated(estimated).build() : null;
+            .setCachedPromptTokens(clamp(cached)).setEstimated(estimated).build() : null;
     }
 
     /** The cost of every call, or null when none of the backends has prices. */

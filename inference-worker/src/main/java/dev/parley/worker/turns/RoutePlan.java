@@ -1,5 +1,6 @@
 package dev.parley.worker.turns;
 
+import dev.parley.avro.PersonaRef;
 import dev.parley.avro.StageText;
 import dev.parley.worker.backend.ChatMessage;
 import dev.parley.worker.backend.ChatRequest;
@@ -12,12 +13,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * How one turn is answered: the router's decision, the route's stages and backends, and the context. A later
+ * How one turn is answered: the router's decision, the route's stages and backends, the context (its persona block
+ * first, if the session names one; {@code persona} records which version, null without one). A later
  * stage sees the earlier stages' answers as the conversation so far, followed by its own instruction and the
  * user's words again, so any model (and the simulator's directives) can follow it.
  */
 record RoutePlan(RouteDecision decision, Route route, Function<String, GuardedBackend> backends,
-                 List<ChatMessage> context, String userText, boolean spotlight) {
+                 List<ChatMessage> context, String userText, boolean spotlight, PersonaRef persona) {
 
     static final String DEEP = "Answer the same message again, more thoroughly: check the answer above, correct "
         + "what is wrong and go deeper.";

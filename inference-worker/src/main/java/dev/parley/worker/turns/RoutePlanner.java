@@ -15,7 +15,6 @@ import dev.parley.worker.routing.TurnFacts;
 import dev.parley.worker.catalogue.Route;
 import java.util.ArrayList;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plans each turn or batch call: the router picks its route, the context builder reads its context, and a route that
- * asks for it ({@code compress} in the catalogue) gets that context compressed (each agent's, in a batch call); other
- * routes get it as built, byte for byte.
+ * Plans each turn or batch call: the router picks its route, the context builder reads its context, a route that
+ * asks for it ({@code compress} in the catalogue) gets that context compressed (each agent's, in a batch call; other
+ * routes get it as built, byte for byte), and the session's persona block goes first.
  */
 public final class RoutePlanner {
 
@@ -39,20 +38,17 @@ public final class RoutePlanner {
     private final boolean batching;
     private final Map<String, ContextCompressor> compressors;
     private final CompressionMetrics compressionMetrics;
+    private final PersonaCache personas;
 
+    /** Compression's meters ({@link CompressionMetrics}) go to {@code registry}. */
     public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
-                        ContextBuilder contextBuilder) {
-        this(catalogue, router, recent, backends, contextBuilder, new SimpleMeterRegistry());
-    }
-
-    /** As above, with compression's meters ({@link CompressionMetrics}) in {@code registry}. */
-    public RoutePlanner(Catalogue catalogue, Router router, RecentRoutes recent, Backends backends,
-                        ContextBuilder contextBuilder, MeterRegistry registry) {
+                        ContextBuilder contextBuilder, PersonaCache personas, MeterRegistry registry) {
         this.catalogue = catalogue;
         this.router = router;
         this.recent = recent;
         this.backends = backends;
         this.contextBuilder = contextBuilder;
+        this.personas = personas;
         this.batching = catalogue.routes().values().stream().anyMatch(route -> route.batch() != null);
         this.compressors = compressors(catalogue);
         this.compressionMetrics = new CompressionMetrics(registry);
@@ -77,7 +73,8 @@ public final class RoutePlanner {
     /**
      * Blocking (the context may need a ledger read): call it on a starter thread.
      *
-     * @throws RuntimeException whose message is the turn's failure reason: an unknown route, an unreadable context
+     * @throws RuntimeException whose message is the turn's failure reason: an unknown route, an unreadable context,
+     *                          an unknown persona
      */
     RoutePlan plan(TurnTask task) {
         RouteDecision decision = decide(task);
@@ -91,9 +88,10 @@ public final class RoutePlanner {
         if (compressor != null) {
             context = compressed(compressor, decision.route(), task, context);
         }
+        PersonaPrefix persona = personas.prefixFor(task.persona());
         boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
-        return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get, context,
-            task.userText(), spotlight);
+        return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get,
+            persona.prepend(context), task.userText(), spotlight, persona.ref());
     }
 
     /**
@@ -145,7 +143,11 @@ public final class RoutePlanner {
         }
         boolean spotlight = tasks.stream().anyMatch(TurnTask::spotlight)
             || RouterSettings.SPOTLIGHT.equals(decision.rule());
-        return BatchPlan.of(decision, route(decision), backends::get, tasks, contexts, spotlight);
+        // one persona for all: its block goes first; agents of different personas share no block
+        List<String> named = tasks.stream().map(TurnTask::persona).distinct().toList();
+        PersonaPrefix persona = named.size() == 1 ? personas.prefixFor(named.get(0)) : PersonaPrefix.NONE;
+        contexts.replaceAll(persona::prepend);
+        return BatchPlan.of(decision, route(decision), backends::get, tasks, contexts, spotlight, persona.ref());
     }
 
     /** The compressed context; the context as built (and the cause logged) should compression ever fail. */

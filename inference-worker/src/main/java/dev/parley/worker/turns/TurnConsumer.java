@@ -223,7 +223,7 @@ public final class TurnConsumer implements AutoCloseable {
                     turnSpan(record, event));
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
                     event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(),
-                    user.getPrincipal(), user.getBatch(), catchingUp,
+                    user.getPrincipal(), user.getPersona(), user.getBatch(), catchingUp,
                     producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
@@ -458,6 +458,7 @@ public final class TurnConsumer implements AutoCloseable {
         for (TurnTask task : batch.done()) {
             String outcome = TurnMetrics.outcomeOf(task.terminalEvent());
             metrics.ended(outcome);
+            metrics.personaCalls(task.terminalEvent());
             task.hops().ended(outcome);
             tails.seen(task.partition(), task.recordedAt(), task.terminalEvent()); // before the consumer reads it back
             sessions.finished(task);

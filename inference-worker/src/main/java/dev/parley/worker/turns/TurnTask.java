@@ -6,6 +6,7 @@ import dev.parley.avro.BatchShare;
 import dev.parley.avro.BatchTag;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.PersonaRef;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.RouteChoice;
@@ -60,6 +61,8 @@ final class TurnTask {
     private final boolean spotlight;
     /** Who sent the turn (UserTurn.principal); null without authentication. Its lines are fair across principals. */
     private final String principal;
+    /** The persona the session names (UserTurn.persona), or null: its block goes first in every request. */
+    private final String persona;
     /** The turn is one agent's request of a batch (UserTurn.batch); null for a single turn. */
     private final BatchTag batch;
     private final String producerName;
@@ -89,13 +92,15 @@ final class TurnTask {
     /** Set when the turn is answered as one agent of a batch call: no Call of its own, a BatchCall feeds it. */
     private RouteChoice batchRoute;
     private BatchShare batchShare;
+    private PersonaRef batchPersona;
     /** The router's decision when the batcher made it before the turn started (a route that batches). */
     private volatile RouteDecision decided;
     private volatile long recordedAt = -1;
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
              List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, String principal,
-             BatchTag batch, boolean recovered, String producerName, TurnHops hops, Consumer<TurnTask> onEnded) {
+             String persona, BatchTag batch, boolean recovered, String producerName, TurnHops hops,
+             Consumer<TurnTask> onEnded) {
         this.givenContext = givenContext;
         this.batch = batch;
         this.partition = partition;
@@ -106,6 +111,7 @@ final class TurnTask {
         this.requestedRoute = requestedRoute;
         this.spotlight = spotlight;
         this.principal = principal;
+        this.persona = persona;
         this.recovered = recovered;
         this.producerName = producerName;
         this.hops = hops;
@@ -265,6 +271,7 @@ final class TurnTask {
             .setAttempts(calls.calls())
             .setCostUsd(calls.costUsd())
             .setPrincipal(principal)
+            .setPersona(plan.persona())
             .build());
     }
 
@@ -314,7 +321,7 @@ final class TurnTask {
      * below; answers false when the turn cannot take part (it ended, or a cancel came first: then it ends cancelled).
      */
     boolean startBatched(int attempt, Function<TurnTask, ChunkStream> chunkStreams, RouteChoice route,
-                         BatchShare share) {
+                         BatchShare share, PersonaRef persona) {
         boolean started;
         synchronized (this) {
             if (state != State.QUEUED) {
@@ -325,6 +332,7 @@ final class TurnTask {
             this.chunks = chunkStreams.apply(this);
             this.batchRoute = route;
             this.batchShare = share;
+            this.batchPersona = persona;
             hops.contextReady();
             hops.backendSent();
             if (cancelRequested) {
@@ -365,6 +373,7 @@ final class TurnTask {
                 .setCostUsd(costUsd)
                 .setPrincipal(principal)
                 .setBatch(batchShare)
+                .setPersona(batchPersona)
                 .build());
         }
         notifyIfEnded();
@@ -379,7 +388,7 @@ final class TurnTask {
             chunks.abort("error", reason, attemptText.toString());
             end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
                 .setUsage(usage).setRoute(batchRoute).setAttempts(attempts).setCostUsd(costUsd)
-                .setPrincipal(principal).setBatch(batchShare).build());
+                .setPrincipal(principal).setBatch(batchShare).setPersona(batchPersona).build());
         }
         notifyIfEnded();
     }
@@ -419,7 +428,7 @@ final class TurnTask {
         }
         end(ReplyFailed.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).setBatch(batchShare).build());
+            .setPrincipal(principal).setPersona(personaRef()).setBatch(batchShare).build());
     }
 
     /** A client asked to stop: ends the turn now if it is streaming, else as soon as it would start. */
@@ -468,7 +477,12 @@ final class TurnTask {
         }
         end(ReplyCancelled.newBuilder().setPartialText(attemptText.toString()).setReason(reason)
             .setUsage(calls.total()).setRoute(routeChoice()).setAttempts(calls.calls()).setCostUsd(calls.costUsd())
-            .setPrincipal(principal).setBatch(batchShare).build());
+            .setPrincipal(principal).setPersona(personaRef()).setBatch(batchShare).build());
+    }
+
+    /** The persona block the requests began with; null without one, or when no request was planned. */
+    private PersonaRef personaRef() {
+        return plan == null ? batchPersona : plan.persona();
     }
 
     private RouteChoice routeChoice() {
@@ -585,6 +599,11 @@ final class TurnTask {
     /** Who sent the turn; null without authentication. */
     String principal() {
         return principal;
+    }
+
+    /** The persona the session names, or null. */
+    String persona() {
+        return persona;
     }
 
     /** The turn's batch tag (UserTurn.batch), or null for a single turn. */

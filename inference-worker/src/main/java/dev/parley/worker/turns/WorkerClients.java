@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The worker's Kafka side, built once by its composition root: the group consumer of the ledger, the
  * transactional committer, the token producer, the serdes, the partition scanner, the snapshot cache, the
- * session tails and the context builder that reads them. Closed after the turn consumer has stopped.
+ * session tails and the context builder that reads them, and the personas. Closed after the turn consumer has
+ * stopped.
  */
 public final class WorkerClients implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class WorkerClients implements AutoCloseable {
     final SnapshotCache snapshots;
     final SessionTails tails = new SessionTails();
     final ContextBuilder contextBuilder;
+    final PersonaCache personas;
     private volatile Duration closeWait = Duration.ofSeconds(10);
 
     public WorkerClients(WorkerConfig config) {
@@ -57,6 +59,7 @@ public final class WorkerClients implements AutoCloseable {
         this.snapshots = new SnapshotCache(config.kafka(), snapshotSerde.deserializer());
         this.contextBuilder = new ContextBuilder(scanner, snapshots, tails, ledgerSerde.deserializer(),
             config.contextBudgetChars(), config.systemPrompt());
+        this.personas = PersonaCache.start(config.kafka());
     }
 
     /** Exposes the consumer's and the producers' own metrics (fetch lag, request latency, ...) on {@code metrics}. */
@@ -71,6 +74,11 @@ public final class WorkerClients implements AutoCloseable {
         return contextBuilder;
     }
 
+    /** The personas read from their topic, for the route planner. */
+    public PersonaCache personas() {
+        return personas;
+    }
+
     /** Closes without waiting for pending writes (a crash, for fail-over tests). */
     void closeNow() {
         closeWait = Duration.ZERO;
@@ -82,6 +90,7 @@ public final class WorkerClients implements AutoCloseable {
         committer.close(closeWait);
         scanner.close();
         snapshots.close();
+        personas.close();
         snapshotSerde.close();
         ledgerSerde.close();
         tokenSerde.close();

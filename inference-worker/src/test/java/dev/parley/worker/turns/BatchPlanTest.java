@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class BatchPlanTest {
 
     private static TurnTask task(String session, String text, BatchTag tag) {
-        return new TurnTask(0, 0, session, "turn-" + session, text, List.of(), null, false, null, tag, false, "test",
+        return new TurnTask(0, 0, session, "turn-" + session, text, List.of(), null, false, null, null, tag, false, "test",
             new TurnHops(0, 0, Span.getInvalid()), ended -> { });
     }
 
@@ -42,7 +42,7 @@ class BatchPlanTest {
         annContext.add(ChatMessage.user("Where is the rope?"));
         List<ChatMessage> bobContext = List.of(ChatMessage.system("You are a game."), ChatMessage.user("Guard!"));
         BatchPlan plan = BatchPlan.of(new RouteDecision("default", "default"), Route.of("default", List.of("sim")),
-            name -> null, List.of(ann, bob), List.of(annContext, bobContext), false);
+            name -> null, List.of(ann, bob), List.of(annContext, bobContext), false, null);
 
         List<ChatMessage> messages = plan.request().messages();
         assertEquals(3, messages.size());
@@ -65,7 +65,7 @@ class BatchPlanTest {
     void names() {
         List<ChatMessage> context = List.of(ChatMessage.user("x"));
         BatchPlan plan = BatchPlan.of(new RouteDecision("npc", "requested"), Route.of("npc", List.of("sim")),
-            name -> null, List.of(task("a", "x", null), task("b", "x", null)), List.of(context, context), false);
+            name -> null, List.of(task("a", "x", null), task("b", "x", null)), List.of(context, context), false, null);
         assertEquals(List.of("t1", "t2"), plan.agents());
         assertEquals(2, plan.request().messages().size(), "no shared system prompt when the contexts have none");
     }

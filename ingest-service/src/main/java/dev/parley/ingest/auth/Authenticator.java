@@ -1,6 +1,8 @@
 package dev.parley.ingest.auth;
 
 import dev.parley.avro.ApiKey;
+import dev.parley.ingest.kafka.KafkaClientConfigs;
+import dev.parley.schemas.topics.CompactedTable;
 import dev.parley.schemas.topics.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,12 +37,13 @@ public final class Authenticator implements AutoCloseable {
 
     private final Vertx vertx;
     private final AuthConfig config;
-    private final ApiKeyStore keys;
+    private final CompactedTable<ApiKey> keys;
     private final JwtVerifier jwt;
     private final StreamTokens streamTokens;
 
     /** {@code keys} and {@code jwt} may be null when their mode is off. */
-    public Authenticator(Vertx vertx, AuthConfig config, ApiKeyStore keys, JwtVerifier jwt, StreamTokens streamTokens) {
+    public Authenticator(Vertx vertx, AuthConfig config, CompactedTable<ApiKey> keys, JwtVerifier jwt,
+                         StreamTokens streamTokens) {
         this.vertx = vertx;
         this.config = config;
         this.keys = keys;
@@ -70,11 +73,15 @@ public final class Authenticator implements AutoCloseable {
                         AuthConfig.STREAM_TOKEN_SECRET);
             }
         }
-        ApiKeyStore keys = config.accepts(AuthConfig.Mode.KEYS)
-                ? ApiKeyStore.start(kafka, Topics.API_KEYS.name(), Topics.API_KEYS.valueSerde(kafka).deserializer())
-                : null;
+        CompactedTable<ApiKey> keys = config.accepts(AuthConfig.Mode.KEYS) ? keyTable(kafka) : null;
         log.info("Authentication: {}", config.enabled() ? config.modes() : "none");
         return new Authenticator(vertx, config, keys, jwt, new StreamTokens(secret));
+    }
+
+    /** Every API key record of the keys topic, in memory: a key created or revoked on any host is seen here. */
+    static CompactedTable<ApiKey> keyTable(Map<String, Object> kafka) {
+        return CompactedTable.start("api-keys", KafkaClientConfigs.relayConsumer(kafka, "parley-api-keys", true),
+                Topics.API_KEYS.name(), Topics.API_KEYS.valueSerde(kafka).deserializer());
     }
 
     /** Stops tailing the keys topic. */
@@ -152,7 +159,7 @@ public final class Authenticator implements AutoCloseable {
     }
 
     private Credential keyCredential(String key) {
-        Optional<ApiKey> record = ApiKeys.keyIdOf(key).flatMap(keys::find);
+        Optional<ApiKey> record = ApiKeys.keyIdOf(key).flatMap(keys::get);
         if (record.isEmpty() && !keys.caughtUp()) {
             throw new NotReadyException();
         }
@@ -169,7 +176,7 @@ public final class Authenticator implements AutoCloseable {
         try {
             StreamTokens.Claims claims = streamTokens.verify(token);
             if (claims.keyId() != null) {
-                ApiKey record = keys == null ? null : keys.find(claims.keyId()).orElse(null);
+                ApiKey record = keys == null ? null : keys.get(claims.keyId()).orElse(null);
                 if (record == null || record.getRevokedAt() != null) {
                     throw new AuthException("the API key this stream token was issued for is no longer valid");
                 }

@@ -4,6 +4,7 @@ import dev.parley.avro.ApiKey;
 import dev.parley.ingest.IngestConfig;
 import dev.parley.ingest.kafka.KafkaClientConfigs;
 import dev.parley.schemas.config.Env;
+import dev.parley.schemas.topics.CompactedTable;
 import dev.parley.schemas.topics.TopicInitializer;
 import dev.parley.schemas.topics.TopicSettings;
 import dev.parley.schemas.topics.Topics;
@@ -130,12 +131,11 @@ public final class KeysMain {
     }
 
     private static List<ApiKey> readAll(Map<String, Object> kafka) throws InterruptedException {
-        try (ApiKeyStore store = ApiKeyStore.start(kafka, Topics.API_KEYS.name(),
-                Topics.API_KEYS.valueSerde(kafka).deserializer())) {
+        try (CompactedTable<ApiKey> store = Authenticator.keyTable(kafka)) {
             if (!store.awaitCaughtUp(TIMEOUT)) {
                 throw new IllegalStateException("could not read " + Topics.API_KEYS.name() + " within " + TIMEOUT);
             }
-            return store.all();
+            return store.values();
         }
     }
 

@@ -11,6 +11,7 @@ import dev.parley.ingest.ledger.TurnTracker;
 import dev.parley.ingest.limits.Limits;
 import dev.parley.ingest.limits.TurnEnds;
 import dev.parley.ingest.openai.OpenAiApi;
+import dev.parley.ingest.personas.Personas;
 import dev.parley.ingest.postprocess.PostprocessClient;
 import dev.parley.ingest.stream.TokenStreams;
 import io.vertx.core.Vertx;
@@ -23,8 +24,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 public final class ApiRouter {
 
     /** What the routes need from the rest of the gateway. */
-    public record Parts(Sessions sessions, TurnIntake intake, TurnTracker tracker, TurnCommits commits,
-                        TokenStreams streams,
+    public record Parts(Sessions sessions, Personas personas, TurnIntake intake, TurnTracker tracker,
+                        TurnCommits commits, TokenStreams streams,
                         ReadinessCheck readiness, PostprocessClient postprocess, Authenticator auth) {
     }
 
@@ -53,7 +54,8 @@ public final class ApiRouter {
 
     public static Router create(Vertx vertx, IngestConfig config, Parts parts) {
         Limits limits = new Limits(config.limits(), TurnEnds.inLedger(parts.commits()));
-        SessionHandlers sessions = new SessionHandlers(parts.sessions(), limits);
+        SessionHandlers sessions = new SessionHandlers(parts.sessions(), parts.personas(), limits);
+        PersonaHandlers personas = new PersonaHandlers(parts.personas());
         TurnHandlers turns = new TurnHandlers(parts.sessions(), parts.intake(), parts.tracker(),
                 config.maxTurnBytes(), limits);
         BatchHandlers batches = new BatchHandlers(parts.sessions(), parts.intake(), config.maxTurnBytes(),
@@ -72,6 +74,7 @@ public final class ApiRouter {
         // first: a request without valid credentials is refused before its body is read or anything is written
         router.route("/v1/*").handler(parts.auth()::handle);
         router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit(config)));
+        router.put("/v1/personas/:name").handler(BodyHandler.create(false).setBodyLimit(PersonaHandlers.bodyLimit()));
         // after authentication, before every API route: the request counts against its principal's rate
         router.route("/v1/*").handler(limits::checkRequest);
         router.post("/v1/stream-tokens").handler(parts.auth()::issueStreamToken);
@@ -86,6 +89,8 @@ public final class ApiRouter {
         router.get("/v1/sessions/:sid/events").handler(events::handle);
         router.get("/v1/sessions/:sid/ws").handler(webSockets::handle);
         router.get("/v1/usage").handler(mine::usage);
+        router.put("/v1/personas/:name").handler(personas::put);
+        router.get("/v1/personas/:name").handler(personas::get);
         router.post("/v1/chat/completions").handler(openAi::chatCompletions);
         router.get("/v1/models").handler(openAi::models);
         DurableStreamHandler.mount(router, vertx, parts.sessions(), parts.tracker(), parts.streams(),

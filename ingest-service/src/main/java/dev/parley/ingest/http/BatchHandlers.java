@@ -78,8 +78,8 @@ final class BatchHandlers {
             BatchRequest.Agent agent = batch.agents().get(position);
             BatchTag tag = new BatchTag(batchId, agent.agent(), position, size, agent.state(), batch.instructions());
             turnIds.add(permits.get(position).accepted(agent.sessionId(), partitions.get(position).result(),
-                    intake.submitBatched(agent.sessionId(), principal, agent.text(), options, tag,
-                            arrivals.get(position))));
+                    intake.submitBatched(agent.sessionId(), partitions.get(position).result(), principal,
+                            agent.text(), options, tag, arrivals.get(position))));
         }
         Future.join(turnIds).onComplete(settled -> {
             Answer answer = answer(batchId, batch.agents(), turnIds);

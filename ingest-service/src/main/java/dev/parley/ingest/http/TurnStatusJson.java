@@ -63,6 +63,7 @@ final class TurnStatusJson {
 
     private static JsonObject usage(Usage usage) {
         return usage == null ? null : new JsonObject().put("promptTokens", usage.getPromptTokens())
-                .put("completionTokens", usage.getCompletionTokens()).put("estimated", usage.getEstimated());
+                .put("completionTokens", usage.getCompletionTokens())
+                .put("cachedPromptTokens", usage.getCachedPromptTokens()).put("estimated", usage.getEstimated());
     }
 }

@@ -17,19 +17,23 @@ public final class LedgerEvents {
     private LedgerEvents() {
     }
 
-    /** A session's first event, naming its owner ({@code createdBy}, null without authentication); turnId empty. */
-    public static LedgerEvent sessionCreated(String sessionId, String createdBy) {
-        return envelope(sessionId, "", SessionCreated.newBuilder().setCreatedBy(createdBy).build());
+    /**
+     * A session's first event, naming its owner ({@code createdBy}, null without authentication) and its persona
+     * (null for none); turnId empty.
+     */
+    public static LedgerEvent sessionCreated(String sessionId, SessionCreated session) {
+        return envelope(sessionId, "", session);
     }
 
     /**
      * A user's turn (attempt 0: attempts count generations, not turns), sent by {@code principal} (null without
-     * authentication); {@code batch} tags one agent's turn of a batch, null for every other turn.
+     * authentication) in a session naming {@code persona} (null for none); {@code batch} tags one agent's turn of a
+     * batch, null for every other turn.
      */
     public static LedgerEvent userTurn(String sessionId, String turnId, String text, String clientTurnId,
-                                       TurnOptions options, BatchTag batch, String principal) {
+                                       TurnOptions options, BatchTag batch, String principal, String persona) {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
-                .setPrincipal(principal)
+                .setPrincipal(principal).setPersona(persona)
                 .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context())
                 .setBatch(batch).build());
     }

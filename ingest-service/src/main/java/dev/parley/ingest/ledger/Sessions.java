@@ -1,5 +1,6 @@
 package dev.parley.ingest.ledger;
 
+import dev.parley.avro.SessionCreated;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.auth.Principals;
 import dev.parley.ingest.kafka.TopicLayout;
@@ -32,9 +33,8 @@ public final class Sessions {
     private final TopicLayout layout;
     private final LedgerWriter writer;
     private final LedgerLookup lookup;
-    /** Owner by session id, as recorded ({@link #NO_OWNER} for a session created without authentication). */
-    private final LruCache<String, String> owners = new LruCache<>(KNOWN_SESSIONS);
-    private static final String NO_OWNER = "";
+    /** Each session's SessionCreated as recorded: its owner and its persona. */
+    private final LruCache<String, SessionCreated> created = new LruCache<>(KNOWN_SESSIONS);
 
     public Sessions(TopicLayout layout, LedgerWriter writer, LedgerLookup lookup) {
         this.layout = layout;
@@ -42,15 +42,18 @@ public final class Sessions {
         this.lookup = lookup;
     }
 
-    /** Appends a SessionCreated owned by {@code principal} and answers its id once Kafka acknowledged it. */
-    public Future<String> create(String principal) {
-        String owner = Principals.forLedger(principal);
+    /**
+     * Appends a SessionCreated owned by {@code principal}, naming {@code persona} (null for none; the caller checked
+     * that it exists), and answers its id once Kafka acknowledged it.
+     */
+    public Future<String> create(String principal, String persona) {
+        SessionCreated session = new SessionCreated(Principals.forLedger(principal), persona);
         String sessionId = UuidV7.next().toString();
         // the partition count first: writing to a missing topic could auto-create it with the wrong count
         return layout.partitions()
-                .compose(ignored -> writer.append(LedgerEvents.sessionCreated(sessionId, owner)))
+                .compose(ignored -> writer.append(LedgerEvents.sessionCreated(sessionId, session)))
                 .map(ack -> {
-                    owners.put(sessionId, owner == null ? NO_OWNER : owner);
+                    created.put(sessionId, session);
                     return sessionId;
                 });
     }
@@ -60,31 +63,38 @@ public final class Sessions {
      * principal created it (the same answer: a caller cannot tell another's session from none).
      */
     public Future<Integer> require(String sessionId, String principal) {
-        String caller = Objects.requireNonNullElse(Principals.forLedger(principal), NO_OWNER);
+        String caller = Principals.forLedger(principal);
         Optional<UUID> id = UuidV7.parse(sessionId);
         if (id.isEmpty()) {
             return Future.failedFuture(unknown(sessionId));
         }
-        return layout.partitionOf(sessionId).compose(partition -> {
-            String owner = owners.get(sessionId);
-            if (owner != null) {
-                return owned(sessionId, partition, owner, caller);
-            }
-            long from = UuidV7.timestampMillis(id.get()) - SAME_CLOCK_MARGIN.toMillis();
-            return lookup.run(sessionId, partition, from, new SessionCreatedQuery(), Duration.ZERO)
-                    .compose(found -> {
-                        if (found.isEmpty()) {
-                            return Future.failedFuture(unknown(sessionId));
-                        }
-                        String recorded = found.get().getCreatedBy() == null ? NO_OWNER : found.get().getCreatedBy();
-                        owners.put(sessionId, recorded);
-                        return owned(sessionId, partition, recorded, caller);
-                    });
-        });
+        return layout.partitionOf(sessionId).compose(partition -> recorded(sessionId, id.get(), partition)
+                .compose(session -> Objects.equals(session.getCreatedBy(), caller)
+                        ? Future.succeededFuture(partition) : Future.failedFuture(unknown(sessionId))));
     }
 
-    private static Future<Integer> owned(String sessionId, int partition, String owner, String caller) {
-        return owner.equals(caller) ? Future.succeededFuture(partition) : Future.failedFuture(unknown(sessionId));
+    /**
+     * The persona the session names (SessionCreated.persona), or null; for a session {@link #require} let through,
+     * so its SessionCreated is usually remembered and nothing is read.
+     */
+    public Future<String> personaOf(String sessionId, int partition) {
+        return recorded(sessionId, UuidV7.parse(sessionId).orElseThrow(), partition).map(SessionCreated::getPersona);
+    }
+
+    private Future<SessionCreated> recorded(String sessionId, UUID id, int partition) {
+        SessionCreated known = created.get(sessionId);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        long from = UuidV7.timestampMillis(id) - SAME_CLOCK_MARGIN.toMillis();
+        return lookup.run(sessionId, partition, from, new SessionCreatedQuery(), Duration.ZERO)
+                .compose(found -> {
+                    if (found.isEmpty()) {
+                        return Future.failedFuture(unknown(sessionId));
+                    }
+                    created.put(sessionId, found.get());
+                    return Future.succeededFuture(found.get());
+                });
     }
 
     private static ApiException unknown(String sessionId) {

@@ -22,14 +22,17 @@ public final class TurnIntake {
 
     private final LedgerWriter writer;
     private final LedgerLookup lookup;
+    private final Sessions sessions;
     private final Duration clientTurnWindow;
     private final LruCache<String, String> turnIdsByClientTurn = new LruCache<>(REMEMBERED_CLIENT_TURNS);
     /** The request currently deciding a clientTurnId; later ones wait for its answer. */
     private final Map<String, CompletableFuture<String>> deciding = new ConcurrentHashMap<>();
 
-    public TurnIntake(LedgerWriter writer, LedgerLookup lookup, Duration clientTurnWindow) {
+    /** {@code sessions} tells each session's persona, which every turn of the session carries. */
+    public TurnIntake(LedgerWriter writer, LedgerLookup lookup, Sessions sessions, Duration clientTurnWindow) {
         this.writer = writer;
         this.lookup = lookup;
+        this.sessions = sessions;
         this.clientTurnWindow = clientTurnWindow;
     }
 
@@ -52,10 +55,10 @@ public final class TurnIntake {
      * ({@link Sessions#require} checked it) and answers its turnId once Kafka acknowledged it. A batch has no
      * clientTurnId: each call appends a turn. {@code arrival} as for {@link #submit}.
      */
-    public Future<String> submitBatched(String sessionId, String principal, String text, TurnOptions options,
-                                        BatchTag batch, TurnArrival arrival) {
+    public Future<String> submitBatched(String sessionId, int partition, String principal, String text,
+                                        TurnOptions options, BatchTag batch, TurnArrival arrival) {
         arrival.started();
-        return append(sessionId, text, null, options, batch, Principals.forLedger(principal), arrival)
+        return append(sessionId, partition, text, null, options, batch, Principals.forLedger(principal), arrival)
                 .andThen(result -> arrival.ended(result.cause()));
     }
 
@@ -63,7 +66,7 @@ public final class TurnIntake {
                                   String clientTurnId, TurnOptions options, TurnArrival arrival) {
         String sender = Principals.forLedger(principal);
         if (clientTurnId == null) {
-            return append(sessionId, text, null, options, null, sender, arrival);
+            return append(sessionId, partition, text, null, options, null, sender, arrival);
         }
         String key = sessionId + '\n' + clientTurnId;
         String known = turnIdsByClientTurn.get(key);
@@ -82,7 +85,7 @@ public final class TurnIntake {
                 : findInLedger(sessionId, partition, clientTurnId)
                         .compose(found -> found.isPresent()
                                 ? Future.succeededFuture(found.get())
-                                : append(sessionId, text, clientTurnId, options, null, sender, arrival));
+                                : append(sessionId, partition, text, clientTurnId, options, null, sender, arrival));
         return decided.andThen(result -> {
             if (result.succeeded()) {
                 turnIdsByClientTurn.put(key, result.result());
@@ -101,11 +104,12 @@ public final class TurnIntake {
         return lookup.run(sessionId, partition, from, new ClientTurnQuery(clientTurnId), Duration.ZERO);
     }
 
-    private Future<String> append(String sessionId, String text, String clientTurnId, TurnOptions options,
-                                  BatchTag batch, String sender, TurnArrival arrival) {
+    private Future<String> append(String sessionId, int partition, String text, String clientTurnId,
+                                  TurnOptions options, BatchTag batch, String sender, TurnArrival arrival) {
         String turnId = UuidV7.next().toString();
-        return writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId, options, batch, sender),
-                        arrival)
+        return sessions.personaOf(sessionId, partition)
+                .compose(persona -> writer.append(LedgerEvents.userTurn(sessionId, turnId, text, clientTurnId,
+                        options, batch, sender, persona), arrival))
                 .map(ack -> turnId);
     }
 

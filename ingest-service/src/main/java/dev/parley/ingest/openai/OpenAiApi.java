@@ -107,7 +107,7 @@ public final class OpenAiApi {
             return;
         }
         String principal = Principals.of(ctx);
-        Future<String> session = continued == null ? permit.sessionCreated(sessions.create(principal))
+        Future<String> session = continued == null ? permit.sessionCreated(sessions.create(principal, null))
                 : Future.succeededFuture(continued.trim());
         TurnOptions options = new TurnOptions(models.routeOf(request.model()), false,
                 continued == null ? request.context() : List.of());

@@ -123,13 +123,36 @@ public final class OpenAiWire {
         }
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
                         @JsonProperty("completion_tokens") int completionTokens,
-                        @JsonProperty("total_tokens") int totalTokens) {
+                        @JsonProperty("total_tokens") int totalTokens,
+                        @JsonProperty("prompt_tokens_details") PromptTokensDetails promptTokensDetails) {
+
+        public Usage(int promptTokens, int completionTokens, int totalTokens) {
+            this(promptTokens, completionTokens, totalTokens, null);
+        }
 
         public static Usage of(int promptTokens, int completionTokens) {
             return new Usage(promptTokens, completionTokens, promptTokens + completionTokens);
         }
+
+        /** With {@code cachedTokens} of the prompt tokens served from the server's prompt (prefix) cache. */
+        public static Usage of(int promptTokens, int completionTokens, int cachedTokens) {
+            return new Usage(promptTokens, completionTokens, promptTokens + completionTokens,
+                new PromptTokensDetails(cachedTokens));
+        }
+
+        /** The prompt tokens served from the prompt cache; 0 when the server did not say. */
+        public int cachedTokens() {
+            return promptTokensDetails == null || promptTokensDetails.cachedTokens() == null ? 0
+                : promptTokensDetails.cachedTokens();
+        }
+    }
+
+    /** {@code usage.prompt_tokens_details}: of the prompt tokens, those read from the prompt cache. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PromptTokensDetails(@JsonProperty("cached_tokens") Integer cachedTokens) {
     }
 
     /** A whole reply ({@code object: chat.completion}). */
