@@ -47,6 +47,7 @@ class BatchTurnsIT {
                 url: %s
                 model: sim-model
                 prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
+              local: {kind: ollama, url: "%2$s", model: llama3.2}
             routes:
               default: [sim]
               gathered:
@@ -65,13 +66,18 @@ class BatchTurnsIT {
 
     /** Sends one agent turn per text, each in a new session, as one client batch; answers the turn ids in order. */
     private static List<String> batch(String instructions, String... texts) {
+        return batchOn(null, instructions, texts);
+    }
+
+    /** As {@link #batch}, on the route {@code route} (null: the router decides). */
+    private static List<String> batchOn(String route, String instructions, String... texts) {
         String batchId = KafkaProbe.newId();
         List<String> turns = new ArrayList<>();
         for (int i = 0; i < texts.length; i++) {
             BatchTag tag = BatchTag.newBuilder().setBatchId(batchId).setAgent("agent" + i).setPosition(i)
                 .setAgents(texts.length).setState(i == 0 ? "{\"hp\":7,\"inventory\":[\"rope\"]}" : null)
                 .setInstructions(instructions).build();
-            turns.add(probe.batchTurn(KafkaProbe.newId(), texts[i], null, tag));
+            turns.add(probe.batchTurn(KafkaProbe.newId(), texts[i], route, tag));
         }
         return turns;
     }
@@ -135,6 +141,15 @@ class BatchTurnsIT {
             terminals.stream().mapToInt(t -> usage(t).getPromptTokens()).sum());
         assertEquals(Math.max(whole.getCompletionTokens(), earlyCompletion),
             terminals.stream().mapToInt(t -> usage(t).getCompletionTokens()).sum());
+    }
+
+    @Test
+    @DisplayName("a batch on Ollama's protocol (which gets the answer's JSON Schema as format) is answered the same way")
+    void ollama() {
+        List<String> turns = batchOn("local", null, "#sim: reply=\"from llama\"\nA", "#sim: reply=\"me too\"\nB");
+        assertEquals("from llama", reply(turns.get(0)).getText());
+        assertEquals("me too", reply(turns.get(1)).getText());
+        assertEquals("local", reply(turns.get(1)).getBackend());
     }
 
     @Test

@@ -27,15 +27,16 @@ final class SimulatedWorker implements AutoCloseable {
     final KafkaProbe probe;
 
     /**
-     * @param catalogueYaml the catalogue, {@code %s} where the simulator's base URL goes; its backend {@code backend}
-     *                      is the worker's default backend
+     * @param catalogueYaml the catalogue, {@code %1$s} (or the first {@code %s}) where the simulator's OpenAI base URL
+     *                      goes, {@code %2$s} its root URL (Ollama, Anthropic); its backend {@code backend} is the
+     *                      worker's default backend
      */
     SimulatedWorker(int partitions, SimulatorConfig simulatorConfig, String catalogueYaml, String backend,
                     int contextBudgetChars, String systemPrompt) {
         kafka = WorkerKafka.start(partitions);
         vertx = Vertx.vertx();
         simulator = LlmSimulator.start(vertx, 0, simulatorConfig);
-        Catalogue catalogue = catalogue(catalogueYaml.formatted(simulator.baseUrl()));
+        Catalogue catalogue = catalogue(catalogueYaml.formatted(simulator.baseUrl(), simulator.rootUrl()));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(),
             kafka.clients(), catalogue.backends().get(backend), 64, contextBudgetChars, Duration.ZERO, systemPrompt)
             .withCatalogue(catalogue).withMetricsPort(0);

@@ -41,11 +41,14 @@ final class OllamaProtocol implements Protocol {
         for (ChatMessage message : request.messages()) {
             messages.add(new JsonObject().put("role", message.role()).put("content", message.content()));
         }
-        return new JsonObject()
+        JsonObject body = new JsonObject()
             .put("model", OpenAiProtocol.model(request, config))
             .put("messages", messages)
-            .put("stream", config.stream())
-            .encode();
+            .put("stream", config.stream());
+        if (request.jsonSchema() != null) {
+            body.put("format", new JsonObject(request.jsonSchema())); // structured output: Ollama 0.5 and later
+        }
+        return body.encode();
     }
 
     @Override

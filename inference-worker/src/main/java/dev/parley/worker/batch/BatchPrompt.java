@@ -24,6 +24,13 @@ public final class BatchPrompt {
         + "with its name, optional state and message. Reply with only a JSON array, one object per agent in the "
         + "same order: [{\"agent\":\"<name>\",\"reply\":\"<its reply>\"}]. No text outside the array.";
 
+    /**
+     * The answer's JSON Schema, for a backend that holds its output to one (Ollama's {@code format}). OpenAI's
+     * structured outputs need an object at the root, so an OpenAI-compatible backend gets the prompt's words alone.
+     */
+    public static final String SCHEMA = "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":"
+        + "{\"agent\":{\"type\":\"string\"},\"reply\":{\"type\":\"string\"}},\"required\":[\"agent\",\"reply\"]}}";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**

@@ -57,7 +57,8 @@ record BatchPlan(RouteDecision decision, Route route, Function<String, GuardedBa
         List<ChatMessage> messages = BatchPrompt.messages(prefix, instructions, agents);
         int total = messages.stream().mapToInt(m -> m.content().length()).sum();
         int shared = Math.max(0, total - java.util.Arrays.stream(agentChars).sum());
-        ChatRequest request = new ChatRequest(null, messages).withTraceparent(tasks.get(0).hops().traceparent());
+        ChatRequest request = new ChatRequest(null, messages).withTraceparent(tasks.get(0).hops().traceparent())
+            .withJsonSchema(BatchPrompt.SCHEMA);
         return new BatchPlan(decision, route, backends, List.copyOf(tasks), names, request, agentChars, shared,
             spotlight, persona);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.worker.batch.BatchPrompt;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -74,6 +75,19 @@ class OllamaProtocolIT {
                 .add(new JsonObject().put("role", "system").put("content", "Be brief."))
                 .add(new JsonObject().put("role", "user").put("content", "Why is the sky blue?")))
             .put("stream", true), seen.body());
+    }
+
+    @Test
+    @DisplayName("a request with a JSON Schema (a batch call's) sends it as format: Ollama's structured output")
+    void jsonSchemaAsFormat() {
+        server.script(request -> request.response().putHeader("Content-Type", "application/x-ndjson").end(STREAM));
+        RecordingListener listener = new RecordingListener();
+        backend.stream(new ChatRequest(null, List.of(ChatMessage.user("{\"agents\":[]}")))
+            .withJsonSchema(BatchPrompt.SCHEMA), listener);
+        listener.awaitCompletion();
+        JsonObject format = server.awaitRequest().body().getJsonObject("format");
+        assertEquals("array", format.getString("type"));
+        assertEquals(new JsonArray().add("agent").add("reply"), format.getJsonObject("items").getJsonArray("required"));
     }
 
     @Test

@@ -59,7 +59,7 @@ class BatchReplyPlannerTest {
     void callWide() {
         BatchCall call = call("Hi", "#sim: itl_ms=7 status=503", "#sim: ttft_ms=3 itl_ms=9 fail_after=1 finish=length");
         assertEquals(new Fault(Fault.Kind.STATUS, 503), call.callWide().fault());
-        ReplyPlan plan = planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, true), messages(call), call, null);
+        ReplyPlan plan = planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, true), messages(call), call, null, PrefixCache.Use.NONE);
         assertEquals(3, plan.ttftMs());
         assertEquals(7, plan.itlMs());
         assertEquals(ReplyPlan.LENGTH, plan.finishReason());
@@ -74,7 +74,7 @@ class BatchReplyPlannerTest {
     @DisplayName("max_tokens caps the whole array; a bad directive on any agent is refused")
     void capAndBadDirective() {
         BatchCall call = call("#sim: tokens=10", "#sim: tokens=10");
-        ReplyPlan plan = planner.plan(Protocol.OLLAMA, new ReplyOptions(true, 5, false), messages(call), call, null);
+        ReplyPlan plan = planner.plan(Protocol.OLLAMA, new ReplyOptions(true, 5, false), messages(call), call, null, PrefixCache.Use.NONE);
         assertEquals(5, plan.tokens().size());
         assertEquals(ReplyPlan.LENGTH, plan.finishReason());
         DirectiveException e = assertThrows(DirectiveException.class, () -> call("Hi", "#sim: batch=sideways"));
@@ -83,7 +83,7 @@ class BatchReplyPlannerTest {
 
     private ReplyPlan plan(Fault fault, String... messages) {
         BatchCall call = call(messages);
-        return planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, false), messages(call), call, fault);
+        return planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, false), messages(call), call, fault, PrefixCache.Use.NONE);
     }
 
     private static BatchCall call(String... messages) {
