@@ -58,6 +58,9 @@ class BatchApiIT {
                 }
                 JsonNode status = api.turnStatus(sessions.get(i), turn, 0);
                 assertEquals(replies.get(i), status.get("text").asText());
+                assertEquals(accepted.get("batchId").asText(), status.get("batch").get("batchId").asText());
+                assertEquals("npc" + i, status.get("batch").get("agent").asText());
+                assertEquals(3, status.get("batch").get("callAgents").asInt(), "one call answered all three");
             }
 
             // each agent's turn is an ordinary turn of its session: the next turn's context holds it

@@ -147,6 +147,8 @@ class PersonaIT {
         JsonNode messages = ParleyHttp.JSON.readTree(
             completion.get("choices").get(0).get("message").get("content").asText());
         assertEquals(PERSONA, messages.get(0).get("content").asText());
+        assertTrue(completion.get("usage").get("prompt_tokens_details").get("cached_tokens").asInt() > 0,
+            "the persona's prefix was cached by then: " + completion.get("usage"));
         return response.headers().firstValue("X-Parley-Turn-Id").orElseThrow();
     }
 

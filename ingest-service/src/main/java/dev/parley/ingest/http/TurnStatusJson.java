@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import dev.parley.avro.BackendCall;
+import dev.parley.avro.BatchShare;
 import dev.parley.avro.RouteChoice;
 import dev.parley.avro.StageText;
 import dev.parley.avro.Usage;
@@ -11,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The body of {@code GET .../turns/{turnId}}. A turn that ended always has the keys route, backend, stages,
- * attempts, usage and costUsd (null or empty when the worker recorded none), so clients need not probe for them.
+ * attempts, usage and costUsd (null or empty when the worker recorded none), so clients need not probe for them; a
+ * turn answered in a batch call also has batch, one whose requests began with a persona block persona.
  */
 final class TurnStatusJson {
 
@@ -32,6 +34,15 @@ final class TurnStatusJson {
                     .put("attempts", attempts(outcome))
                     .put("usage", usage(outcome.usage()))
                     .put("costUsd", outcome.costUsd());
+            if (outcome.batch() != null) {
+                BatchShare batch = outcome.batch();
+                json.put("batch", new JsonObject().put("batchId", batch.getBatchId()).put("agent", batch.getAgent())
+                        .put("callId", batch.getCallId()).put("callAgents", batch.getCallAgents()));
+            }
+            if (outcome.persona() != null) {
+                json.put("persona", new JsonObject().put("name", outcome.persona().getName())
+                        .put("version", outcome.persona().getVersion()));
+            }
         }
         return json;
     }

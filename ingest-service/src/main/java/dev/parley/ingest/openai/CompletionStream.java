@@ -172,8 +172,9 @@ final class CompletionStream implements EventSink {
             JsonObject usage = data.getJsonObject("usage");
             int prompt = usage == null ? 0 : usage.getInteger("promptTokens", 0);
             int completion = usage == null ? 0 : usage.getInteger("completionTokens", 0);
+            int cached = usage == null ? 0 : usage.getInteger("cachedPromptTokens", 0);
             response.write(dataLine(OpenAiWire.encode(Chunk.usage(id, created, model, null,
-                    Usage.of(prompt, completion)))));
+                    Usage.of(prompt, completion, cached)))));
         }
         response.write(dataLine(OpenAiWire.DONE));
         end();

@@ -204,7 +204,8 @@ public final class OpenAiApi {
                 TurnOutcome outcome = status.outcome();
                 dev.parley.avro.Usage counts = outcome == null ? null : outcome.usage();
                 Usage usage = counts == null ? Usage.of(0, 0)
-                        : Usage.of(counts.getPromptTokens(), counts.getCompletionTokens());
+                        : Usage.of(counts.getPromptTokens(), counts.getCompletionTokens(),
+                                counts.getCachedPromptTokens());
                 String finish = CompletionStream.finishReason(outcome == null ? null : outcome.finishReason());
                 send(response, 200, OpenAiWire.encodeBytes(Completion.of(turn.completionId(), turn.createdSeconds(),
                         request.model(), null, status.text(), finish, usage)));

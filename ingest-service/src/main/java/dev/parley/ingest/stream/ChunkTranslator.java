@@ -91,6 +91,9 @@ public final class ChunkTranslator {
         if (usage != null) {
             JsonObject counts = new JsonObject().put("promptTokens", usage.getPromptTokens())
                     .put("completionTokens", usage.getCompletionTokens());
+            if (usage.getCachedPromptTokens() > 0) {
+                counts.put("cachedPromptTokens", usage.getCachedPromptTokens());
+            }
             if (usage.getEstimated()) {
                 counts.put("estimated", true);
             }
