@@ -101,6 +101,56 @@ class FailoverIT {
     }
 
     @Test
+    @DisplayName("a worker that dies mid-batch: the agents already answered keep their one reply, the others are "
+        + "answered by the survivor in the next attempt, together in one call")
+    void crashMidBatch() {
+        createTopics(1); // every agent's session on the one partition, which the first worker owns
+        InferenceWorker a = worker("a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !a.assignedPartitions().isEmpty());
+        InferenceWorker b = worker("b");
+        String batchId = KafkaProbe.newId();
+        List<String> texts = List.of("#sim: reply=\"quick one\" itl_ms=15\nA", "#sim: tokens=120\nB",
+            "#sim: tokens=40\nC");
+        List<String> turns = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            turns.add(probe.batchTurn(KafkaProbe.newId(), texts.get(i), null, dev.parley.avro.BatchTag.newBuilder()
+                .setBatchId(batchId).setAgent("agent" + i).setPosition(i).setAgents(texts.size()).build()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !probe.terminals(turns.get(0)).isEmpty()
+            && probe.chunks(turns.get(1), 1).size() >= 10);
+
+        a.crash();
+
+        try {
+            for (String turn : turns.subList(1, 3)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !probe.terminals(turn).isEmpty());
+            }
+            assertExactlyOneTerminal(turns.get(0));
+            assertEquals(1, probe.terminals(turns.get(0)).get(0).getAttempt());
+            assertEquals("quick one", assertInstanceOf(AssistantReply.class,
+                probe.terminals(turns.get(0)).get(0).getPayload()).getText());
+            List<AssistantReply> again = new java.util.ArrayList<>();
+            // the next attempt after the last one that streamed: B had streamed, C (after B's 120 tokens in the
+            // array) had not, so it is answered as attempt 1
+            List<Integer> attempts = List.of(2, 1);
+            for (int i = 0; i < 2; i++) {
+                String turn = turns.get(i + 1);
+                assertExactlyOneTerminal(turn);
+                LedgerEvent terminal = probe.terminals(turn).get(0);
+                int expected = attempts.get(i);
+                assertEquals(expected, terminal.getAttempt());
+                AssistantReply reply = assertInstanceOf(AssistantReply.class, terminal.getPayload());
+                assertEquals(reply.getText(), probe.streamedText(turn, expected));
+                again.add(reply);
+            }
+            assertEquals(again.get(0).getBatch().getCallId(), again.get(1).getBatch().getCallId(), "one call");
+            assertEquals(2, again.get(0).getBatch().getCallAgents());
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
     @DisplayName("a zombie whose worker id was taken over is fenced (group member and transactional producer): "
         + "its reply never reaches the ledger")
     void zombieIsFenced() {
