@@ -106,12 +106,14 @@ class CatalogueLoaderTest {
         Catalogue catalogue = CatalogueLoader.load(example, new Env(Map.of("LOCAL_KEY", "k1",
             "ANTHROPIC_API_KEY", "k2")));
         assertEquals(List.of("local", "cloud"), List.copyOf(catalogue.backends().keySet()));
-        assertEquals(List.of("default", "deep", "staged", "local", "cloud"), List.copyOf(catalogue.routes().keySet()),
+        assertEquals(List.of("default", "deep", "npc", "staged", "local", "cloud"),
+            List.copyOf(catalogue.routes().keySet()),
             "the declared routes, then each backend as a route of its own name");
         assertEquals(List.of("cloud"), catalogue.routes().get("cloud").stages().get(0).backends(),
             "a backend's own route is that backend alone, no fallback");
         assertEquals(5, catalogue.router().rules().size());
         assertTrue(catalogue.routes().get("staged").staged());
+        assertEquals(new BatchWindow(8, Duration.ofMillis(50)), catalogue.routes().get("npc").batch());
         assertEquals(new Compression(4000), catalogue.routes().get("deep").compress());
     }
 

@@ -30,7 +30,7 @@ class ModelDirectoryTest {
     void theDocumentedCatalogueGivesItsRoutesThenItsBackends() {
         ModelDirectory models = ModelDirectory.fromEnvironment(new Env(Map.of("PARLEY_BACKENDS_FILE",
             Path.of("..", "docs", "backends.example.yaml").toString())));
-        assertEquals(List.of("default", "deep", "staged", "local", "cloud"), models.ids());
+        assertEquals(List.of("default", "deep", "npc", "staged", "local", "cloud"), models.ids());
         assertEquals("deep", models.routeOf("deep"));
         assertEquals("cloud", models.routeOf("cloud"));
     }
