@@ -12,6 +12,7 @@ import dev.parley.avro.AssistantReply;
 import dev.parley.avro.BatchShare;
 import dev.parley.avro.BatchTag;
 import dev.parley.avro.LedgerEvent;
+import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
 import dev.parley.avro.Usage;
 import dev.parley.worker.simulator.SimulatorConfig;
@@ -209,6 +210,20 @@ class BatchTurnsIT {
         assertEquals(cut.getPartialText(), probe.streamedText(turns.get(1), 1));
         assertTrue(cut.getReason().contains("agent1"), cut.getReason());
         assertEquals("", failure(turns.get(2)).getPartialText());
+    }
+
+    @Test
+    @DisplayName("cancelling one agent's turn ends it cancelled with its partial text; the others are answered")
+    void cancelOneAgent() {
+        List<String> turns = batch(null, "#sim: tokens=80 itl_ms=10\nA", "#sim: reply=\"still here\"\nB");
+        String first = turns.get(0);
+        await().atMost(WAIT).until(() -> probe.chunks(first, 1).size() >= 5);
+        probe.cancel(probe.events(first).get(0).getSessionId(), first);
+        LedgerEvent cancelled = terminal(first);
+        ReplyCancelled payload = assertInstanceOf(ReplyCancelled.class, cancelled.getPayload());
+        assertFalse(payload.getPartialText().isEmpty());
+        assertEquals("agent0", payload.getBatch().getAgent());
+        assertEquals("still here", reply(turns.get(1)).getText());
     }
 
     @Test
