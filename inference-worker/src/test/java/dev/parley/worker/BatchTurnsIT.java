@@ -72,12 +72,16 @@ class BatchTurnsIT {
 
     /** As {@link #batch}, on the route {@code route} (null: the router decides). */
     private static List<String> batchOn(String route, String instructions, String... texts) {
+        return batch(route, false, instructions, texts);
+    }
+
+    private static List<String> batch(String route, boolean retryAlone, String instructions, String... texts) {
         String batchId = KafkaProbe.newId();
         List<String> turns = new ArrayList<>();
         for (int i = 0; i < texts.length; i++) {
             BatchTag tag = BatchTag.newBuilder().setBatchId(batchId).setAgent("agent" + i).setPosition(i)
                 .setAgents(texts.length).setState(i == 0 ? "{\"hp\":7,\"inventory\":[\"rope\"]}" : null)
-                .setInstructions(instructions).build();
+                .setInstructions(instructions).setRetryAlone(retryAlone).build();
             turns.add(probe.batchTurn(KafkaProbe.newId(), texts[i], route, tag));
         }
         return turns;
@@ -224,6 +228,27 @@ class BatchTurnsIT {
         assertFalse(payload.getPartialText().isEmpty());
         assertEquals("agent0", payload.getBatch().getAgent());
         assertEquals("still here", reply(turns.get(1)).getText());
+    }
+
+    @Test
+    @DisplayName("with retryAlone, an agent the call gave no valid answer is answered again alone: a missing one in "
+        + "the same attempt, a broken one (which had streamed) in the next")
+    void retryAlone() {
+        List<String> turns = batch(null, true, null, "#sim: reply=\"first\"\nA",
+            "#sim: reply=\"second, alone\" batch=omit\nB", "#sim: reply=\"third, alone\" batch=malformed\nC");
+        assertEquals("first", reply(turns.get(0)).getText());
+        LedgerEvent missing = terminal(turns.get(1));
+        AssistantReply alone = assertInstanceOf(AssistantReply.class, missing.getPayload());
+        assertEquals("second, alone", alone.getText());
+        assertEquals(1, missing.getAttempt(), "nothing had streamed: the same attempt");
+        assertEquals(List.of("failed", "completed"), alone.getAttempts().stream().map(c -> c.getOutcome()).toList());
+        assertEquals("the batch reply has no answer for agent agent1", alone.getAttempts().get(0).getReason());
+        assertEquals("agent1", alone.getBatch().getAgent());
+        assertEquals(alone.getText(), probe.streamedText(turns.get(1), 1));
+        LedgerEvent broken = terminal(turns.get(2));
+        assertEquals("third, alone", assertInstanceOf(AssistantReply.class, broken.getPayload()).getText());
+        assertEquals(2, broken.getAttempt(), "its broken reply had streamed: a new attempt");
+        assertEquals("third, alone", probe.streamedText(turns.get(2), 2));
     }
 
     @Test

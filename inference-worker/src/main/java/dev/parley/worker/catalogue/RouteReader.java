@@ -16,7 +16,7 @@ import java.util.regex.PatternSyntaxException;
 final class RouteReader {
 
     private static final Set<String> ROUTE_FIELDS = Set.of("backends", "confidence", "stages", "batch", "compress");
-    private static final Set<String> BATCH_FIELDS = Set.of("maxSize", "maxWaitMs");
+    private static final Set<String> BATCH_FIELDS = Set.of("maxSize", "maxWaitMs", "retryAlone");
     private static final Set<String> COMPRESS_FIELDS = Set.of("budgetTokens");
     private static final Set<String> STAGE_FIELDS = Set.of("stage", "backends", "confidence");
     private static final Set<String> ROUTER_FIELDS = Set.of("default", "spotlight", "rules");
@@ -59,7 +59,10 @@ final class RouteReader {
         return routes;
     }
 
-    /** {@code batch: {maxSize: 8, maxWaitMs: 50}}: the route gathers its turns into batch calls; absent: null. */
+    /**
+     * {@code batch: {maxSize: 8, maxWaitMs: 50, retryAlone: false}}: the route gathers its turns into batch calls;
+     * absent: null.
+     */
     private BatchWindow batch(JsonNode node, String path) {
         if (TreeReader.absent(node) || !tree.object(node, path)) {
             return null;
@@ -80,7 +83,9 @@ final class RouteReader {
             tree.problem(path, "maxSize and maxWaitMs must be whole numbers");
             return null;
         }
-        return new BatchWindow(maxSize.intValue(), Duration.ofMillis(maxWaitMs.longValue()));
+        Boolean retryAlone = tree.bool(node, "retryAlone", path);
+        return new BatchWindow(maxSize.intValue(), Duration.ofMillis(maxWaitMs.longValue()),
+            Boolean.TRUE.equals(retryAlone));
     }
 
     /** {@code [a, b]}, {@code {backends: [a, b], confidence: 0.9}} or {@code {stages: [...]}}. */

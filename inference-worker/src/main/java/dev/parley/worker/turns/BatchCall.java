@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults never give an agent another's text. An object for an agent not in the call, or a second object for an
  * agent, is ignored (the first answer stands). When the call ends, every agent without an answer (missing from the
- * array, malformed JSON, a cut stream, a failed backend) fails with the reason. A backend that fails before any text is
+ * array, malformed JSON, a cut stream, a failed backend) fails with the reason, or, when its batch asks for it
+ * ({@code retryAlone}), is answered again alone as a single turn. A backend that fails before any text is
  * replaced by the route's next one, as for single turns; after text, the call fails (agents already answered keep
  * their answers).
  *
@@ -52,6 +53,8 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
     private static final int OBJECT_OVERHEAD_CHARS = 24;
 
     private final BatchPlan plan;
+    /** Starts a turn the call gave no valid answer again alone, in the given attempt (when its batch asks to). */
+    private final java.util.function.ObjIntConsumer<TurnTask> alone;
     private final String callId = UuidV7.next().toString();
     private final Map<String, Integer> positions = new HashMap<>();
     private final Set<String> answered = new LinkedHashSet<>();
@@ -70,8 +73,9 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
     /** The agent that completed last, waiting for the call to end; -1 when none. */
     private int held = -1;
 
-    BatchCall(BatchPlan plan) {
+    BatchCall(BatchPlan plan, java.util.function.ObjIntConsumer<TurnTask> alone) {
         this.plan = plan;
+        this.alone = alone;
         for (int i = 0; i < plan.agents().size(); i++) {
             positions.put(plan.agents().get(i), i);
         }
@@ -261,11 +265,27 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
 
     private void fail(int position, Usage share, String reason, BackendCall whole, boolean atEnd) {
         shares[position] = share;
-        plan.tasks().get(position).batchFailed(reason, share, attempts(position, CallLog.FAILED, reason, share),
-            share(position, whole), cost(share));
+        TurnTask task = plan.tasks().get(position);
+        if (retriesAlone(task)) {
+            int attempt = task.retryAlone(agentCall(position, CallLog.FAILED, reason, share),
+                backend.config().prices() != null);
+            if (attempt > 0) {
+                log.info("Batch call {}: {}; answering it alone", callId, reason);
+                alone.accept(task, attempt);
+                return;
+            }
+        }
+        task.batchFailed(reason, share, attempts(position, CallLog.FAILED, reason, share), share(position, whole),
+            cost(share));
         if (!atEnd) {
             log.info("Batch call {}: {}", callId, reason);
         }
+    }
+
+    /** Whether the turn's batch (or its route's window) asks to answer a turn without a valid answer alone. */
+    private boolean retriesAlone(TurnTask task) {
+        return task.batch() != null ? task.batch().getRetryAlone()
+            : plan.route().batch() != null && plan.route().batch().retryAlone();
     }
 
     private BatchShare share(int position, BackendCall whole) {

@@ -64,6 +64,12 @@ final class CallLog {
             .build());
     }
 
+    /** Records a call another part recorded already (a batch call's share of it); {@code priced} as its backend is. */
+    void add(BackendCall call, boolean priced) {
+        this.priced |= priced;
+        calls.add(call);
+    }
+
     List<BackendCall> calls() {
         return List.copyOf(calls);
     }

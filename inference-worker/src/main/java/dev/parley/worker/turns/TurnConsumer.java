@@ -362,10 +362,19 @@ public final class TurnConsumer implements AutoCloseable {
                     }
                     return;
                 }
-                new BatchCall(plan).start(attempts, this::chunkStream);
+                new BatchCall(plan, this::startAlone).start(attempts, this::chunkStream);
             });
         } catch (RejectedExecutionException stopping) {
             // the worker is stopping: the turns stay open, and their partitions' next owners generate them
+        }
+    }
+
+    /** A turn its batch call gave no valid answer starts again alone, as a single turn, still in its batch's slot. */
+    private void startAlone(TurnTask task, int attempt) {
+        try {
+            starters.execute(() -> task.start(attempt, this::chunkStream, () -> planner.plan(task)));
+        } catch (RejectedExecutionException stopping) {
+            // the worker is stopping: the turn stays open, and its partition's next owner generates it
         }
     }
 

@@ -91,6 +91,8 @@ final class TurnTask {
     private volatile long mustSee = -1;
     /** Set when the turn is answered as one agent of a batch call: no Call of its own, a BatchCall feeds it. */
     private RouteChoice batchRoute;
+    /** True while a batch call feeds the turn. */
+    private boolean batched;
     private BatchShare batchShare;
     private PersonaRef batchPersona;
     /** The router's decision when the batcher made it before the turn started (a route that batches). */
@@ -271,6 +273,7 @@ final class TurnTask {
             .setAttempts(calls.calls())
             .setCostUsd(calls.costUsd())
             .setPrincipal(principal)
+            .setBatch(batchShare)
             .setPersona(plan.persona())
             .build());
     }
@@ -331,6 +334,7 @@ final class TurnTask {
             this.chunkStreams = chunkStreams;
             this.chunks = chunkStreams.apply(this);
             this.batchRoute = route;
+            this.batched = true;
             this.batchShare = share;
             this.batchPersona = persona;
             hops.contextReady();
@@ -348,7 +352,7 @@ final class TurnTask {
 
     /** More of this agent's reply from its batch call. */
     synchronized void batchText(String text) {
-        if (state == State.STREAMING && batchShare != null) {
+        if (state == State.STREAMING && batched) {
             attemptText.append(text);
             chunks.append(text, Stage.ANSWER, null, this::flushChunks);
         }
@@ -358,7 +362,7 @@ final class TurnTask {
     void batchAnswered(String finishReason, String backend, String model, Usage usage, List<BackendCall> attempts,
                        BatchShare batchShare, Double costUsd) {
         synchronized (this) {
-            if (state != State.STREAMING || this.batchShare == null) {
+            if (state != State.STREAMING || !batched) {
                 return;
             }
             chunks.complete(finishReason, usage);
@@ -382,7 +386,7 @@ final class TurnTask {
     /** The batch call gave this agent no valid answer: ends the turn failed, with its share of the call. */
     void batchFailed(String reason, Usage usage, List<BackendCall> attempts, BatchShare batchShare, Double costUsd) {
         synchronized (this) {
-            if (state != State.STREAMING || this.batchShare == null) {
+            if (state != State.STREAMING || !batched) {
                 return;
             }
             chunks.abort("error", reason, attemptText.toString());
@@ -391,6 +395,25 @@ final class TurnTask {
                 .setPrincipal(principal).setBatch(batchShare).setPersona(batchPersona).build());
         }
         notifyIfEnded();
+    }
+
+    /**
+     * The batch call gave this agent no valid answer, and the batch asked to retry alone: the turn goes back to
+     * waiting to be started as a single turn, its share of the batch call recorded among its calls. Answers the attempt
+     * to start it with (the next one when the batch call had streamed some of its text, which its clients then see
+     * reset), or -1 when the turn has ended meanwhile.
+     */
+    synchronized int retryAlone(BackendCall share, boolean priced) {
+        if (state != State.STREAMING || !batched) {
+            return -1;
+        }
+        batched = false;
+        calls.add(share, priced);
+        boolean streamed = attemptText.length() > 0;
+        chunks.abandon();
+        attemptText.setLength(0);
+        state = State.QUEUED;
+        return streamed ? attempt + 1 : attempt;
     }
 
     /** What this agent streamed so far in its batch call (its partial text). */

@@ -113,7 +113,7 @@ class CatalogueLoaderTest {
             "a backend's own route is that backend alone, no fallback");
         assertEquals(5, catalogue.router().rules().size());
         assertTrue(catalogue.routes().get("staged").staged());
-        assertEquals(new BatchWindow(8, Duration.ofMillis(50)), catalogue.routes().get("npc").batch());
+        assertEquals(new BatchWindow(8, Duration.ofMillis(50), false), catalogue.routes().get("npc").batch());
         assertEquals(new Compression(4000), catalogue.routes().get("deep").compress());
     }
 
@@ -217,9 +217,11 @@ class CatalogueLoaderTest {
             routes:
               default: [a]
               npc: {backends: [a], batch: {maxSize: 8, maxWaitMs: 50}}
+              npc2: {backends: [a], batch: {maxSize: 4, maxWaitMs: 0, retryAlone: true}}
             """);
         Catalogue catalogue = CatalogueLoader.load(env(good));
-        assertEquals(new BatchWindow(8, Duration.ofMillis(50)), catalogue.routes().get("npc").batch());
+        assertEquals(new BatchWindow(8, Duration.ofMillis(50), false), catalogue.routes().get("npc").batch());
+        assertEquals(new BatchWindow(4, Duration.ZERO, true), catalogue.routes().get("npc2").batch());
         assertNull(catalogue.routes().get("default").batch());
         Path bad = write("bad-batch.yaml", """
             backends:
@@ -229,7 +231,7 @@ class CatalogueLoaderTest {
             """);
         CatalogueException e = assertThrows(CatalogueException.class, () -> CatalogueLoader.load(env(bad)));
         assertEquals(List.of(
-            "routes.default.batch.maxWait: unknown field (known: maxSize, maxWaitMs)",
+            "routes.default.batch.maxWait: unknown field (known: maxSize, maxWaitMs, retryAlone)",
             "routes.default.batch.maxSize: must be a number from 1.0 to 32.0, was 0",
             "routes.default.batch.maxWaitMs: is missing"), e.problems());
     }

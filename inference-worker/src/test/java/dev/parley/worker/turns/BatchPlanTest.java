@@ -93,7 +93,7 @@ class BatchPlanTest {
 
             TurnTask lone = task("s3", "x", null);
             batcher.offer("route:npc", new dev.parley.worker.catalogue.BatchWindow(8,
-                java.time.Duration.ofMillis(20)), Integer.MAX_VALUE, lone);
+                java.time.Duration.ofMillis(20), false), Integer.MAX_VALUE, lone);
             org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> due.size() == 2);
             assertEquals(List.of(lone), due.get(1));
             assertEquals(0, batcher.waiting());

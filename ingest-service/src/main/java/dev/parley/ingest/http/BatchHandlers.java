@@ -76,7 +76,9 @@ final class BatchHandlers {
         List<Future<String>> turnIds = new ArrayList<>(size);
         for (int position = 0; position < size; position++) {
             BatchRequest.Agent agent = batch.agents().get(position);
-            BatchTag tag = new BatchTag(batchId, agent.agent(), position, size, agent.state(), batch.instructions());
+            BatchTag tag = BatchTag.newBuilder().setBatchId(batchId).setAgent(agent.agent()).setPosition(position)
+                    .setAgents(size).setState(agent.state()).setInstructions(batch.instructions())
+                    .setRetryAlone(batch.retryAlone()).build();
             turnIds.add(permits.get(position).accepted(agent.sessionId(), partitions.get(position).result(),
                     intake.submitBatched(agent.sessionId(), partitions.get(position).result(), principal,
                             agent.text(), options, tag, arrivals.get(position))));

@@ -18,8 +18,9 @@ import java.util.Map;
  *
  * @param instructions what every agent's turn shares, or null
  * @param route        the route asked for by name, as for a single turn, or null
+ * @param retryAlone   an agent the batch call gives no valid answer is answered again alone, not failed
  */
-public record BatchRequest(String instructions, String route, List<Agent> agents) {
+public record BatchRequest(String instructions, String route, boolean retryAlone, List<Agent> agents) {
 
     /** The longest agent name: the backend repeats it in its answer for each agent. */
     static final int MAX_AGENT_NAME_CHARS = 64;
@@ -46,6 +47,10 @@ public record BatchRequest(String instructions, String route, List<Agent> agents
         JsonObject json = TurnRequest.jsonObject(body, "a JSON object with an agents array");
         String instructions = instructions(json.getValue("instructions"), maxTurnBytes);
         String route = TurnRequest.route(json.getValue("route"));
+        Object retryAlone = json.getValue("retryAlone");
+        if (retryAlone != null && !(retryAlone instanceof Boolean)) {
+            throw ApiException.badRequest("bad_request", "retryAlone must be true or false");
+        }
         if (!(json.getValue("agents") instanceof JsonArray array) || array.isEmpty() || array.size() > maxAgents) {
             throw ApiException.badRequest("bad_request", "agents must be an array of 1 to " + maxAgents + " agents");
         }
@@ -59,7 +64,7 @@ public record BatchRequest(String instructions, String route, List<Agent> agents
             unique(names, agent.agent(), i, "agent", "agent names are unique in a batch");
             agents.add(agent);
         }
-        return new BatchRequest(instructions, route, agents);
+        return new BatchRequest(instructions, route, Boolean.TRUE.equals(retryAlone), agents);
     }
 
     private static Agent agent(Object value, String name, int index, int maxTurnBytes) {

@@ -1,6 +1,7 @@
 package dev.parley.ingest.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,17 @@ class BatchRequestTest {
                 new BatchRequest.Agent("s1", "guard", "Halt!", "{\"hp\":12,\"mood\":[\"wary\"]}"),
                 new BatchRequest.Agent("s2", "agent-1", "Hello", "\"plain string\""),
                 new BatchRequest.Agent("s3", "agent-2", "Hi", null)), batch.agents());
+    }
+
+    @Test
+    @DisplayName("retryAlone is false unless the batch says true; anything but a boolean is refused")
+    void retryAlone() {
+        assertFalse(parse(batch(agent("s1", "Hi"))).retryAlone());
+        assertTrue(parse("{\"retryAlone\": true, \"agents\": [{\"sessionId\": \"s1\", \"text\": \"Hi\"}]}")
+                .retryAlone());
+        ApiException e = refused("{\"retryAlone\": \"yes\", \"agents\": [{\"sessionId\": \"s1\", \"text\": \"Hi\"}]}");
+        assertEquals(400, e.status());
+        assertEquals("retryAlone must be true or false", e.getMessage());
     }
 
     @Test
