@@ -235,7 +235,8 @@ class BatchTurnsIT {
         + "the same attempt, a broken one (which had streamed) in the next")
     void retryAlone() {
         List<String> turns = batch(null, true, null, "#sim: reply=\"first\"\nA",
-            "#sim: reply=\"second, alone\" batch=omit\nB", "#sim: reply=\"third, alone\" batch=malformed\nC");
+            "#sim: reply=\"second, alone\" batch=omit\nB");
+        turns.add(batch(null, true, null, "#sim: reply=\"third, alone\" batch=malformed\nC").get(0));
         assertEquals("first", reply(turns.get(0)).getText());
         LedgerEvent missing = terminal(turns.get(1));
         AssistantReply alone = assertInstanceOf(AssistantReply.class, missing.getPayload());
