@@ -8,8 +8,6 @@ import dev.parley.ingest.limits.Permit;
 import dev.parley.ingest.personas.Personas;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -51,16 +49,7 @@ final class SessionHandlers {
         if (body == null || body.length() == 0) {
             return null;
         }
-        Object json;
-        try {
-            json = Json.decodeValue(body);
-        } catch (DecodeException e) {
-            throw ApiException.badRequest("invalid_json", "the body is not valid JSON" + JsonSyntax.where(e));
-        }
-        if (!(json instanceof JsonObject object)) {
-            throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
-        }
-        Object persona = object.getValue("persona");
+        Object persona = TurnRequest.jsonObject(body, "a JSON object").getValue("persona");
         if (persona != null && !(persona instanceof String)) {
             throw ApiException.badRequest("bad_persona_name", "persona must be a string");
         }
