@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
 
     private final BatchPlan plan;
     /** Starts a turn the call gave no valid answer again alone, in the given attempt (when its batch asks to). */
-    private final java.util.function.ObjIntConsumer<TurnTask> alone;
+    private final ObjIntConsumer<TurnTask> alone;
     private final String callId = UuidV7.next().toString();
     private final Map<String, Integer> positions = new HashMap<>();
     private final Set<String> answered = new LinkedHashSet<>();
@@ -73,7 +75,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
     /** The agent that completed last, waiting for the call to end; -1 when none. */
     private int held = -1;
 
-    BatchCall(BatchPlan plan, java.util.function.ObjIntConsumer<TurnTask> alone) {
+    BatchCall(BatchPlan plan, ObjIntConsumer<TurnTask> alone) {
         this.plan = plan;
         this.alone = alone;
         for (int i = 0; i < plan.agents().size(); i++) {
@@ -86,7 +88,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
      * Starts every turn as an agent of this call (with its attempt number), then the call itself; a turn that cannot
      * take part (cancelled meanwhile) is left out. Returns once the call is open: its callbacks come later.
      */
-    void start(int[] attempts, java.util.function.Function<TurnTask, ChunkStream> chunkStreams) {
+    void start(int[] attempts, Function<TurnTask, ChunkStream> chunkStreams) {
         RouteChoice route = RouteChoice.newBuilder().setRoute(plan.decision().route()).setRule(plan.decision().rule())
             .build();
         List<CompletableFuture<Void>> settled = new ArrayList<>();
@@ -158,7 +160,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
         }
         if (!streamed && backendIndex + 1 < plan.backendNames().size()) {
             failedBackends.add(record(error.kind() == FailureKind.BREAKER_OPEN ? CallLog.REJECTED : CallLog.FAILED,
-                error, null, ""));
+                error, null));
             backendIndex++;
             open();
             return;
@@ -233,7 +235,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
         Usage total = total(reported);
         Usage[] finalShares = remainderShares(ending, total);
         String outcome = error == null && malformed == null ? CallLog.COMPLETED : CallLog.FAILED;
-        BackendCall whole = record(outcome, error, total, "");
+        BackendCall whole = record(outcome, error, total);
         boolean first = true;
         for (int k = 0; k < ending.size(); k++) {
             int position = ending.get(k);
@@ -324,7 +326,7 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
     }
 
     /** The whole call, for the record: what the backend reported, or an estimate. */
-    private BackendCall record(String outcome, BackendException error, Usage usage, String partialText) {
+    private BackendCall record(String outcome, BackendException error, Usage usage) {
         BackendConfig config = backend.config();
         return BackendCall.newBuilder()
             .setAttempt(plan.tasks().get(0).attempt())
@@ -334,7 +336,6 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
             .setOutcome(outcome)
             .setReason(error != null ? error.getMessage() : malformed)
             .setFailureKind(error == null ? null : error.kind().apiName())
-            .setPartialText(partialText)
             .setUsage(usage)
             .setCostUsd(usage == null || cost(usage) == null ? 0 : cost(usage))
             .build();

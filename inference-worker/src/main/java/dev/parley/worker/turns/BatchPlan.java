@@ -9,6 +9,7 @@ import dev.parley.worker.catalogue.Route;
 import dev.parley.worker.resilience.GuardedBackend;
 import dev.parley.worker.routing.RouteDecision;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +57,7 @@ record BatchPlan(RouteDecision decision, Route route, Function<String, GuardedBa
         }
         List<ChatMessage> messages = BatchPrompt.messages(prefix, instructions, agents);
         int total = messages.stream().mapToInt(m -> m.content().length()).sum();
-        int shared = Math.max(0, total - java.util.Arrays.stream(agentChars).sum());
+        int shared = Math.max(0, total - Arrays.stream(agentChars).sum());
         ChatRequest request = new ChatRequest(null, messages).withTraceparent(tasks.get(0).hops().traceparent())
             .withJsonSchema(BatchPrompt.SCHEMA);
         return new BatchPlan(decision, route, backends, List.copyOf(tasks), names, request, agentChars, shared,
