@@ -100,8 +100,9 @@ final class BatchCall implements StreamListener, BatchReplyParser.Listener {
         synchronized (this) {
             open();
         }
-        // every turn gone (cancelled, revoked): nobody waits for the rest of the call
-        CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).thenRun(this::cancelIfOver);
+        // every turn gone (cancelled, revoked): nobody waits for the rest of the call. Async: a turn settles under its
+        // own lock, and this call's lock is always taken before a turn's, never after
+        CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).thenRunAsync(this::cancelIfOver);
     }
 
     private void open() {
