@@ -93,8 +93,11 @@ class ClusterFailoverIT {
     void workerKilled() throws Exception {
         Load load = new Load(LONG);
         load.awaitEach(1);
-        ServiceProcess victim = cluster.workerOwning(cluster.partitionOf(load.drivers.get(0).session()));
+        // kill while the first session's turn streams, early in its 60 tokens: its worker is then mid-stream for sure
+        SessionDriver first = load.drivers.get(0);
+        ServiceProcess victim = cluster.workerOwning(cluster.partitionOf(first.session()));
         assertNotNull(victim, "a worker owns the first session's partition");
+        await().atMost(WAIT).until(() -> first.currentTurnTokens() >= 1 && first.currentTurnTokens() <= 20);
         long killed = killWhileStreaming(victim, load);
 
         List<Long> firstTokens = new ArrayList<>();

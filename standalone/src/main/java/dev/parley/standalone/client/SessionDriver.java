@@ -148,6 +148,23 @@ public final class SessionDriver {
             + (current == null ? "" : "; the current one " + (current.ended() ? "ended" : "open"));
     }
 
+    /**
+     * The tokens received so far of the turn streaming now, or -1 between turns (nothing received yet, or the last
+     * event ended a turn): a test that must act mid-stream waits for a small positive count.
+     */
+    public int currentTurnTokens() {
+        int tokens = -1;
+        for (SseClient.Event event : events()) {
+            switch (event.type()) {
+                case "token" -> tokens = Math.max(tokens, 0) + 1;
+                case "done", "failed", "cancelled" -> tokens = -1;
+                default -> {
+                }
+            }
+        }
+        return tokens;
+    }
+
     /** When the first event of {@code type} arrived after {@code nanos} ({@link System#nanoTime()}), or 0. */
     public long firstAfter(long nanos, String type) {
         return events().stream().filter(e -> e.type().equals(type) && e.receivedNanos() > nanos)
