@@ -30,11 +30,11 @@ final class BatchReplyPlanner {
      * @param fault the call's fault (the first agent's that sets one, or the configured default), never a status fault;
      *              a {@code batch=cut} that strikes earlier replaces it
      */
-    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, BatchCall call, Fault fault,
+    ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, ParsedBatch call, Fault fault,
                    PrefixCache.Use cache) {
         ArrayTokens array = new ArrayTokens();
         int cutAfter = -1;
-        for (BatchCall.Turn turn : call.turns()) {
+        for (ParsedBatch.Turn turn : call.turns()) {
             BatchFault batchFault = turn.prompt().directives().batch();
             if (batchFault == BatchFault.OMIT) {
                 continue;

@@ -369,12 +369,12 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         String lastUserMessage = ReplyPlanner.lastUserMessage(messages);
-        BatchCall batch;
+        ParsedBatch batch;
         DirectiveParser.ParsedPrompt prompt;
         try {
             // a batch call's agents each carry their own directives; the call as a whole gets the call-wide ones
             batch = BatchPrompt.parse(lastUserMessage)
-                .map(agents -> BatchCall.read(lastUserMessage, agents, backend)).orElse(null);
+                .map(agents -> ParsedBatch.read(lastUserMessage, agents, backend)).orElse(null);
             prompt = batch != null ? batch.prompt() : DirectiveParser.parse(lastUserMessage, backend);
         } catch (DirectiveException e) {
             response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").setStatusCode(400)

@@ -57,7 +57,7 @@ class BatchReplyPlannerTest {
     @Test
     @DisplayName("timing, finish and the call's fault come from the first agent that sets each; defaults otherwise")
     void callWide() {
-        BatchCall call = call("Hi", "#sim: itl_ms=7 status=503", "#sim: ttft_ms=3 itl_ms=9 fail_after=1 finish=length");
+        ParsedBatch call = call("Hi", "#sim: itl_ms=7 status=503", "#sim: ttft_ms=3 itl_ms=9 fail_after=1 finish=length");
         assertEquals(new Fault(Fault.Kind.STATUS, 503), call.callWide().fault());
         ReplyPlan plan = planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, true), messages(call), call, null, PrefixCache.Use.NONE);
         assertEquals(3, plan.ttftMs());
@@ -73,7 +73,7 @@ class BatchReplyPlannerTest {
     @Test
     @DisplayName("max_tokens caps the whole array; a bad directive on any agent is refused")
     void capAndBadDirective() {
-        BatchCall call = call("#sim: tokens=10", "#sim: tokens=10");
+        ParsedBatch call = call("#sim: tokens=10", "#sim: tokens=10");
         ReplyPlan plan = planner.plan(Protocol.OLLAMA, new ReplyOptions(true, 5, false), messages(call), call, null, PrefixCache.Use.NONE);
         assertEquals(5, plan.tokens().size());
         assertEquals(ReplyPlan.LENGTH, plan.finishReason());
@@ -82,20 +82,20 @@ class BatchReplyPlannerTest {
     }
 
     private ReplyPlan plan(Fault fault, String... messages) {
-        BatchCall call = call(messages);
+        ParsedBatch call = call(messages);
         return planner.plan(Protocol.OPENAI, new ReplyOptions(true, 0, false), messages(call), call, fault, PrefixCache.Use.NONE);
     }
 
-    private static BatchCall call(String... messages) {
+    private static ParsedBatch call(String... messages) {
         List<BatchPrompt.Agent> agents = new ArrayList<>();
         for (int i = 0; i < messages.length; i++) {
             agents.add(new BatchPrompt.Agent(String.valueOf((char) ('a' + i)), null, messages[i]));
         }
         String userMessage = BatchPrompt.agentsJson(agents);
-        return BatchCall.read(userMessage, BatchPrompt.parse(userMessage).orElseThrow(), null);
+        return ParsedBatch.read(userMessage, BatchPrompt.parse(userMessage).orElseThrow(), null);
     }
 
-    private static JsonArray messages(BatchCall call) {
+    private static JsonArray messages(ParsedBatch call) {
         return new JsonArray().add(new JsonObject().put("role", "user").put("content", call.userMessage()));
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * agent's own text on its own stream, exactly one terminal event per agent turn, the batch's faults, and a route that
  * gathers single turns into one call.
  */
-class BatchTurnsIT {
+class BatchCallsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -121,7 +121,7 @@ class BatchTurnsIT {
             "#sim: reply=\"Cy sings a song about \\\"quotes\\\" and caf\u00e9s.\"\nSing!");
         List<String> expected = List.of("Ann fetches the rope.", "Bob guards the gate.",
             "Cy sings a song about \"quotes\" and caf\u00e9s.");
-        List<LedgerEvent> terminals = turns.stream().map(BatchTurnsIT::terminal).toList();
+        List<LedgerEvent> terminals = turns.stream().map(BatchCallsIT::terminal).toList();
         for (int i = 0; i < turns.size(); i++) {
             AssistantReply reply = assertInstanceOf(AssistantReply.class, terminals.get(i).getPayload());
             assertEquals(expected.get(i), reply.getText());
@@ -138,7 +138,7 @@ class BatchTurnsIT {
         assertFalse(whole.getEstimated(), "the simulator reports usage");
         // agents answered before the call ended were charged estimates; the rest share what is left of the reported
         // usage, so the shares add up to it unless the estimates alone already exceed it
-        List<Usage> early = terminals.stream().map(BatchTurnsIT::usage).filter(Usage::getEstimated).toList();
+        List<Usage> early = terminals.stream().map(BatchCallsIT::usage).filter(Usage::getEstimated).toList();
         assertFalse(early.isEmpty(), "some agents were charged before the call ended");
         int earlyPrompt = early.stream().mapToInt(Usage::getPromptTokens).sum();
         int earlyCompletion = early.stream().mapToInt(Usage::getCompletionTokens).sum();
@@ -269,7 +269,7 @@ class BatchTurnsIT {
         for (String word : List.of("alpha", "beta", "gamma")) {
             turns.add(probe.turn(KafkaProbe.newId(), "#sim: reply=\"" + word + "\"\nSay it", "gathered", false));
         }
-        List<LedgerEvent> terminals = turns.stream().map(BatchTurnsIT::terminal).toList();
+        List<LedgerEvent> terminals = turns.stream().map(BatchCallsIT::terminal).toList();
         assertEquals(List.of("alpha", "beta", "gamma"),
             terminals.stream().map(t -> ((AssistantReply) t.getPayload()).getText()).toList());
         assertEquals(1, terminals.stream().map(t -> share(t).getCallId()).distinct().count(), "one call");

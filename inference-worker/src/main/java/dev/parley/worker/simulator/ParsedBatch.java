@@ -13,13 +13,13 @@ import java.util.List;
  * @param callWide    what one call can have only once: {@code ttft_ms}, {@code itl_ms}, {@code finish},
  *                    {@code thinking} and the call's fault, each from the first agent whose message sets it
  */
-record BatchCall(String userMessage, List<Turn> turns, Directives callWide) {
+record ParsedBatch(String userMessage, List<Turn> turns, Directives callWide) {
 
     /** One agent of the call and what its message asks of its own reply. */
     record Turn(BatchPrompt.Agent agent, DirectiveParser.ParsedPrompt prompt) {
     }
 
-    BatchCall {
+    ParsedBatch {
         turns = List.copyOf(turns);
     }
 
@@ -28,12 +28,12 @@ record BatchCall(String userMessage, List<Turn> turns, Directives callWide) {
      *
      * @throws DirectiveException naming the first bad key of any agent
      */
-    static BatchCall read(String userMessage, List<BatchPrompt.Agent> agents, String backend) {
+    static ParsedBatch read(String userMessage, List<BatchPrompt.Agent> agents, String backend) {
         List<Turn> turns = new ArrayList<>();
         for (BatchPrompt.Agent agent : agents) {
             turns.add(new Turn(agent, DirectiveParser.parse(agent.message(), backend)));
         }
-        return new BatchCall(userMessage, turns, callWide(turns));
+        return new ParsedBatch(userMessage, turns, callWide(turns));
     }
 
     /** The call as one prompt for {@link ReplyPlanner}: the user message as sent, with the call-wide directives. */
