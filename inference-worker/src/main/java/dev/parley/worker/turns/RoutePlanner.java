@@ -128,7 +128,12 @@ public final class RoutePlanner {
      */
     BatchPlan planBatch(List<TurnTask> tasks) {
         RouteDecision decision = decide(tasks.get(0));
-        tasks.forEach(task -> task.decided(decision));
+        for (TurnTask task : tasks.subList(1, tasks.size())) {
+            if (task.decided() == null) { // the route the turn takes, in its session's recent routes as any turn's
+                recent.record(task.sessionId(), decision.route());
+            }
+            task.decided(decision);
+        }
         List<List<ChatMessage>> contexts = new ArrayList<>();
         for (TurnTask task : tasks) {
             List<ChatMessage> context;
