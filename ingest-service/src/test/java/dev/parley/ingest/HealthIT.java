@@ -55,7 +55,7 @@ class HealthIT {
 
             TopicInitializer.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.all());
             Api.Response noWorker = await().atMost(TIMEOUT).until(() -> api.get("/health/ready"),
-                    response -> "ok".equals(checks(response).getString("topics")));
+                    response -> "ok".equals(checks(response).getString("topics")) && answered(response));
             assertEquals(503, noWorker.status(), noWorker.body());
             assertEquals("no worker is in group " + group + "; " + allUnassigned(), message(noWorker));
 
@@ -79,7 +79,7 @@ class HealthIT {
         try (Gateway gateway = Gateway.start(kafka.ingestConfig(Map.of(IngestConfig.WORKER_GROUP, group)))) {
             Api api = gateway.api();
 
-            Api.Response noWorker = api.get("/health/ready");
+            Api.Response noWorker = await().atMost(TIMEOUT).until(() -> api.get("/health/ready"), HealthIT::answered);
             assertEquals(503, noWorker.status(), noWorker.body());
             assertEquals("not_ready", noWorker.errorCode());
             String message = "no worker is in group " + group + "; " + allUnassigned();
@@ -101,7 +101,7 @@ class HealthIT {
             }
 
             Api.Response left = await().atMost(TIMEOUT).until(() -> api.get("/health/ready"),
-                    response -> response.status() != 200);
+                    response -> response.status() != 200 && answered(response));
             assertEquals(503, left.status(), left.body());
             assertEquals("not_ready", left.errorCode());
             assertEquals(message, message(left));
@@ -137,6 +137,14 @@ class HealthIT {
 
     private static JsonObject checks(Api.Response response) {
         return response.json().getJsonObject("checks");
+    }
+
+    /**
+     * Whether Kafka answered the workers check: on a loaded machine the group lookup can time out, and the check then
+     * says honestly that it cannot tell, which is not yet the answer a test waits for.
+     */
+    private static boolean answered(Api.Response response) {
+        return response.status() == 200 || !message(response).startsWith("cannot tell which workers");
     }
 
     private static String message(Api.Response response) {
