@@ -28,7 +28,8 @@ import java.util.List;
 public final class WorkerMain {
 
     /** The topics a worker reads and writes: checked at start, never created here. */
-    static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.TOKENS, Topics.SESSIONS, Topics.DLQ);
+    public static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.TOKENS, Topics.SESSIONS,
+        Topics.PERSONAS, Topics.DLQ);
 
     private WorkerMain() {
     }

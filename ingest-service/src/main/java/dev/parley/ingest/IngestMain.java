@@ -33,9 +33,10 @@ import java.util.List;
 public final class IngestMain {
 
     /** The topics the gateway writes and reads: checked at start, never created here (the keys topic with keys). */
-    static List<TopicSpec<?>> topics(AuthConfig auth) {
-        return auth.accepts(AuthConfig.Mode.KEYS) ? List.of(Topics.LEDGER, Topics.TOKENS, Topics.API_KEYS)
-                : List.of(Topics.LEDGER, Topics.TOKENS);
+    public static List<TopicSpec<?>> topics(AuthConfig auth) {
+        return auth.accepts(AuthConfig.Mode.KEYS)
+                ? List.of(Topics.LEDGER, Topics.TOKENS, Topics.PERSONAS, Topics.API_KEYS)
+                : List.of(Topics.LEDGER, Topics.TOKENS, Topics.PERSONAS);
     }
 
     private IngestMain() {

@@ -28,7 +28,7 @@ import java.util.List;
 public final class PostprocessMain {
 
     /** The topics postprocess-streams reads and writes (Streams creates its own internal ones): checked at start. */
-    static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.SESSIONS, Topics.EMBEDDINGS,
+    public static final List<TopicSpec<?>> TOPICS = List.of(Topics.LEDGER, Topics.SESSIONS, Topics.EMBEDDINGS,
         Topics.COMMITMENTS, Topics.SUMMARIES, Topics.DLQ);
 
     private PostprocessMain() {

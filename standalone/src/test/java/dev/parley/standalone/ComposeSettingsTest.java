@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.schemas.config.Env;
 import dev.parley.schemas.config.WorkerGroup;
+import dev.parley.schemas.topics.TopicSettings;
 import dev.parley.worker.catalogue.Catalogue;
 import dev.parley.worker.catalogue.CatalogueLoader;
 import java.io.IOException;
@@ -43,12 +44,6 @@ import org.yaml.snakeyaml.Yaml;
  * {@code <<} merge keys must be resolved).
  */
 class ComposeSettingsTest {
-
-    /**
-     * Settings that come with the per-service jars (issue 12, part 1), which compose passes already. Each is accepted
-     * while no main source has it yet; once one does, it is checked like any other.
-     */
-    static final Set<String> ANNOUNCED = Set.of("PARLEY_BIND_HOST", "PARLEY_TOPIC_PARTITIONS", "PARLEY_TOPIC_REPLICATION");
 
     /** What a backend override may set, {@code PARLEY_BACKEND_<NAME>_<WHAT>} (BackendReader). */
     static final List<String> BACKEND_OVERRIDES = List.of("URL", "MODEL", "API_KEY", "MAX_CONCURRENT", "STREAM");
@@ -138,7 +133,7 @@ class ComposeSettingsTest {
                     }
                 });
                 passed.stream().filter(key -> key.startsWith("PARLEY_"))
-                    .filter(key -> !reads.containsKey(key) && !ANNOUNCED.contains(key) && family(key) == null)
+                    .filter(key -> !reads.containsKey(key) && family(key) == null)
                     .forEach(key -> mismatches.add(service + ": passes " + key + ", which the " + role.target
                         + " does not read"));
             });
@@ -188,9 +183,6 @@ class ComposeSettingsTest {
         if (inCode.containsKey(key) && !families.contains(key)) {
             return null;
         }
-        if (ANNOUNCED.contains(key)) {
-            return null;
-        }
         String family = family(key);
         if (Env.KAFKA_PREFIX.equals(family)) {
             String name = key.substring(family.length()).toLowerCase(Locale.ROOT).replace('_', '.');
@@ -222,6 +214,14 @@ class ComposeSettingsTest {
         if (code.contains("kafkaClientConfig(")) {
             reads.putIfAbsent(Env.KAFKA_BOOTSTRAP, env);
             reads.putIfAbsent(Env.REGISTRY_URL, env);
+        }
+        if (code.contains("bindHost()")) {
+            reads.putIfAbsent(Env.BIND_HOST, env);
+        }
+        if (code.contains("TopicSettings.fromEnvironment(")) {
+            Path topicSettings = root.resolve("schemas/src/main/java/dev/parley/schemas/topics/TopicSettings.java");
+            reads.putIfAbsent(TopicSettings.PARTITIONS, topicSettings);
+            reads.putIfAbsent(TopicSettings.REPLICATION, topicSettings);
         }
         if (code.contains("WorkerGroup.")) {
             reads.putIfAbsent(WorkerGroup.KEY, root.resolve("schemas/src/main/java/dev/parley/schemas/config/WorkerGroup.java"));
