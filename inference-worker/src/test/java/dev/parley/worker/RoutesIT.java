@@ -22,6 +22,7 @@ import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,6 +67,10 @@ class RoutesIT {
         flaky = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("fail_after=5")));
         down = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("status=503")));
         slow = LlmSimulator.start(vertx, 0, quick.withTimeToFirstToken(Duration.ofMillis(600)));
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nobody listens there once it is closed: a backend that is down
+        }
         Path file = Files.createTempFile("backends", ".yaml");
         Files.writeString(file, """
             backends:
@@ -82,6 +87,12 @@ class RoutesIT {
                 model: broken-model
                 breaker: {failureRatePercent: 50, minimumCalls: 2, windowCalls: 2, openForMs: 600000, halfOpenCalls: 1}
               slow: {kind: openai, url: %s, model: slow-model, maxConcurrent: 1}
+              gone: {kind: openai, url: http://localhost:%d/v1, model: gone-model}
+              talky:
+                kind: openai
+                url: %s
+                model: talky-model
+                prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
             routes:
               default: [good]
               before-first-token: [down, good]
@@ -89,14 +100,21 @@ class RoutesIT {
               all-down: [down, flaky]
               breaker: [broken, good]
               queued: [slow]
+              unreachable: [gone, good]
               staged:
                 stages:
                   - {stage: quick, backends: [good], confidence: 0.5}
                   - {stage: deep, backends: [good], confidence: 0.8}
                   - {stage: synthesis, backends: [good], confidence: 0.95}
+              staged-talky:
+                stages:
+                  - {stage: quick, backends: [good], confidence: 0.5}
+                  - {stage: deep, backends: [talky], confidence: 0.8}
+                  - {stage: synthesis, backends: [good], confidence: 0.95}
             router:
               default: default
-            """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl()));
+            """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl(), closedPort,
+                good.baseUrl("talky")));
         Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
@@ -168,7 +186,27 @@ class RoutesIT {
         assertFalse(failed.getPartialText().isEmpty(), "flaky streamed five tokens before failing");
         assertEquals(List.of("failed", "abandoned"),
             failed.getAttempts().stream().map(BackendCall::getOutcome).toList());
+        assertTrue(failed.getAttempts().stream().allMatch(call -> call.getUsage().getEstimated()),
+            "neither failed call reported usage: both are estimated");
+        assertTrue(failed.getUsage().getEstimated() && failed.getUsage().getCompletionTokens() > 0,
+            "the turn's usage counts the abandoned call's five tokens: " + failed.getUsage());
         await().atMost(WAIT).until(() -> probe.terminals(turn).size() == 1);
+    }
+
+    @Test
+    @DisplayName("a backend nobody listens on at start does not stop the worker: its turns go to the next backend, "
+        + "the call failed as connect")
+    void unreachableAtStart() {
+        AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Anyone home?", "unreachable", false));
+        assertEquals("good", reply.getBackend());
+        BackendCall gone = reply.getAttempts().get(0);
+        assertEquals("gone", gone.getBackend());
+        assertEquals("failed", gone.getOutcome());
+        assertEquals("connect", gone.getFailureKind());
+        assertTrue(gone.getUsage().getEstimated(), "a failed call's usage is estimated");
+        assertEquals(0, gone.getUsage().getCompletionTokens());
+        assertTrue(scrape().contains(
+            "parley_backend_failures_total{backend=\"gone\",kind=\"connect\",service=\"worker\"} 1.0"));
     }
 
     @Test
@@ -252,6 +290,34 @@ class RoutesIT {
         assertTrue(chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
             .allMatch(c -> c.getConfidence() != null), "every text chunk carries its stage's confidence");
         assertEquals(3, reply.getAttempts().size());
+    }
+
+    @Test
+    @DisplayName("a cancel during a staged route's deep stage stops that stage's upstream request, starts no synthesis "
+        + "and records the cancelled call's estimated usage and its cost")
+    void cancelStopsTheRunningStage() {
+        String session = KafkaProbe.newId();
+        int goneBefore = good.clientGoneNanos("talky").size();
+        String turn = probe.turn(session, "Take your time\n#sim: tokens=2000 itl_ms=10 on=talky", "staged-talky",
+            false);
+        await().atMost(WAIT).until(() -> probe.chunks(turn).stream()
+            .filter(c -> "deep".equals(c.getStage()) && c.getBoundary() == null).count() >= 3);
+        probe.cancel(session, turn);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyCancelled cancelled = assertInstanceOf(ReplyCancelled.class, terminal(turn).getPayload());
+        await().atMost(WAIT).until(() -> good.clientGoneNanos("talky").size() == goneBefore + 1);
+        assertTrue(probe.chunks(turn).stream().noneMatch(c -> "synthesis".equals(c.getStage())),
+            "the synthesis stage never started");
+        List<BackendCall> calls = cancelled.getAttempts();
+        assertEquals(List.of("quick:good:completed", "deep:talky:cancelled"), calls.stream()
+            .map(c -> c.getStage() + ":" + c.getBackend() + ":" + c.getOutcome()).toList());
+        BackendCall deep = calls.get(1);
+        assertTrue(deep.getUsage().getEstimated(), "a cancelled call's usage is estimated");
+        assertTrue(deep.getUsage().getCompletionTokens() > 0, deep.toString());
+        assertEquals((deep.getUsage().getPromptTokens() * 1.0 + deep.getUsage().getCompletionTokens() * 2.0)
+            / 1_000_000, deep.getCostUsd(), 1e-12);
+        assertTrue(cancelled.getUsage().getEstimated());
+        assertEquals(calls.get(0).getCostUsd() + deep.getCostUsd(), cancelled.getCostUsd(), 1e-12);
     }
 
     @Test
