@@ -93,6 +93,7 @@ class RoutesIT {
                 url: %s
                 model: talky-model
                 prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
+              thinker: {kind: anthropic, url: %s, model: thinker-model}
             routes:
               default: [good]
               before-first-token: [down, good]
@@ -114,7 +115,7 @@ class RoutesIT {
             router:
               default: default
             """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl(), closedPort,
-                good.baseUrl("talky")));
+                good.baseUrl("talky"), good.rootUrl("thinker")));
         Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
@@ -318,6 +319,24 @@ class RoutesIT {
             / 1_000_000, deep.getCostUsd(), 1e-12);
         assertTrue(cancelled.getUsage().getEstimated());
         assertEquals(calls.get(0).getCostUsd() + deep.getCostUsd(), cancelled.getCostUsd(), 1e-12);
+    }
+
+    @Test
+    @DisplayName("an Anthropic backend's thinking streams as chunks of stage reasoning before the answer, and stays "
+        + "out of the reply's text")
+    void thinkingIsReasoning() {
+        String turn = probe.turn(KafkaProbe.newId(),
+            "Why is the sky blue?\n#sim: thinking=4 reply=\"Blue scatters most.\"", "thinker", false);
+        AssistantReply reply = reply(turn);
+        assertEquals("Blue scatters most.", reply.getText());
+        List<TokenChunk> chunks = probe.chunks(turn, 1).stream().filter(c -> !c.getFinal$()).toList();
+        List<String> stages = chunks.stream().map(TokenChunk::getStage).distinct().toList();
+        assertEquals(List.of("reasoning", "answer"), stages, "the thinking first, then the answer");
+        String reasoning = chunks.stream().filter(c -> c.getStage().equals("reasoning")).map(TokenChunk::getText)
+            .collect(Collectors.joining());
+        assertEquals(4, reasoning.trim().split("\\s+").length, reasoning);
+        assertEquals(reply.getText(), chunks.stream().filter(c -> c.getStage().equals("answer"))
+            .map(TokenChunk::getText).collect(Collectors.joining()), "the answer's chunks are the reply");
     }
 
     @Test
