@@ -94,6 +94,7 @@ class RoutesIT {
                 model: talky-model
                 prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
               thinker: {kind: anthropic, url: %s, model: thinker-model}
+              waiter: {kind: ollama, url: %s, model: waiter-model}
             routes:
               default: [good]
               before-first-token: [down, good]
@@ -115,7 +116,8 @@ class RoutesIT {
             router:
               default: default
             """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl(), closedPort,
-                good.baseUrl("talky"), good.rootUrl("thinker")));
+                good.baseUrl("talky"), good.rootUrl("thinker"),
+                good.rootUrl("waiter")));
         Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
@@ -319,6 +321,26 @@ class RoutesIT {
             / 1_000_000, deep.getCostUsd(), 1e-12);
         assertTrue(cancelled.getUsage().getEstimated());
         assertEquals(calls.get(0).getCostUsd() + deep.getCostUsd(), cancelled.getCostUsd(), 1e-12);
+    }
+
+    @Test
+    @DisplayName("a cancel while an Ollama backend still processes the prompt (no first token yet) closes that request "
+        + "and ends the turn cancelled, with the call's estimated usage")
+    void cancelDuringTimeToFirstToken() {
+        String session = KafkaProbe.newId();
+        long requestsBefore = good.totalStreams("waiter");
+        int goneBefore = good.clientGoneNanos("waiter").size();
+        String turn = probe.turn(session, "Think hard\n#sim: ttft_ms=600000 on=waiter", "waiter", false);
+        await().atMost(WAIT).until(() -> good.totalStreams("waiter") == requestsBefore + 1);
+        probe.cancel(session, turn);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyCancelled cancelled = assertInstanceOf(ReplyCancelled.class, terminal(turn).getPayload());
+        await().atMost(WAIT).until(() -> good.clientGoneNanos("waiter").size() == goneBefore + 1);
+        assertEquals("", cancelled.getPartialText());
+        BackendCall call = cancelled.getAttempts().get(0);
+        assertEquals("waiter:cancelled", call.getBackend() + ":" + call.getOutcome());
+        assertTrue(call.getUsage().getEstimated() && call.getUsage().getPromptTokens() > 0, call.toString());
+        assertEquals(0, call.getUsage().getCompletionTokens());
     }
 
     @Test
