@@ -95,6 +95,7 @@ class RoutesIT {
                 prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
               thinker: {kind: anthropic, url: %s, model: thinker-model}
               waiter: {kind: ollama, url: %s, model: waiter-model}
+              metered: {kind: openai, url: %s, model: metered-model}
             routes:
               default: [good]
               before-first-token: [down, good]
@@ -117,7 +118,7 @@ class RoutesIT {
               default: default
             """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl(), closedPort,
                 good.baseUrl("talky"), good.rootUrl("thinker"),
-                good.rootUrl("waiter")));
+                good.rootUrl("waiter"), good.baseUrl("metered")));
         Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
@@ -213,6 +214,24 @@ class RoutesIT {
     }
 
     @Test
+    @DisplayName("a backend's metrics count its request and success and time its first token and the gaps between "
+        + "its tokens, on the worker's Prometheus endpoint")
+    void perBackendMetrics() {
+        AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Measure me", "metered", false));
+        assertEquals("metered", reply.getBackend());
+        String metrics = scrape();
+        String backend = "{backend=\"metered\",service=\"worker\"}";
+        assertEquals(1.0, metric(metrics, "parley_backend_requests_total" + backend));
+        assertEquals(1.0, metric(metrics, "parley_backend_successes_total" + backend));
+        assertEquals(0.0, metric(metrics, "parley_backend_cancels_total" + backend));
+        assertEquals(1.0, metric(metrics, "parley_backend_ttft_seconds_count" + backend));
+        assertEquals(11.0, metric(metrics, "parley_backend_itl_seconds_count" + backend), "12 tokens, 11 gaps");
+        assertTrue(metrics.contains("parley_backend_ttft_seconds_bucket{backend=\"metered\","), "a histogram");
+        assertEquals(0.0, metric(metrics, "parley_backend_breaker_state" + backend), "closed");
+        assertEquals(0.0, metric(metrics, "parley_backend_queue" + backend));
+    }
+
+    @Test
     @DisplayName("a backend's breaker opens after its failures; then calls to it are rejected without a request")
     void breakerOpens() throws Exception {
         String session = KafkaProbe.newId();
@@ -230,6 +249,8 @@ class RoutesIT {
         assertTrue(metrics.contains("parley_backend_breaker_state{backend=\"broken\",service=\"worker\"} 1.0"), metrics);
         assertTrue(metrics.contains(
             "parley_backend_failures_total{backend=\"broken\",kind=\"breaker_open\",service=\"worker\"} 1.0"), metrics);
+        assertTrue(metrics.contains("parley_backend_breaker_transitions_total{backend=\"broken\",from=\"closed\","
+            + "service=\"worker\",to=\"open\"} 1.0"), metrics);
     }
 
     @Test
@@ -396,6 +417,13 @@ class RoutesIT {
         List<LedgerEvent> terminals = probe.terminals(turn);
         assertEquals(1, terminals.size(), "exactly one terminal event");
         return terminals.get(0);
+    }
+
+    /** The value of the sample named exactly {@code sample} (name and labels) in a Prometheus scrape. */
+    private static double metric(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+            .map(line -> Double.parseDouble(line.substring(sample.length() + 1)))
+            .orElseThrow(() -> new AssertionError("no sample " + sample + " in\n" + metrics));
     }
 
     private static String scrape() {
