@@ -109,6 +109,11 @@ class RoutesIT {
                   - {stage: quick, backends: [good], confidence: 0.5}
                   - {stage: deep, backends: [good], confidence: 0.8}
                   - {stage: synthesis, backends: [good], confidence: 0.95}
+              staged-flaky:
+                stages:
+                  - {stage: quick, backends: [good], confidence: 0.5}
+                  - {stage: deep, backends: [flaky, good], confidence: 0.8}
+                  - {stage: synthesis, backends: [good], confidence: 0.95}
               staged-talky:
                 stages:
                   - {stage: quick, backends: [good], confidence: 0.5}
@@ -380,6 +385,30 @@ class RoutesIT {
         assertEquals(4, reasoning.trim().split("\\s+").length, reasoning);
         assertEquals(reply.getText(), chunks.stream().filter(c -> c.getStage().equals("answer"))
             .map(TokenChunk::getText).collect(Collectors.joining()), "the answer's chunks are the reply");
+    }
+
+    @Test
+    @DisplayName("a staged route's deep stage failing mid-stream: a new attempt replays the quick stage, then the "
+        + "fallback's deep and the synthesis; one terminal event")
+    void stagedFallbackMidStream() {
+        String turn = probe.turn(KafkaProbe.newId(), "Explain partitions", "staged-flaky", false);
+        AssistantReply reply = reply(turn);
+        assertEquals(2, terminal(turn).getAttempt());
+        assertTrue(probe.chunks(turn, 1).stream().noneMatch(TokenChunk::getFinal$), "attempt 1 was abandoned");
+        List<TokenChunk> chunks = probe.chunks(turn, 2);
+        assertEquals(List.of("stage_start:quick:good", "stage_end:quick:null", "stage_start:deep:good",
+            "stage_end:deep:null", "stage_start:synthesis:good", "stage_end:synthesis:null"), chunks.stream()
+            .filter(c -> c.getBoundary() != null).map(c -> c.getBoundary() + ":" + c.getStage() + ":" + c.getBackend())
+            .toList());
+        for (StageText stage : reply.getStages()) {
+            assertEquals(stage.getText(), chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
+                .filter(c -> c.getStage().equals(stage.getStage())).map(TokenChunk::getText)
+                .collect(Collectors.joining()), "attempt 2 streams stage " + stage.getStage() + " whole");
+        }
+        assertEquals(reply.getStages().get(2).getText(), reply.getText());
+        assertEquals(List.of("quick:good:completed", "deep:flaky:abandoned", "deep:good:completed",
+            "synthesis:good:completed"), reply.getAttempts().stream()
+            .map(c -> c.getStage() + ":" + c.getBackend() + ":" + c.getOutcome()).toList());
     }
 
     @Test
