@@ -82,6 +82,37 @@ const scenarios = {
             replies: await page.locator('.assistant').count()};
   },
 
+  // a staged route (named in the route field): one section per stage, quick, deep and synthesis in that order, each
+  // labelled with its backend and carrying its confidence
+  async stages(page) {
+    await page.goto(args.baseUrl);
+    await waitForLive(page);
+    await page.locator('#route').fill('staged');
+    await send(page, sim('Why is the sky blue?', 'tokens=6 itl_ms=20'));
+    await page.waitForSelector('.assistant .stage[data-stage=synthesis]', {timeout: TIMEOUT});
+    await idle(page);
+    const stages = await page.locator('.assistant').last().locator('.stage').evaluateAll(boxes => boxes.map(box => ({
+      stage: box.dataset.stage,
+      label: box.querySelector('.stage-label').firstChild.textContent,
+      confidence: box.querySelector('.confidence')?.title ?? null,
+      words: box.querySelector('.body').innerText.trim().split(/\s+/).length,
+    })));
+    return {stages};
+  },
+
+  // a mid-stream fallback: the primary fails after five tokens, the page says it fell back and shows the fallback's
+  // whole reply, once
+  async fallback(page) {
+    await page.goto(args.baseUrl);
+    await waitForLive(page);
+    await send(page, 'Tell me about Kafka\n#sim: reply="' + words(12) + '" itl_ms=30\n#sim: fail_after=5 on=local');
+    await page.waitForSelector('.assistant .note', {timeout: TIMEOUT});
+    await waitForText(page, /w12$/);
+    await idle(page);
+    return {note: await page.locator('.assistant .note').last().innerText(), reply: await replyText(page),
+            badges: await page.locator('.assistant .badge').count()};
+  },
+
   // the sessions list: newest first, named by their first line; switching shows the other session's turns
   async switching(page) {
     await page.goto(args.baseUrl);

@@ -22,6 +22,7 @@ import dev.parley.worker.simulator.LlmSimulator;
 import dev.parley.worker.simulator.SimulatorConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,6 +67,10 @@ class RoutesIT {
         flaky = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("fail_after=5")));
         down = LlmSimulator.start(vertx, 0, quick.withDefaultFault(Fault.parse("status=503")));
         slow = LlmSimulator.start(vertx, 0, quick.withTimeToFirstToken(Duration.ofMillis(600)));
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nobody listens there once it is closed: a backend that is down
+        }
         Path file = Files.createTempFile("backends", ".yaml");
         Files.writeString(file, """
             backends:
@@ -82,6 +87,15 @@ class RoutesIT {
                 model: broken-model
                 breaker: {failureRatePercent: 50, minimumCalls: 2, windowCalls: 2, openForMs: 600000, halfOpenCalls: 1}
               slow: {kind: openai, url: %s, model: slow-model, maxConcurrent: 1}
+              gone: {kind: openai, url: http://localhost:%d/v1, model: gone-model}
+              talky:
+                kind: openai
+                url: %s
+                model: talky-model
+                prices: {inputPerMillion: 1.0, outputPerMillion: 2.0}
+              thinker: {kind: anthropic, url: %s, model: thinker-model}
+              waiter: {kind: ollama, url: %s, model: waiter-model}
+              metered: {kind: openai, url: %s, model: metered-model}
             routes:
               default: [good]
               before-first-token: [down, good]
@@ -89,14 +103,27 @@ class RoutesIT {
               all-down: [down, flaky]
               breaker: [broken, good]
               queued: [slow]
+              unreachable: [gone, good]
               staged:
                 stages:
                   - {stage: quick, backends: [good], confidence: 0.5}
                   - {stage: deep, backends: [good], confidence: 0.8}
                   - {stage: synthesis, backends: [good], confidence: 0.95}
+              staged-flaky:
+                stages:
+                  - {stage: quick, backends: [good], confidence: 0.5}
+                  - {stage: deep, backends: [flaky, good], confidence: 0.8}
+                  - {stage: synthesis, backends: [good], confidence: 0.95}
+              staged-talky:
+                stages:
+                  - {stage: quick, backends: [good], confidence: 0.5}
+                  - {stage: deep, backends: [talky], confidence: 0.8}
+                  - {stage: synthesis, backends: [good], confidence: 0.95}
             router:
               default: default
-            """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl()));
+            """.formatted(good.baseUrl(), flaky.baseUrl(), down.baseUrl(), down.baseUrl(), slow.baseUrl(), closedPort,
+                good.baseUrl("talky"), good.rootUrl("thinker"),
+                good.rootUrl("waiter"), good.baseUrl("metered")));
         Catalogue catalogue = CatalogueLoader.load(new Env(Map.of("PARLEY_BACKENDS_FILE", file.toString())));
         WorkerConfig config = new WorkerConfig("it-" + UUID.randomUUID(), "workers-" + UUID.randomUUID(), clients,
             catalogue.backends().get("good"), 64, 2_000, Duration.ZERO, "")
@@ -168,7 +195,45 @@ class RoutesIT {
         assertFalse(failed.getPartialText().isEmpty(), "flaky streamed five tokens before failing");
         assertEquals(List.of("failed", "abandoned"),
             failed.getAttempts().stream().map(BackendCall::getOutcome).toList());
+        assertTrue(failed.getAttempts().stream().allMatch(call -> call.getUsage().getEstimated()),
+            "neither failed call reported usage: both are estimated");
+        assertTrue(failed.getUsage().getEstimated() && failed.getUsage().getCompletionTokens() > 0,
+            "the turn's usage counts the abandoned call's five tokens: " + failed.getUsage());
         await().atMost(WAIT).until(() -> probe.terminals(turn).size() == 1);
+    }
+
+    @Test
+    @DisplayName("a backend nobody listens on at start does not stop the worker: its turns go to the next backend, "
+        + "the call failed as connect")
+    void unreachableAtStart() {
+        AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Anyone home?", "unreachable", false));
+        assertEquals("good", reply.getBackend());
+        BackendCall gone = reply.getAttempts().get(0);
+        assertEquals("gone", gone.getBackend());
+        assertEquals("failed", gone.getOutcome());
+        assertEquals("connect", gone.getFailureKind());
+        assertTrue(gone.getUsage().getEstimated(), "a failed call's usage is estimated");
+        assertEquals(0, gone.getUsage().getCompletionTokens());
+        assertTrue(scrape().contains(
+            "parley_backend_failures_total{backend=\"gone\",kind=\"connect\",service=\"worker\"} 1.0"));
+    }
+
+    @Test
+    @DisplayName("a backend's metrics count its request and success and time its first token and the gaps between "
+        + "its tokens, on the worker's Prometheus endpoint")
+    void perBackendMetrics() {
+        AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Measure me", "metered", false));
+        assertEquals("metered", reply.getBackend());
+        String metrics = scrape();
+        String backend = "{backend=\"metered\",service=\"worker\"}";
+        assertEquals(1.0, metric(metrics, "parley_backend_requests_total" + backend));
+        assertEquals(1.0, metric(metrics, "parley_backend_successes_total" + backend));
+        assertEquals(0.0, metric(metrics, "parley_backend_cancels_total" + backend));
+        assertEquals(1.0, metric(metrics, "parley_backend_ttft_seconds_count" + backend));
+        assertEquals(11.0, metric(metrics, "parley_backend_itl_seconds_count" + backend), "12 tokens, 11 gaps");
+        assertTrue(metrics.contains("parley_backend_ttft_seconds_bucket{backend=\"metered\","), "a histogram");
+        assertEquals(0.0, metric(metrics, "parley_backend_breaker_state" + backend), "closed");
+        assertEquals(0.0, metric(metrics, "parley_backend_queue" + backend));
     }
 
     @Test
@@ -189,6 +254,8 @@ class RoutesIT {
         assertTrue(metrics.contains("parley_backend_breaker_state{backend=\"broken\",service=\"worker\"} 1.0"), metrics);
         assertTrue(metrics.contains(
             "parley_backend_failures_total{backend=\"broken\",kind=\"breaker_open\",service=\"worker\"} 1.0"), metrics);
+        assertTrue(metrics.contains("parley_backend_breaker_transitions_total{backend=\"broken\",from=\"closed\","
+            + "service=\"worker\",to=\"open\"} 1.0"), metrics);
     }
 
     @Test
@@ -255,6 +322,96 @@ class RoutesIT {
     }
 
     @Test
+    @DisplayName("a cancel during a staged route's deep stage stops that stage's upstream request, starts no synthesis "
+        + "and records the cancelled call's estimated usage and its cost")
+    void cancelStopsTheRunningStage() {
+        String session = KafkaProbe.newId();
+        int goneBefore = good.clientGoneNanos("talky").size();
+        String turn = probe.turn(session, "Take your time\n#sim: tokens=2000 itl_ms=10 on=talky", "staged-talky",
+            false);
+        await().atMost(WAIT).until(() -> probe.chunks(turn).stream()
+            .filter(c -> "deep".equals(c.getStage()) && c.getBoundary() == null).count() >= 3);
+        probe.cancel(session, turn);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyCancelled cancelled = assertInstanceOf(ReplyCancelled.class, terminal(turn).getPayload());
+        await().atMost(WAIT).until(() -> good.clientGoneNanos("talky").size() == goneBefore + 1);
+        assertTrue(probe.chunks(turn).stream().noneMatch(c -> "synthesis".equals(c.getStage())),
+            "the synthesis stage never started");
+        List<BackendCall> calls = cancelled.getAttempts();
+        assertEquals(List.of("quick:good:completed", "deep:talky:cancelled"), calls.stream()
+            .map(c -> c.getStage() + ":" + c.getBackend() + ":" + c.getOutcome()).toList());
+        BackendCall deep = calls.get(1);
+        assertTrue(deep.getUsage().getEstimated(), "a cancelled call's usage is estimated");
+        assertTrue(deep.getUsage().getCompletionTokens() > 0, deep.toString());
+        assertEquals((deep.getUsage().getPromptTokens() * 1.0 + deep.getUsage().getCompletionTokens() * 2.0)
+            / 1_000_000, deep.getCostUsd(), 1e-12);
+        assertTrue(cancelled.getUsage().getEstimated());
+        assertEquals(calls.get(0).getCostUsd() + deep.getCostUsd(), cancelled.getCostUsd(), 1e-12);
+    }
+
+    @Test
+    @DisplayName("a cancel while an Ollama backend still processes the prompt (no first token yet) closes that request "
+        + "and ends the turn cancelled, with the call's estimated usage")
+    void cancelDuringTimeToFirstToken() {
+        String session = KafkaProbe.newId();
+        long requestsBefore = good.totalStreams("waiter");
+        int goneBefore = good.clientGoneNanos("waiter").size();
+        String turn = probe.turn(session, "Think hard\n#sim: ttft_ms=600000 on=waiter", "waiter", false);
+        await().atMost(WAIT).until(() -> good.totalStreams("waiter") == requestsBefore + 1);
+        probe.cancel(session, turn);
+        await().atMost(WAIT).until(() -> !probe.terminals(turn).isEmpty());
+        ReplyCancelled cancelled = assertInstanceOf(ReplyCancelled.class, terminal(turn).getPayload());
+        await().atMost(WAIT).until(() -> good.clientGoneNanos("waiter").size() == goneBefore + 1);
+        assertEquals("", cancelled.getPartialText());
+        BackendCall call = cancelled.getAttempts().get(0);
+        assertEquals("waiter:cancelled", call.getBackend() + ":" + call.getOutcome());
+        assertTrue(call.getUsage().getEstimated() && call.getUsage().getPromptTokens() > 0, call.toString());
+        assertEquals(0, call.getUsage().getCompletionTokens());
+    }
+
+    @Test
+    @DisplayName("an Anthropic backend's thinking streams as chunks of stage reasoning before the answer, and stays "
+        + "out of the reply's text")
+    void thinkingIsReasoning() {
+        String turn = probe.turn(KafkaProbe.newId(),
+            "Why is the sky blue?\n#sim: thinking=4 reply=\"Blue scatters most.\"", "thinker", false);
+        AssistantReply reply = reply(turn);
+        assertEquals("Blue scatters most.", reply.getText());
+        List<TokenChunk> chunks = probe.chunks(turn, 1).stream().filter(c -> !c.getFinal$()).toList();
+        List<String> stages = chunks.stream().map(TokenChunk::getStage).distinct().toList();
+        assertEquals(List.of("reasoning", "answer"), stages, "the thinking first, then the answer");
+        String reasoning = chunks.stream().filter(c -> c.getStage().equals("reasoning")).map(TokenChunk::getText)
+            .collect(Collectors.joining());
+        assertEquals(4, reasoning.trim().split("\\s+").length, reasoning);
+        assertEquals(reply.getText(), chunks.stream().filter(c -> c.getStage().equals("answer"))
+            .map(TokenChunk::getText).collect(Collectors.joining()), "the answer's chunks are the reply");
+    }
+
+    @Test
+    @DisplayName("a staged route's deep stage failing mid-stream: a new attempt replays the quick stage, then the "
+        + "fallback's deep and the synthesis; one terminal event")
+    void stagedFallbackMidStream() {
+        String turn = probe.turn(KafkaProbe.newId(), "Explain partitions", "staged-flaky", false);
+        AssistantReply reply = reply(turn);
+        assertEquals(2, terminal(turn).getAttempt());
+        assertTrue(probe.chunks(turn, 1).stream().noneMatch(TokenChunk::getFinal$), "attempt 1 was abandoned");
+        List<TokenChunk> chunks = probe.chunks(turn, 2);
+        assertEquals(List.of("stage_start:quick:good", "stage_end:quick:null", "stage_start:deep:good",
+            "stage_end:deep:null", "stage_start:synthesis:good", "stage_end:synthesis:null"), chunks.stream()
+            .filter(c -> c.getBoundary() != null).map(c -> c.getBoundary() + ":" + c.getStage() + ":" + c.getBackend())
+            .toList());
+        for (StageText stage : reply.getStages()) {
+            assertEquals(stage.getText(), chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
+                .filter(c -> c.getStage().equals(stage.getStage())).map(TokenChunk::getText)
+                .collect(Collectors.joining()), "attempt 2 streams stage " + stage.getStage() + " whole");
+        }
+        assertEquals(reply.getStages().get(2).getText(), reply.getText());
+        assertEquals(List.of("quick:good:completed", "deep:flaky:abandoned", "deep:good:completed",
+            "synthesis:good:completed"), reply.getAttempts().stream()
+            .map(c -> c.getStage() + ":" + c.getBackend() + ":" + c.getOutcome()).toList());
+    }
+
+    @Test
     @DisplayName("usage and cost are recorded per call and summed, from the backend's counts and the catalogue's prices")
     void usageAndCost() {
         AssistantReply reply = reply(probe.turn(KafkaProbe.newId(), "Count me", null, false));
@@ -289,6 +446,13 @@ class RoutesIT {
         List<LedgerEvent> terminals = probe.terminals(turn);
         assertEquals(1, terminals.size(), "exactly one terminal event");
         return terminals.get(0);
+    }
+
+    /** The value of the sample named exactly {@code sample} (name and labels) in a Prometheus scrape. */
+    private static double metric(String metrics, String sample) {
+        return metrics.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+            .map(line -> Double.parseDouble(line.substring(sample.length() + 1)))
+            .orElseThrow(() -> new AssertionError("no sample " + sample + " in\n" + metrics));
     }
 
     private static String scrape() {

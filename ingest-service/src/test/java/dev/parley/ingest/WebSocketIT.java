@@ -88,6 +88,30 @@ class WebSocketIT {
     }
 
     @Test
+    @DisplayName("a staged reply's frames carry stage and confidence; stage boundaries are frames of their own")
+    void stagesOverSocket() {
+        String sessionId = gateway.api().createSession();
+        String turnId = gateway.api().submitTurn(sessionId, "think");
+        try (WsClient ws = connect(sessionId, "?turnId=" + turnId)) {
+            worker.boundary(sessionId, turnId, 1, 0, "quick", "stage_start", 0.5f, "small");
+            worker.stageChunk(sessionId, turnId, 1, 1, "quick", "Guess", 0.5f);
+            worker.boundary(sessionId, turnId, 1, 2, "quick", "stage_end", 0.5f, null);
+            worker.boundary(sessionId, turnId, 1, 3, "deep", "stage_start", 0.8f, "big");
+            worker.stageChunk(sessionId, turnId, 1, 4, "deep", "Answer", 0.8f);
+            worker.boundary(sessionId, turnId, 1, 5, "deep", "stage_end", 0.8f, null);
+            worker.done(sessionId, turnId, 1, 6, null);
+            await().atMost(TIMEOUT).until(() -> !ws.frames("done").isEmpty());
+            List<JsonObject> frames = streamFrames(ws);
+            assertEquals(List.of("stage:quick:start:0.5", "token:quick:Guess:0.5", "stage:quick:end:0.5",
+                "stage:deep:start:0.8", "token:deep:Answer:0.8", "stage:deep:end:0.8", "done:null:null:null"),
+                frames.stream().map(f -> f.getString("type") + ":" + f.getString("stage") + ":"
+                    + (f.containsKey("boundary") ? f.getString("boundary") : f.getString("text")) + ":"
+                    + f.getDouble("confidence")).toList());
+            assertEquals("small", frames.get(0).getString("backend"));
+        }
+    }
+
+    @Test
     @DisplayName("the same clientTurnId over the socket gets the same turnId")
     void clientTurnIdOverSocket() {
         String sessionId = gateway.api().createSession();

@@ -101,6 +101,29 @@ class ChatPageBrowserIT {
     }
 
     @Test
+    @DisplayName("a staged route named in the route field shows quick, deep and synthesis in order, each with its "
+        + "backend and confidence")
+    void stagedRoute() throws Exception {
+        JsonNode seen = browser("stages");
+        List<String> stages = new ArrayList<>();
+        seen.get("stages").forEach(stage -> stages.add(stage.get("label").asText() + " / "
+            + stage.get("confidence").asText() + " / " + stage.get("words").asInt()));
+        assertEquals(List.of("quick · local / confidence 50% / 6", "deep · cloud / confidence 80% / 6",
+            "synthesis · cloud / confidence 95% / 6"), stages, "the demo catalogue's staged route");
+        assertNoPageErrors(seen);
+    }
+
+    @Test
+    @DisplayName("a primary failing mid-stream: the page says it fell back and shows the fallback's whole reply once")
+    void midStreamFallback() throws Exception {
+        JsonNode seen = browser("fallback");
+        assertEquals("fell back: restarted on another backend", seen.get("note").asText());
+        assertEquals(words(12), seen.get("reply").asText(), "the abandoned attempt's words are gone, none repeated");
+        assertEquals(0, seen.get("badges").asInt(), "completed, neither failed nor cancelled");
+        assertNoPageErrors(seen);
+    }
+
+    @Test
     @DisplayName("switching sessions: the list names each by its first line, newest first; a click shows that "
         + "session's turns under its own URL; the list comes from the gateway, so a reload without storage keeps it")
     void switchingSessions() throws Exception {
