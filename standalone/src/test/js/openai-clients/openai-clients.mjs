@@ -1,6 +1,7 @@
 // Drives Parley's OpenAI-compatible API with clients nobody here wrote: the official `openai` SDK and the Vercel AI
 // SDK (`ai` + `@ai-sdk/openai-compatible`). Usage: node openai-clients.mjs <command> '<json args>'; prints one JSON
-// result line. OpenAiClientsIT runs it and checks the results against the native API.
+// result line. OpenAiClientsIT runs it and checks the results against the native API. `apiKey` is sent as the SDKs
+// send it (Authorization: Bearer), so the gateway's authentication and limits judge these clients too.
 import OpenAI from 'openai';
 import { generateText, streamText } from 'ai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -11,7 +12,7 @@ const args = JSON.parse(argsJson ?? '{}');
 function client(sessionId) {
   return new OpenAI({
     baseURL: args.baseUrl + '/v1',
-    apiKey: 'not-checked-yet',
+    apiKey: args.apiKey,
     maxRetries: 0,
     defaultHeaders: sessionId ? { 'X-Parley-Session-Id': sessionId } : {},
   });
@@ -50,7 +51,13 @@ function errorOf(e) {
     type: e.type ?? null,
     param: e.param ?? null,
     message: e.message,
+    retryAfter: e.headers?.get?.('retry-after') ?? null,
   };
+}
+
+function provider() {
+  return createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', apiKey: args.apiKey,
+    includeUsage: true });
 }
 
 const commands = {
@@ -127,14 +134,12 @@ const commands = {
   },
 
   async aiGenerate() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
-    const result = await generateText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+    const result = await generateText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
     return { text: result.text, finishReason: result.finishReason, usage: result.usage };
   },
 
   async aiStream() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
-    const result = streamText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+    const result = streamText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
     const parts = [];
     for await (const part of result.textStream) {
       parts.push(part);
@@ -144,9 +149,8 @@ const commands = {
   },
 
   async aiFail() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
     try {
-      await generateText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+      await generateText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
       return { className: null };
     } catch (e) {
       return { className: e.name, status: e.statusCode ?? null, message: e.message };
