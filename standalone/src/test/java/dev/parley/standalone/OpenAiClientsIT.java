@@ -85,7 +85,8 @@ class OpenAiClientsIT {
         api = new ParleyHttp(parley.url(), key);
         ParleyHttp limited = new ParleyHttp(parley.url(), limitedKey);
         for (ParleyHttp caller : List.of(api, limited)) { // a new key reaches the gateway through its topic
-            await().atMost(Duration.ofSeconds(60)).until(() -> caller.send("GET", "/v1/models", null).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(60))
+                .until(() -> caller.send("GET", "/v1/models", null).statusCode() == 200);
         }
     }
 
