@@ -107,6 +107,32 @@ const commands = {
     return { ...sessionHeaders(response), received: text };
   },
 
+  // Streams until `afterChars` characters of content arrived, then cancels the turn through the native API and reads
+  // on: the stream must end with an error, not a clean stop.
+  async cancelMidStream() {
+    const { data: stream, response } = await client().chat.completions.create(
+      { model: args.model, messages: args.messages, stream: true }).withResponse();
+    const { sessionId, turnId } = sessionHeaders(response);
+    let text = '';
+    let cancelled = false;
+    try {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? '';
+        if (!cancelled && text.length >= args.afterChars) {
+          cancelled = true;
+          const answer = await fetch(`${args.baseUrl}/v1/sessions/${sessionId}/turns/${turnId}/cancel`,
+            { method: 'POST', headers: { Authorization: `Bearer ${args.apiKey}` } });
+          if (!answer.ok) {
+            throw new Error(`the native cancel answered ${answer.status}`);
+          }
+        }
+      }
+      return { sessionId, turnId, received: text, error: null };
+    } catch (e) {
+      return { sessionId, turnId, received: text, error: errorOf(e) };
+    }
+  },
+
   // A request that must fail: the SDK's error class and OpenAI's error fields.
   async fail() {
     try {

@@ -257,6 +257,20 @@ class OpenAiClientsIT {
     }
 
     @Test
+    @DisplayName("a turn cancelled mid-stream (the native cancel) ends the SDK's stream with an APIError "
+        + "turn_cancelled, never a clean stop; the native turn is cancelled with the partial text")
+    void cancelledTurnIsNoStop() throws Exception {
+        JsonNode result = node("cancelMidStream", Map.of("model", "default", "afterChars", 10,
+            "messages", List.of(user("Tell me a long story\n#sim: tokens=200 itl_ms=20"))));
+        assertTrue(result.get("error").isObject(), "the stream ended without an error: " + result);
+        assertError(result.get("error"), "APIError", -1, "turn_cancelled", null);
+        JsonNode turn = waitForEnd(result);
+        assertEquals("cancelled", turn.get("status").asText(), turn.toString());
+        assertTrue(turn.get("text").asText().startsWith(result.get("received").asText()), "the partial text holds "
+            + "what the client got: " + turn.get("text") + " vs " + result.get("received"));
+    }
+
+    @Test
     @DisplayName("each documented error with the SDK's matching error class; a failed turn is an error, never a stop")
     void errors() throws Exception {
         JsonNode unknownModel = fail(Map.of("model", "gpt-nope", "messages", List.of(user("x"))));
