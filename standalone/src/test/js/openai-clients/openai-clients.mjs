@@ -1,6 +1,7 @@
 // Drives Parley's OpenAI-compatible API with clients nobody here wrote: the official `openai` SDK and the Vercel AI
 // SDK (`ai` + `@ai-sdk/openai-compatible`). Usage: node openai-clients.mjs <command> '<json args>'; prints one JSON
-// result line. OpenAiClientsIT runs it and checks the results against the native API.
+// result line. OpenAiClientsIT runs it and checks the results against the native API. `apiKey` is sent as the SDKs
+// send it (Authorization: Bearer), so the gateway's authentication and limits judge these clients too.
 import OpenAI from 'openai';
 import { generateText, streamText } from 'ai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -11,7 +12,7 @@ const args = JSON.parse(argsJson ?? '{}');
 function client(sessionId) {
   return new OpenAI({
     baseURL: args.baseUrl + '/v1',
-    apiKey: 'not-checked-yet',
+    apiKey: args.apiKey,
     maxRetries: 0,
     defaultHeaders: sessionId ? { 'X-Parley-Session-Id': sessionId } : {},
   });
@@ -50,7 +51,13 @@ function errorOf(e) {
     type: e.type ?? null,
     param: e.param ?? null,
     message: e.message,
+    retryAfter: e.headers?.get?.('retry-after') ?? null,
   };
+}
+
+function provider() {
+  return createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', apiKey: args.apiKey,
+    includeUsage: true });
 }
 
 const commands = {
@@ -100,6 +107,32 @@ const commands = {
     return { ...sessionHeaders(response), received: text };
   },
 
+  // Streams until `afterChars` characters of content arrived, then cancels the turn through the native API and reads
+  // on: the stream must end with an error, not a clean stop.
+  async cancelMidStream() {
+    const { data: stream, response } = await client().chat.completions.create(
+      { model: args.model, messages: args.messages, stream: true }).withResponse();
+    const { sessionId, turnId } = sessionHeaders(response);
+    let text = '';
+    let cancelled = false;
+    try {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? '';
+        if (!cancelled && text.length >= args.afterChars) {
+          cancelled = true;
+          const answer = await fetch(`${args.baseUrl}/v1/sessions/${sessionId}/turns/${turnId}/cancel`,
+            { method: 'POST', headers: { Authorization: `Bearer ${args.apiKey}` } });
+          if (!answer.ok) {
+            throw new Error(`the native cancel answered ${answer.status}`);
+          }
+        }
+      }
+      return { sessionId, turnId, received: text, error: null };
+    } catch (e) {
+      return { sessionId, turnId, received: text, error: errorOf(e) };
+    }
+  },
+
   // A request that must fail: the SDK's error class and OpenAI's error fields.
   async fail() {
     try {
@@ -127,14 +160,12 @@ const commands = {
   },
 
   async aiGenerate() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
-    const result = await generateText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+    const result = await generateText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
     return { text: result.text, finishReason: result.finishReason, usage: result.usage };
   },
 
   async aiStream() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
-    const result = streamText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+    const result = streamText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
     const parts = [];
     for await (const part of result.textStream) {
       parts.push(part);
@@ -144,9 +175,8 @@ const commands = {
   },
 
   async aiFail() {
-    const provider = createOpenAICompatible({ name: 'parley', baseURL: args.baseUrl + '/v1', includeUsage: true });
     try {
-      await generateText({ model: provider(args.model), messages: args.messages, maxRetries: 0 });
+      await generateText({ model: provider()(args.model), messages: args.messages, maxRetries: 0 });
       return { className: null };
     } catch (e) {
       return { className: e.name, status: e.statusCode ?? null, message: e.message };

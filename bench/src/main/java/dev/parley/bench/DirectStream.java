@@ -1,6 +1,10 @@
 package dev.parley.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.ChatRequest;
+import dev.parley.schemas.openai.OpenAiWire.Chunk;
+import dev.parley.schemas.openai.OpenAiWire.ChunkChoice;
+import dev.parley.schemas.openai.OpenAiWire.Message;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,12 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
-/** The baseline: a streaming chat completion straight from the LLM simulator, read the way Parley's SSE is read. */
+/**
+ * The baseline: a streaming chat completion straight from the LLM simulator, read line by line as Parley's SSE is
+ * read; the request and the chunks in the OpenAI wire format's one home, {@link OpenAiWire}.
+ */
 final class DirectStream {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DATA = "data: ";
 
     private final HttpClient http;
     private final URI completions;
@@ -27,8 +33,8 @@ final class DirectStream {
 
     /** One reply to {@code prompt}; fails on a status other than 200 or a token count other than expected. */
     TurnTiming turn(String prompt, int expectedTokens) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("model", "parley-simulator", "stream", true,
-            "messages", List.of(Map.of("role", "user", "content", prompt))));
+        String body = OpenAiWire.encode(new ChatRequest("parley-simulator", List.of(Message.of("user", prompt)), true,
+            null, null, null, null, null, null, null));
         TurnTiming.Clock clock = new TurnTiming.Clock();
         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(completions)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -38,11 +44,17 @@ final class DirectStream {
                 throw new IllegalStateException("simulator answered HTTP " + response.statusCode());
             }
             for (String line; (line = lines.readLine()) != null; ) {
-                if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                    clock.token();
+                if (!line.startsWith(DATA)) {
+                    continue;
                 }
-                if (line.equals("data: [DONE]")) {
+                String data = line.substring(DATA.length());
+                if (data.equals(OpenAiWire.DONE)) {
                     break;
+                }
+                ChunkChoice choice = OpenAiWire.decode(data, Chunk.class).choice();
+                if (choice != null && choice.delta() != null && choice.delta().content() != null
+                        && !choice.delta().content().isEmpty()) {
+                    clock.token();
                 }
             }
         }

@@ -1,11 +1,13 @@
 package dev.parley.standalone;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.ingest.auth.KeysMain;
 import dev.parley.standalone.client.ParleyHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Parley's OpenAI-compatible API judged by clients nobody at Parley wrote: the official {@code openai} npm SDK and the
  * Vercel AI SDK ({@code ai} + {@code @ai-sdk/openai-compatible}), pinned by src/test/js/openai-clients/package-lock.json,
- * against the all-in-one Parley (real broker, worker and simulated backends), checked against the native API.
+ * against the all-in-one Parley (real broker, worker and simulated backends), checked against the native API. The
+ * gateway runs with API keys, which the clients send as they do OpenAI's, and with a principal whose turn rate is one a
+ * minute, so that 401 and 429 are judged by the SDKs' error classes too.
  */
 @DisplayName("the OpenAI SDK and the Vercel AI SDK against Parley's /v1/chat/completions and /v1/models")
 class OpenAiClientsIT {
@@ -41,9 +45,12 @@ class OpenAiClientsIT {
     static Path dataDir;
     private static Standalone parley;
     private static ParleyHttp api;
+    /** The key of the principal every client uses, and of one allowed a single turn a minute. */
+    private static String key;
+    private static String limitedKey;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         CLIENTS.requireInstalled("openai");
         int simulatorPort = ParleyProcess.freePort();
         // the demo's two backends, with breakers that never open: the failure tests must not change other tests' route
@@ -62,11 +69,25 @@ class OpenAiClientsIT {
             "      - {stage: deep, backends: [cloud]}",
             "      - {stage: synthesis, backends: [cloud]}",
             ""));
+        Path limits = Files.writeString(dataDir.resolve("limits.yaml"), String.join("\n",
+            "principals:",
+            "  limited: {turnsPerMinute: 1}",
+            ""));
         Map<String, String> env = StandaloneConfig.onFreePorts(dataDir);
         env.putAll(Map.of(StandaloneConfig.SIMULATOR_PORT, String.valueOf(simulatorPort),
-            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString()));
+            "PARLEY_EMBEDDINGS", "none", "PARLEY_BACKENDS_FILE", catalogue.toString(),
+            "PARLEY_AUTH", "keys", "PARLEY_LIMITS_FILE", limits.toString()));
         parley = Standalone.start(StandaloneConfig.fromEnvironment(env));
-        api = new ParleyHttp(parley.url());
+        Map<String, Object> kafka = Map.of("bootstrap.servers", parley.bootstrapServers(),
+            "schema.registry.url", parley.registryUrl());
+        key = KeysMain.create(kafka, "sdk").key();
+        limitedKey = KeysMain.create(kafka, "limited").key();
+        api = new ParleyHttp(parley.url(), key);
+        ParleyHttp limited = new ParleyHttp(parley.url(), limitedKey);
+        for (ParleyHttp caller : List.of(api, limited)) { // a new key reaches the gateway through its topic
+            await().atMost(Duration.ofSeconds(60))
+                .until(() -> caller.send("GET", "/v1/models", null).statusCode() == 200);
+        }
     }
 
     @AfterAll
@@ -154,6 +175,7 @@ class OpenAiClientsIT {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\\n#sim: reply=\\\"a b c\\\"\"}]}";
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(parley.url()
                     + "/v1/chat/completions")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
@@ -235,6 +257,20 @@ class OpenAiClientsIT {
     }
 
     @Test
+    @DisplayName("a turn cancelled mid-stream (the native cancel) ends the SDK's stream with an APIError "
+        + "turn_cancelled, never a clean stop; the native turn is cancelled with the partial text")
+    void cancelledTurnIsNoStop() throws Exception {
+        JsonNode result = node("cancelMidStream", Map.of("model", "default", "afterChars", 10,
+            "messages", List.of(user("Tell me a long story\n#sim: tokens=200 itl_ms=20"))));
+        assertTrue(result.get("error").isObject(), "the stream ended without an error: " + result);
+        assertError(result.get("error"), "APIError", -1, "turn_cancelled", null);
+        JsonNode turn = waitForEnd(result);
+        assertEquals("cancelled", turn.get("status").asText(), turn.toString());
+        assertTrue(turn.get("text").asText().startsWith(result.get("received").asText()), "the partial text holds "
+            + "what the client got: " + turn.get("text") + " vs " + result.get("received"));
+    }
+
+    @Test
     @DisplayName("each documented error with the SDK's matching error class; a failed turn is an error, never a stop")
     void errors() throws Exception {
         JsonNode unknownModel = fail(Map.of("model", "gpt-nope", "messages", List.of(user("x"))));
@@ -262,6 +298,30 @@ class OpenAiClientsIT {
         JsonNode aiFailure = node("aiFail", Map.of("model", "gpt-nope", "messages", List.of(user("x"))));
         assertEquals("AI_APICallError", aiFailure.get("className").asText(), aiFailure.toString());
         assertEquals(404, aiFailure.get("status").asInt());
+    }
+
+    @Test
+    @DisplayName("a wrong API key is the SDK's AuthenticationError (401 invalid_api_key); a principal over its turn "
+        + "rate gets RateLimitError (429 rate_limit_exceeded) with Retry-After, and no turn is written")
+    void authenticationAndRateLimit() throws Exception {
+        Map<String, Object> body = Map.of("model", "default", "messages", List.of(user("x\n#sim: tokens=2")));
+        JsonNode wrongKey = node("fail", Map.of("apiKey", "not-a-parley-key", "body", body));
+        assertError(wrongKey, "AuthenticationError", 401, "invalid_api_key", null);
+        assertEquals("invalid_request_error", wrongKey.get("type").textValue(), wrongKey.toString());
+        JsonNode aiWrongKey = node("aiFail", Map.of("apiKey", "not-a-parley-key", "model", "default",
+            "messages", List.of(user("x"))));
+        assertEquals(401, aiWrongKey.get("status").asInt(), aiWrongKey.toString());
+
+        JsonNode first = node("complete", Map.of("apiKey", limitedKey, "model", "default",
+            "messages", List.of(user("x\n#sim: tokens=2"))));
+        assertEquals("completed", nativeTurn(first, limitedKey).get("status").asText(), "the first turn is admitted");
+        JsonNode limited = node("fail", Map.of("apiKey", limitedKey, "body", body));
+        assertError(limited, "RateLimitError", 429, "rate_limit_exceeded", null);
+        assertEquals("requests", limited.get("type").textValue(), limited.toString());
+        assertTrue(Integer.parseInt(limited.get("retryAfter").asText()) > 0, limited.toString());
+        JsonNode limitedStream = node("fail", Map.of("apiKey", limitedKey, "body", Map.of("model", "default",
+            "stream", true, "messages", List.of(user("x")))));
+        assertError(limitedStream, "RateLimitError", 429, "rate_limit_exceeded", null);
     }
 
     @Test
@@ -351,14 +411,23 @@ class OpenAiClientsIT {
         return api.turnStatus(result.get("sessionId").asText(), result.get("turnId").asText(), 0);
     }
 
+    /** The same, for a turn of the principal of {@code apiKey}. */
+    private static JsonNode nativeTurn(JsonNode result, String apiKey) throws Exception {
+        return new ParleyHttp(parley.url(), apiKey).turnStatus(result.get("sessionId").asText(),
+            result.get("turnId").asText(), 30);
+    }
+
     private static JsonNode waitForEnd(JsonNode result) throws Exception {
         return api.turnStatus(result.get("sessionId").asText(), result.get("turnId").asText(), 30);
     }
 
-    /** Runs one command of openai-clients.mjs and returns the JSON line it printed. */
+    /** Runs one command of openai-clients.mjs and returns the JSON line it printed; the API key is the sdk one's. */
     private static JsonNode node(String command, Map<String, Object> args) throws IOException, InterruptedException {
         ObjectNode all = ParleyHttp.JSON.valueToTree(args);
         all.put("baseUrl", parley.url());
+        if (!all.has("apiKey")) {
+            all.put("apiKey", key);
+        }
         return CLIENTS.run(command, all);
     }
 }

@@ -23,6 +23,8 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
                                 boolean includeUsage) {
 
     private static final Set<String> CONTEXT_ROLES = Set.of("system", "developer", "user", "assistant");
+    /** The most stop sequences OpenAI accepts. */
+    private static final int MAX_STOP = 4;
 
     /** Reads a body; throws {@link OpenAiError} 400 for anything OpenAI would refuse, or Parley does not support. */
     static CompletionRequest parse(Buffer body, int maxTurnBytes) {
@@ -48,6 +50,10 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
         checkRange(request.maxCompletionTokens(), "max_completion_tokens");
         checkBetween(request.temperature(), 0, 2, "temperature");
         checkBetween(request.topP(), 0, 1, "top_p");
+        checkPenalty(json, "presence_penalty");
+        checkPenalty(json, "frequency_penalty");
+        checkStop(json.get("stop"));
+        checkString(json.get("user"), "user");
         List<Message> messages = request.messages();
         if (messages == null || messages.isEmpty()) {
             throw OpenAiError.invalid("messages", "messages must be a non-empty array");
@@ -123,6 +129,45 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
     private static void checkRange(Integer value, String param) {
         if (value != null && value < 1) {
             throw OpenAiError.invalid(param, param + " must be at least 1");
+        }
+    }
+
+    /** {@code stop}: null, a string, or an array of up to {@value #MAX_STOP} strings, as OpenAI accepts it. */
+    private static void checkStop(JsonNode stop) {
+        if (stop == null || stop.isNull() || stop.isTextual()) {
+            return;
+        }
+        if (!stop.isArray()) {
+            throw OpenAiError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings");
+        }
+        if (stop.size() > MAX_STOP) {
+            throw OpenAiError.invalid("stop", "'stop' has " + stop.size() + " sequences; at most " + MAX_STOP);
+        }
+        for (JsonNode sequence : stop) {
+            if (!sequence.isTextual()) {
+                throw OpenAiError.invalid("stop", "Invalid type for 'stop': expected a string or an array of strings");
+            }
+        }
+    }
+
+    /** A field OpenAI reads as a string (Jackson would quietly turn a number into one). */
+    private static void checkString(JsonNode value, String param) {
+        if (value != null && !value.isNull() && !value.isTextual()) {
+            throw OpenAiError.invalid(param, "Invalid type for '" + param + "': expected a string");
+        }
+    }
+
+    /** {@code presence_penalty} and {@code frequency_penalty}: numbers from -2 to 2. */
+    private static void checkPenalty(JsonNode json, String param) {
+        JsonNode value = json.get(param);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isNumber()) {
+            throw OpenAiError.invalid(param, "Invalid type for '" + param + "': expected a number");
+        }
+        if (value.asDouble() < -2 || value.asDouble() > 2) {
+            throw OpenAiError.invalid(param, param + " must be between -2 and 2");
         }
     }
 

@@ -49,6 +49,17 @@ class CompletionRequestTest {
             + "\"content\":\"x\"}]}").param());
         assertEquals("stream_options", refused("{\"model\":\"m\",\"stream_options\":{\"include_usage\":true},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").param());
+        String user = "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
+        assertEquals("stop", refused("{\"model\":\"m\",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]," + user + "}")
+            .param());
+        assertEquals("stop", refused("{\"model\":\"m\",\"stop\":[1]," + user + "}").param());
+        assertEquals("stop", refused("{\"model\":\"m\",\"stop\":{\"a\":1}," + user + "}").param());
+        assertEquals("user", refused("{\"model\":\"m\",\"user\":42," + user + "}").param());
+        assertEquals("presence_penalty", refused("{\"model\":\"m\",\"presence_penalty\":2.5," + user + "}").param());
+        assertEquals("frequency_penalty", refused("{\"model\":\"m\",\"frequency_penalty\":\"x\"," + user + "}")
+            .param());
+        parse("{\"model\":\"m\",\"stop\":\"END\",\"presence_penalty\":-2,\"frequency_penalty\":1.5," + user + "}");
+        parse("{\"model\":\"m\",\"stop\":[\"a\",\"b\",\"c\",\"d\"],\"user\":null," + user + "}");
         OpenAiWire.ErrorDetail notJson = refused("{\"model\":");
         assertEquals("invalid_request_error", notJson.type());
     }

@@ -1,10 +1,12 @@
 package dev.parley.postprocess.extract;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.schemas.openai.OpenAiWire;
+import dev.parley.schemas.openai.OpenAiWire.ChatRequest;
+import dev.parley.schemas.openai.OpenAiWire.Completion;
+import dev.parley.schemas.openai.OpenAiWire.Message;
+import dev.parley.schemas.openai.OpenAiWire.OpenAiWireException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,12 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One non-streaming chat completion at a time against an OpenAI-compatible server: the HTTP call the LLM-backed
- * summarizer and commitment extractor share. Every failure is thrown as the caller's own exception type, with a
- * message that names the caller, the endpoint and the HTTP status when there was one.
+ * summarizer and commitment extractor share, in the OpenAI wire format's one home, {@link OpenAiWire}. Every failure is
+ * thrown as the caller's own exception type, with a message that names the caller, the endpoint and the HTTP status
+ * when there was one.
  */
 final class ChatCompletions {
 
@@ -73,20 +77,19 @@ final class ChatCompletions {
         return endpoint;
     }
 
-    /** A non-streaming request for the model with a system and a user message; callers may add fields. */
-    ObjectNode request(String systemPrompt, String userContent) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("model", model);
-        ArrayNode messages = body.putArray("messages");
-        messages.addObject().put("role", "system").put("content", systemPrompt);
-        messages.addObject().put("role", "user").put("content", userContent);
-        body.put("stream", false);
-        return body;
+    /**
+     * A non-streaming request for the model with a system and a user message.
+     *
+     * @param temperature the sampling temperature, or null for the server's default
+     */
+    ChatRequest request(String systemPrompt, String userContent, Double temperature) {
+        return new ChatRequest(model, List.of(Message.of("system", systemPrompt), Message.of("user", userContent)),
+                false, null, null, null, temperature, null, null, null);
     }
 
     /** The answer's {@code choices[0].message.content}, as the model wrote it. */
-    Answer complete(ObjectNode request) {
-        HttpResponse<String> response = send(request.toString());
+    Answer complete(ChatRequest request) {
+        HttpResponse<String> response = send(OpenAiWire.encode(request));
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             throw failure.of(caller + " got HTTP " + status + " from " + endpoint + ": "
@@ -123,14 +126,16 @@ final class ChatCompletions {
     }
 
     private String content(String responseBody, int status) {
-        JsonNode root;
+        Completion completion;
         try {
-            root = JSON.readTree(responseBody);
-        } catch (JsonProcessingException e) {
-            throw failure.of(caller + " got a malformed body (HTTP " + status + ") from " + endpoint + ": not JSON",
-                    status, e);
+            completion = OpenAiWire.decode(responseBody, Completion.class);
+        } catch (OpenAiWireException e) {
+            throw failure.of(caller + " got a malformed body (HTTP " + status + ") from " + endpoint
+                    + ": not a chat completion: " + e.getMessage(), status, e);
         }
-        JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
+        JsonNode content = completion.choices() == null || completion.choices().isEmpty()
+                || completion.choices().get(0).message() == null ? null
+                : completion.choices().get(0).message().content();
         if (content == null || !content.isTextual()) {
             throw failure.of(caller + " got a malformed body (HTTP " + status + ") from " + endpoint
                     + ": no choices[0].message.content", status, null);

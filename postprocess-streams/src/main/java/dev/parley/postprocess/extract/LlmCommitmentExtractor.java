@@ -2,7 +2,6 @@ package dev.parley.postprocess.extract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,9 +65,8 @@ public final class LlmCommitmentExtractor implements CommitmentExtractor {
         if (assistantText == null || assistantText.isBlank()) {
             return List.of();
         }
-        ObjectNode request = server.request(SYSTEM_PROMPT, userContent(assistantText, replyTimestampMillis));
-        request.put("temperature", 0);
-        ChatCompletions.Answer answer = server.complete(request);
+        ChatCompletions.Answer answer = server.complete(server.request(SYSTEM_PROMPT,
+                userContent(assistantText, replyTimestampMillis), 0.0));
         JsonNode promises;
         try {
             promises = ChatCompletions.JSON.readTree(unfenced(answer.content()));

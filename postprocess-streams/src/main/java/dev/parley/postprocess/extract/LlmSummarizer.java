@@ -36,8 +36,8 @@ public final class LlmSummarizer implements Summarizer {
         if (maxChars < 1) {
             throw new IllegalArgumentException("maxChars must be at least 1, got " + maxChars);
         }
-        String content = server.complete(server.request(SYSTEM_PROMPT, userContent(previousSummary, turns, maxChars)))
-                .content();
+        String content = server.complete(server.request(SYSTEM_PROMPT, userContent(previousSummary, turns, maxChars),
+                null)).content();
         return Text.cap(content.strip(), maxChars);
     }
 
