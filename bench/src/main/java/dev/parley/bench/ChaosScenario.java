@@ -110,20 +110,65 @@ final class ChaosScenario {
         report(disruptions, audit, deadLetters, loadMillis, errorLines);
     }
 
-    /** Kills a worker; recovered at the first token of a regenerated attempt (if one was streaming on it). */
+    /**
+     * Kills a worker; recovered once every session still in its load has streamed a token since (the killed worker's
+     * turns continue on the other: as their next attempt when they had streamed, else as their first).
+     */
     private Disruption killWorker(LocalCluster cluster, List<SessionDriver> drivers, double at) {
         ServiceProcess victim = cluster.workers().get(random.nextInt(cluster.workers().size()));
+        List<SessionDriver> running = drivers.stream().filter(d -> !d.finished()).toList();
+        List<Integer> tokensAtKill = drivers.stream().map(SessionDriver::currentTurnTokens).toList();
         long killed = System.nanoTime();
         victim.kill();
-        long recovered = until(() -> drivers.stream().anyMatch(d -> d.firstTokenAfter(killed, a -> a > 1) > 0)
-            || drivers.stream().allMatch(SessionDriver::finished));
-        long first = drivers.stream().mapToLong(d -> d.firstTokenAfter(killed, a -> a > 1)).filter(t -> t > 0).min()
-            .orElse(0);
+        long recovered = until(() -> running.stream().allMatch(d -> d.finished() || d.firstAfter(killed, "token") > 0));
+        long regenerated = drivers.stream().mapToLong(d -> d.firstTokenAfter(killed, a -> a > 1)).filter(t -> t > 0)
+            .min().orElse(0);
+        if (recovered >= RECOVERY_LIMIT.toMillis()) {
+            System.out.println("chaos: not every session streamed within " + RECOVERY_LIMIT + " of the kill of "
+                + victim.name() + "; each session: tokens of its turn at the kill (-1 between turns), then what it "
+                + "received after the kill");
+            for (int i = 0; i < drivers.size(); i++) {
+                System.out.println("  " + drivers.get(i).session() + " " + tokensAtKill.get(i) + " | "
+                    + afterKill(drivers.get(i), killed));
+            }
+        }
         cluster.restart(victim);
-        return first > 0
-            ? new Disruption("kill -9 " + victim.name(), at, TimeUnit.NANOSECONDS.toMillis(first - killed),
-                "first token of a regenerated attempt")
-            : new Disruption("kill -9 " + victim.name(), at, recovered, "no turn was streaming on it");
+        String streaming = tokensAtKill.stream().anyMatch(tokens -> tokens > 0)
+            ? "turns were streaming" : "no turn had streamed yet";
+        return new Disruption("kill -9 " + victim.name(), at, recovered, "every session's next token ("
+            + streaming + "; " + (regenerated > 0
+                ? "first token of a regenerated attempt after " + TimeUnit.NANOSECONDS.toMillis(regenerated - killed)
+                + " ms" : "no regenerated attempt") + ")");
+    }
+
+    /** What a session received after {@code killed}: each run of one event type and attempt, with when it began. */
+    private static String afterKill(SessionDriver driver, long killed) {
+        StringBuilder runs = new StringBuilder();
+        String last = null;
+        int count = 0;
+        for (var event : driver.everything()) {
+            if (event.receivedNanos() <= killed) {
+                continue;
+            }
+            String key = event.type();
+            try {
+                key = event.type() + (event.type().equals("token")
+                    ? "#" + ParleyHttp.JSON.readTree(event.data()).path("attempt").asText() : "");
+            } catch (Exception notJson) {
+                // keep the type alone
+            }
+            if (key.equals(last)) {
+                count++;
+                continue;
+            }
+            if (last != null) {
+                runs.append(last).append(" x").append(count).append(", ");
+            }
+            runs.append("@").append(TimeUnit.NANOSECONDS.toMillis(event.receivedNanos() - killed)).append("ms ");
+            last = key;
+            count = 1;
+        }
+        return last == null ? "nothing" : runs.append(last).append(" x").append(count).toString();
     }
 
     /** Kills a gateway; recovered when every client that watched through it has an event from the other. */
