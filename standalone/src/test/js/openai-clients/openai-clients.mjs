@@ -1,7 +1,8 @@
 // Drives Parley's OpenAI-compatible API with clients nobody here wrote: the official `openai` SDK and the Vercel AI
 // SDK (`ai` + `@ai-sdk/openai-compatible`). Usage: node openai-clients.mjs <command> '<json args>'; prints one JSON
 // result line. OpenAiClientsIT runs it and checks the results against the native API. `apiKey` is sent as the SDKs
-// send it (Authorization: Bearer), so the gateway's authentication and limits judge these clients too.
+// send it (Authorization: Bearer), so the gateway's authentication and limits judge these clients too. `complete` and
+// `stream` add `settings` (max_tokens, stop, ...) to the request body as the SDK's own parameters.
 import OpenAI from 'openai';
 import { generateText, streamText } from 'ai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -68,7 +69,7 @@ const commands = {
 
   async complete() {
     const { data, response } = await client(args.sessionId).chat.completions.create({
-      model: args.model, messages: args.messages,
+      model: args.model, messages: args.messages, ...(args.settings ?? {}),
     }).withResponse();
     return {
       ...sessionHeaders(response),
@@ -79,7 +80,7 @@ const commands = {
   },
 
   async stream() {
-    const body = { model: args.model, messages: args.messages };
+    const body = { model: args.model, messages: args.messages, ...(args.settings ?? {}) };
     if (args.includeUsage) {
       body.stream_options = { include_usage: true };
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.BatchShare;
 import dev.parley.avro.BatchTag;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -276,6 +277,27 @@ class BatchCallsIT {
         for (String turn : turns) {
             assertEquals("gathered", reply(turn).getRoute().getRoute());
         }
+    }
+
+    @Test
+    @DisplayName("a turn with its own generation settings on a route with a batch window is answered alone, honouring "
+        + "them; the others still share one call")
+    void turnWithSettingsGoesAlone() {
+        List<String> plain = new ArrayList<>();
+        for (String word : List.of("alpha", "beta")) {
+            plain.add(probe.turn(KafkaProbe.newId(), "#sim: reply=\"" + word + "\"\nSay it", "gathered", false));
+        }
+        String limited = probe.turnWithGeneration(KafkaProbe.newId(), "#sim: reply=\"one two three four\"\nSay it",
+            "gathered", new GenerationSettings(2, null, null, List.of()));
+        AssistantReply alone = reply(limited);
+        assertNull(alone.getBatch(), "not merged into the batch call");
+        assertEquals("one two", alone.getText());
+        assertEquals("length", alone.getFinishReason());
+        assertEquals(2, alone.getUsage().getCompletionTokens());
+        List<LedgerEvent> shared = plain.stream().map(BatchCallsIT::terminal).toList();
+        assertEquals(List.of("alpha", "beta"), shared.stream().map(t -> ((AssistantReply) t.getPayload()).getText())
+            .toList());
+        assertEquals(1, shared.stream().map(t -> share(t).getCallId()).distinct().count(), "one call");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.parley.worker;
 import dev.parley.avro.BatchTag;
 import dev.parley.avro.CancelRequested;
 import dev.parley.avro.ContextMessage;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.Persona;
 import dev.parley.avro.SessionSnapshot;
@@ -97,6 +98,14 @@ final class KafkaProbe implements AutoCloseable {
         String turnId = newId();
         append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
             .setSpotlight(spotlight).setContext(context).setPrincipal(principal).setPersona(persona).build()));
+        return turnId;
+    }
+
+    /** A turn with the client's generation settings (UserTurn.generation), on {@code route} (null: the router's). */
+    String turnWithGeneration(String sessionId, String text, String route, GenerationSettings generation) {
+        String turnId = newId();
+        append(event(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(null).setRoute(route)
+            .setGeneration(generation).build()));
         return turnId;
     }
 

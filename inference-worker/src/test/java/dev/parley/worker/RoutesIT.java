@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.BackendCall;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.ReplyFailed;
@@ -319,6 +320,28 @@ class RoutesIT {
         assertTrue(chunks.stream().filter(c -> c.getBoundary() == null && !c.getFinal$())
             .allMatch(c -> c.getConfidence() != null), "every text chunk carries its stage's confidence");
         assertEquals(3, reply.getAttempts().size());
+    }
+
+    @Test
+    @DisplayName("a turn's max tokens and stop sequences go to every stage's call and to the fallback after a failure; "
+        + "a reply cut by the limit finishes with length")
+    void generationSettingsOnEveryCall() {
+        GenerationSettings threeTokens = new GenerationSettings(3, 0.2, null, List.of());
+        AssistantReply staged = reply(probe.turnWithGeneration(KafkaProbe.newId(), "Explain Kafka transactions",
+            "staged", threeTokens));
+        assertEquals("length", staged.getFinishReason());
+        assertEquals(3, staged.getAttempts().size());
+        for (BackendCall call : staged.getAttempts()) {
+            assertEquals(3, call.getUsage().getCompletionTokens(), call.getStage());
+        }
+
+        AssistantReply fallback = reply(probe.turnWithGeneration(KafkaProbe.newId(),
+            "Hi\n#sim: reply=\"one two three END four\"", "before-first-token",
+            new GenerationSettings(null, null, null, List.of("END"))));
+        assertEquals(List.of("down:failed", "good:completed"), fallback.getAttempts().stream()
+            .map(call -> call.getBackend() + ":" + call.getOutcome()).toList());
+        assertEquals("one two three ", fallback.getText());
+        assertEquals("stop", fallback.getFinishReason());
     }
 
     @Test

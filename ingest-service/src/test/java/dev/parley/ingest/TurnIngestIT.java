@@ -3,6 +3,7 @@ package dev.parley.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.SessionCreated;
 import dev.parley.avro.UserTurn;
@@ -111,6 +112,26 @@ class TurnIngestIT {
         assertTrue(first.getSpotlight());
         assertEquals(null, second.getRoute());
         assertEquals(false, second.getSpotlight());
+    }
+
+    @Test
+    @DisplayName("generation settings reach the UserTurn; without them it has none")
+    void generationReachesTheLedger() {
+        String sessionId = api().createSession();
+        Map<TopicPartition, Long> mark = ledger.mark();
+
+        Api.Response asked = api().post("/v1/sessions/" + sessionId + "/turns", new JsonObject().put("text", "brief")
+                .put("generation", new JsonObject().put("maxTokens", 5).put("topP", 0.5).put("stop", "END")).encode());
+        Api.Response plain = api().post("/v1/sessions/" + sessionId + "/turns",
+                new JsonObject().put("text", "long").encode());
+
+        assertEquals(202, asked.status(), asked.body());
+        assertEquals(202, plain.status(), plain.body());
+        List<LedgerEvent> appended = userTurns(ledger.readToEnd(mark));
+        assertEquals(2, appended.size(), appended.toString());
+        assertEquals(new GenerationSettings(5, null, 0.5, List.of("END")),
+                ((UserTurn) appended.get(0).getPayload()).getGeneration());
+        assertEquals(null, ((UserTurn) appended.get(1).getPayload()).getGeneration());
     }
 
     @Test

@@ -229,9 +229,14 @@ class TurnStatusIT {
         assertEquals(new JsonObject().put("turnId", turnId).put("status", "pending").put("text", ""), pending);
     }
 
-    /** The keys every ended turn has, empty: what a worker that recorded no route, calls or usage leaves. */
+    /**
+     * The keys every ended turn has, empty: what a worker that recorded no route, calls or usage leaves; the fake
+     * worker's replies finish with stop, failed and cancelled turns with none.
+     */
     private static JsonObject ended(JsonObject status) {
-        return status.putNull("route").putNull("backend").put("stages", new JsonArray())
+        return status.putNull("route").putNull("backend")
+                .put("finishReason", "completed".equals(status.getString("status")) ? "stop" : null)
+                .put("stages", new JsonArray())
                 .put("attempts", new JsonArray()).putNull("usage").putNull("costUsd");
     }
 

@@ -40,6 +40,8 @@ class OpenAiClientsIT {
 
     private static final NodeScript CLIENTS = new NodeScript(Path.of("src/test/js/openai-clients"), "openai-clients.mjs");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** A prompt the simulators answer with eight words, a token each. */
+    private static final String EIGHT_WORDS = "Count\n#sim: reply=\"One two three four five six seven eight.\"";
 
     @TempDir
     static Path dataDir;
@@ -151,6 +153,51 @@ class OpenAiClientsIT {
         assertEquals(usage.get("prompt_tokens").asInt() + usage.get("completion_tokens").asInt(),
             usage.get("total_tokens").asInt());
         assertTrue(counted.get("lastHasUsage").asBoolean(), "the usage chunk is the last one");
+    }
+
+    @Test
+    @DisplayName("max_tokens: exactly that many tokens of the reply, finish_reason length and completion_tokens, "
+        + "streamed and not, through an OpenAI and an Anthropic backend; the native turn has the same text")
+    void maxTokens() throws Exception {
+        for (String model : List.of("local", "cloud")) {
+            JsonNode whole = node("complete", Map.of("model", model, "messages", List.of(user(EIGHT_WORDS)),
+                "settings", Map.of("max_tokens", 5)));
+            assertEquals("One two three four five", whole.get("text").asText(), model);
+            assertEquals("length", whole.get("finishReason").asText(), model);
+            assertEquals(5, whole.get("usage").get("completion_tokens").asInt(), model);
+            assertEquals("One two three four five", nativeTurn(whole).get("text").asText(), model);
+            assertEquals("length", nativeTurn(whole).get("finishReason").asText(), model);
+        }
+
+        JsonNode streamed = node("stream", Map.of("model", "local", "messages", List.of(user(EIGHT_WORDS)),
+            "includeUsage", true, "settings", Map.of("max_tokens", 5)));
+        assertEquals("One two three four five", streamed.get("text").asText());
+        assertEquals(List.of("length"), texts(streamed.get("finishReasons")));
+        assertEquals(5, streamed.get("usageChunks").get(0).get("usage").get("completion_tokens").asInt());
+        assertEquals("One two three four five", nativeTurn(streamed).get("text").asText());
+
+        JsonNode newer = node("complete", Map.of("model", "local", "messages", List.of(user(EIGHT_WORDS)),
+            "settings", Map.of("max_tokens", 7, "max_completion_tokens", 2)));
+        assertEquals("One two", newer.get("text").asText(), "max_completion_tokens wins over max_tokens");
+        assertEquals("length", newer.get("finishReason").asText());
+    }
+
+    @Test
+    @DisplayName("stop: the reply ends before the first stop sequence with finish_reason stop, streamed and not; the "
+        + "native turn has the same text")
+    void stopSequences() throws Exception {
+        JsonNode whole = node("complete", Map.of("model", "default", "messages", List.of(user(EIGHT_WORDS)),
+            "settings", Map.of("stop", List.of("six", "five"))));
+        assertEquals("One two three four ", whole.get("text").asText());
+        assertEquals("stop", whole.get("finishReason").asText());
+        assertEquals("One two three four ", nativeTurn(whole).get("text").asText());
+        assertEquals("stop", nativeTurn(whole).get("finishReason").asText());
+
+        JsonNode streamed = node("stream", Map.of("model", "cloud", "messages", List.of(user(EIGHT_WORDS)),
+            "settings", Map.of("stop", "three", "temperature", 0.2, "top_p", 0.5)));
+        assertEquals("One two ", streamed.get("text").asText());
+        assertEquals(List.of("stop"), texts(streamed.get("finishReasons")));
+        assertEquals("One two ", nativeTurn(streamed).get("text").asText());
     }
 
     @Test

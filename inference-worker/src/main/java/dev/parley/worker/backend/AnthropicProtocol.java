@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  */
 final class AnthropicProtocol implements Protocol {
 
-    /** Anthropic requires {@code max_tokens}; the request has no such setting, so every reply may be this long. */
+    /** Anthropic requires {@code max_tokens}: this when the turn sets none, so every such reply may be this long. */
     static final int MAX_TOKENS = 4096;
     static final String VERSION = "2023-06-01";
 
@@ -69,8 +69,18 @@ final class AnthropicProtocol implements Protocol {
         }
         JsonObject body = new JsonObject()
             .put("model", OpenAiProtocol.model(request, config))
-            .put("max_tokens", MAX_TOKENS)
+            .put("max_tokens", request.maxTokens() != null ? request.maxTokens() : MAX_TOKENS)
             .put("stream", config.stream());
+        if (request.temperature() != null) {
+            // Anthropic's temperature runs from 0 to 1, OpenAI's (what clients send) to 2: above 1 is its most random
+            body.put("temperature", Math.min(1.0, request.temperature()));
+        }
+        if (request.topP() != null) {
+            body.put("top_p", request.topP());
+        }
+        if (!request.stop().isEmpty()) {
+            body.put("stop_sequences", new JsonArray(request.stop()));
+        }
         if (cachePoint) {
             body.put("system", system);
         } else if (!system.isEmpty()) {

@@ -45,10 +45,32 @@ final class OllamaProtocol implements Protocol {
             .put("model", OpenAiProtocol.model(request, config))
             .put("messages", messages)
             .put("stream", config.stream());
+        JsonObject options = options(request);
+        if (!options.isEmpty()) {
+            body.put("options", options);
+        }
         if (request.jsonSchema() != null) {
             body.put("format", new JsonObject(request.jsonSchema())); // structured output: Ollama 0.5 and later
         }
         return body.encode();
+    }
+
+    /** The client's settings as Ollama's model options: {@code num_predict} is its max tokens. */
+    private static JsonObject options(ChatRequest request) {
+        JsonObject options = new JsonObject();
+        if (request.maxTokens() != null) {
+            options.put("num_predict", request.maxTokens());
+        }
+        if (request.temperature() != null) {
+            options.put("temperature", request.temperature());
+        }
+        if (request.topP() != null) {
+            options.put("top_p", request.topP());
+        }
+        if (!request.stop().isEmpty()) {
+            options.put("stop", new JsonArray(request.stop()));
+        }
+        return options;
     }
 
     @Override

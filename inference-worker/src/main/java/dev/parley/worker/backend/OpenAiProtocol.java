@@ -48,8 +48,13 @@ final class OpenAiProtocol implements Protocol {
             .map(message -> OpenAiWire.Message.of(message.role(), message.content()))
             .toList();
         // streamed, it asks for the usage chunk: without it the stream carries no token counts
-        return OpenAiWire.encode(config.stream() ? OpenAiWire.ChatRequest.streaming(model, messages)
-            : OpenAiWire.ChatRequest.whole(model, messages));
+        OpenAiWire.ChatRequest body = config.stream() ? OpenAiWire.ChatRequest.streaming(model, messages)
+            : OpenAiWire.ChatRequest.whole(model, messages);
+        // max_tokens, not OpenAI's newer max_completion_tokens: every OpenAI-compatible server reads max_tokens
+        // (vLLM, llama.cpp, LM Studio, Ollama's /v1, and OpenAI itself for its non-reasoning models), while older
+        // vLLM and llama.cpp builds ignore max_completion_tokens and would let the reply run on
+        return OpenAiWire.encode(body.withSampling(request.maxTokens(), request.temperature(), request.topP(),
+            request.stop()));
     }
 
     @Override

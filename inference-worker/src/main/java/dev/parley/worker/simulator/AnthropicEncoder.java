@@ -54,8 +54,8 @@ final class AnthropicEncoder implements ReplyEncoder {
         String opening = textOpen ? "" : closeThinking() + openText();
         return opening
             + AnthropicJson.event(AnthropicJson.blockStop(textIndex()))
-            + AnthropicJson.event(AnthropicJson.messageDelta(AnthropicJson.stopReason(plan.finishReason()),
-                plan.thinking().size() + sent))
+            + AnthropicJson.event(AnthropicJson.messageDelta(AnthropicJson.stopReason(plan),
+                plan.stopSequence(), plan.thinking().size() + sent))
             + AnthropicJson.event(AnthropicJson.messageStop());
     }
 
@@ -72,7 +72,7 @@ final class AnthropicEncoder implements ReplyEncoder {
             content.add(AnthropicJson.thinkingBlock(plan.thinkingText(), AnthropicJson.SIGNATURE));
         }
         content.add(AnthropicJson.textBlock(plan.text()));
-        return AnthropicJson.message(id, content, AnthropicJson.stopReason(plan.finishReason()),
+        return AnthropicJson.message(id, content, AnthropicJson.stopReason(plan), plan.stopSequence(),
             AnthropicJson.usage(plan, plan.thinking().size() + plan.tokens().size())).encode();
     }
 

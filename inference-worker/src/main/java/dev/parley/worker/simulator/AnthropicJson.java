@@ -26,7 +26,7 @@ final class AnthropicJson {
     }
 
     static JsonObject messageStart(String id, JsonObject usage) {
-        JsonObject message = message(id, new JsonArray(), null, usage);
+        JsonObject message = message(id, new JsonArray(), null, null, usage);
         return new JsonObject().put("type", "message_start").put("message", message);
     }
 
@@ -43,7 +43,8 @@ final class AnthropicJson {
         return usage.put("output_tokens", outputTokens);
     }
 
-    static JsonObject message(String id, JsonArray content, String stopReason, JsonObject usage) {
+    static JsonObject message(String id, JsonArray content, String stopReason, String stopSequence,
+                              JsonObject usage) {
         return new JsonObject()
             .put("id", id)
             .put("type", "message")
@@ -51,7 +52,7 @@ final class AnthropicJson {
             .put("content", content)
             .put("model", LlmSimulator.MODEL)
             .put("stop_reason", stopReason)
-            .putNull("stop_sequence")
+            .put("stop_sequence", stopSequence)
             .put("usage", usage);
     }
 
@@ -81,9 +82,9 @@ final class AnthropicJson {
         return new JsonObject().put("type", "ping");
     }
 
-    static JsonObject messageDelta(String stopReason, int outputTokens) {
+    static JsonObject messageDelta(String stopReason, String stopSequence, int outputTokens) {
         return new JsonObject().put("type", "message_delta")
-            .put("delta", new JsonObject().put("stop_reason", stopReason).putNull("stop_sequence"))
+            .put("delta", new JsonObject().put("stop_reason", stopReason).put("stop_sequence", stopSequence))
             .put("usage", new JsonObject().put("output_tokens", outputTokens));
     }
 
@@ -92,8 +93,10 @@ final class AnthropicJson {
     }
 
     /** stop and length in Anthropic's words. */
-    static String stopReason(String finishReason) {
-        return ReplyPlan.LENGTH.equals(finishReason) ? "max_tokens" : "end_turn";
+    /** The plan's finish in Anthropic's words: max_tokens for length, stop_sequence when one ended it. */
+    static String stopReason(ReplyPlan plan) {
+        return ReplyPlan.LENGTH.equals(plan.finishReason()) ? "max_tokens"
+            : plan.stopSequence() != null ? "stop_sequence" : "end_turn";
     }
 
     static JsonObject error(String type, String message) {

@@ -3,6 +3,8 @@ package dev.parley.worker.simulator;
 import dev.parley.schemas.openai.OpenAiWire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The wire protocols the simulator speaks: how each reads a request and shapes an error; the reply is its encoder's. */
 enum Protocol {
@@ -22,17 +24,41 @@ enum Protocol {
     ReplyOptions options(JsonObject body) {
         return switch (this) {
             case OPENAI -> openAiOptions(OpenAiWire.decode(body.toBuffer().getBytes(), OpenAiWire.ChatRequest.class));
-            case OLLAMA -> new ReplyOptions(!Boolean.FALSE.equals(body.getValue("stream")),
-                number(body.getValue("options") instanceof JsonObject options ? options.getValue("num_predict") : null),
-                false);
+            case OLLAMA -> {
+                JsonObject options = body.getValue("options") instanceof JsonObject o ? o : new JsonObject();
+                yield new ReplyOptions(!Boolean.FALSE.equals(body.getValue("stream")),
+                    number(options.getValue("num_predict")), false, strings(options.getValue("stop")));
+            }
             case ANTHROPIC -> new ReplyOptions(Boolean.TRUE.equals(body.getValue("stream")),
-                number(body.getValue("max_tokens")), false);
+                number(body.getValue("max_tokens")), false, strings(body.getValue("stop_sequences")));
         };
     }
 
     private static ReplyOptions openAiOptions(OpenAiWire.ChatRequest request) {
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-        return new ReplyOptions(request.streamed(), maxTokens == null ? 0 : maxTokens, request.includeUsage());
+        List<String> stop = new ArrayList<>();
+        if (request.stop() != null && request.stop().isTextual()) {
+            stop.add(request.stop().asText());
+        } else if (request.stop() != null && request.stop().isArray()) {
+            request.stop().forEach(sequence -> stop.add(sequence.asText()));
+        }
+        return new ReplyOptions(request.streamed(), maxTokens == null ? 0 : maxTokens, request.includeUsage(), stop);
+    }
+
+    /** A JSON string or array of strings as a list; anything else as none. */
+    private static List<String> strings(Object value) {
+        if (value instanceof String string) {
+            return List.of(string);
+        }
+        List<String> strings = new ArrayList<>();
+        if (value instanceof JsonArray array) {
+            array.forEach(item -> {
+                if (item instanceof String string) {
+                    strings.add(string);
+                }
+            });
+        }
+        return strings;
     }
 
     private static int number(Object value) {

@@ -15,9 +15,11 @@ import java.util.List;
  * @param stream       a stream of events rather than one JSON reply
  * @param includeUsage whether a streamed OpenAI reply ends with a usage chunk
  * @param cache        of the prompt tokens, those read from the prompt cache and written to it
+ * @param stopSequence the request's stop sequence that ended the reply (finish reason stop), or null
  */
 record ReplyPlan(List<String> tokens, List<String> thinking, long ttftMs, long itlMs, Fault fault,
-                 String finishReason, int promptTokens, boolean stream, boolean includeUsage, PrefixCache.Use cache) {
+                 String finishReason, int promptTokens, boolean stream, boolean includeUsage, PrefixCache.Use cache,
+                 String stopSequence) {
 
     static final String STOP = "stop";
     static final String LENGTH = "length";

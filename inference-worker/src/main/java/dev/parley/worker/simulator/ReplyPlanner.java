@@ -40,16 +40,25 @@ final class ReplyPlanner {
 
     /**
      * The plan of a reply whose tokens are chosen already (a batch call's array): {@code prompt}'s directives still
-     * decide the timing, the finish and the thinking, and {@code max_tokens} still caps the tokens.
+     * decide the timing, the finish and the thinking, and the stop sequences and {@code max_tokens} still cut the
+     * tokens.
      */
     ReplyPlan plan(Protocol protocol, ReplyOptions options, JsonArray messages, DirectiveParser.ParsedPrompt prompt,
                    List<String> tokens, Fault fault, PrefixCache.Use cache) {
         Directives directives = prompt.directives();
         String finish = directives.finish() != null ? directives.finish() : ReplyPlan.STOP;
+        // a stop sequence ends the reply where it begins, unless max_tokens ends it sooner, as with a model
+        StopSequences stopped = StopSequences.apply(tokens, options.stop());
+        tokens = stopped.tokens();
+        String stopSequence = stopped.sequence();
+        if (stopSequence != null) {
+            finish = ReplyPlan.STOP;
+        }
         int maxTokens = options.maxTokens();
         if (maxTokens > 0 && tokens.size() > maxTokens) {
             tokens = tokens.subList(0, maxTokens);
             finish = ReplyPlan.LENGTH;
+            stopSequence = null;
         }
         // only Anthropic's protocol has thinking blocks; the others ignore the directive
         List<String> thinking = protocol == Protocol.ANTHROPIC && directives.thinking() != null
@@ -57,7 +66,7 @@ final class ReplyPlanner {
         long ttft = directives.ttftMs() != null ? directives.ttftMs() : config.timeToFirstToken().toMillis();
         long itl = directives.itlMs() != null ? directives.itlMs() : config.interTokenLatency().toMillis();
         return new ReplyPlan(tokens, thinking, ttft, itl, fault, finish, promptWords(messages, prompt.prompt()),
-            options.stream(), options.includeUsage(), cache);
+            options.stream(), options.includeUsage(), cache, stopSequence);
     }
 
     /**

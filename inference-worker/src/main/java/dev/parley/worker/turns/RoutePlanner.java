@@ -91,7 +91,7 @@ public final class RoutePlanner {
         PersonaPrefix persona = personas.prefixFor(task.persona());
         boolean spotlight = task.spotlight() || RouterSettings.SPOTLIGHT.equals(decision.rule());
         return new RoutePlan(decision, catalogue.routes().get(decision.route()), backends::get,
-            persona.prepend(context), task.userText(), spotlight, persona.ref());
+            persona.prepend(context), task.userText(), spotlight, persona.ref(), task.generation());
     }
 
     /**

@@ -223,7 +223,7 @@ public final class TurnConsumer implements AutoCloseable {
                     turnSpan(record, event));
                 TurnTask task = new TurnTask(record.partition(), record.offset(), event.getSessionId(),
                     event.getTurnId(), user.getText(), user.getContext(), user.getRoute(), user.getSpotlight(),
-                    user.getPrincipal(), user.getPersona(), user.getBatch(), catchingUp,
+                    user.getPrincipal(), user.getPersona(), user.getBatch(), user.getGeneration(), catchingUp,
                     producerName, hops, ended -> {
                         this.ended.add(ended);
                         consumer.wakeup();
@@ -295,9 +295,12 @@ public final class TurnConsumer implements AutoCloseable {
         startSingle(task);
     }
 
-    /** The batch window of the turn's route, when it has one (the route is decided now, once); else null. */
+    /**
+     * The batch window of the turn's route, when it has one (the route is decided now, once); else null. A turn with
+     * its own generation settings goes alone: one batch call cannot honour each turn's max tokens or stop sequences.
+     */
     private BatchWindow routeBatchWindow(TurnTask task) {
-        if (!planner.batchesAnyRoute()) {
+        if (!planner.batchesAnyRoute() || task.generation() != null) {
             return null;
         }
         try {

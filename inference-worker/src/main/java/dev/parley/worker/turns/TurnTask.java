@@ -4,6 +4,7 @@ import dev.parley.avro.AssistantReply;
 import dev.parley.avro.BackendCall;
 import dev.parley.avro.BatchShare;
 import dev.parley.avro.BatchTag;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.PersonaRef;
@@ -64,6 +65,8 @@ final class TurnTask {
     /** The persona the session names (UserTurn.persona), or null: its block goes first in every request. */
     private final String persona;
     /** The turn is one agent's request of a batch (UserTurn.batch); null for a single turn. */
+    /** The client's generation settings (UserTurn.generation); null for none. */
+    private final GenerationSettings generation;
     private final BatchTag batch;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
@@ -101,9 +104,10 @@ final class TurnTask {
 
     TurnTask(int partition, long offset, String sessionId, String turnId, String userText,
              List<ContextMessage> givenContext, String requestedRoute, boolean spotlight, String principal,
-             String persona, BatchTag batch, boolean recovered, String producerName, TurnHops hops,
-             Consumer<TurnTask> onEnded) {
+             String persona, BatchTag batch, GenerationSettings generation, boolean recovered, String producerName,
+             TurnHops hops, Consumer<TurnTask> onEnded) {
         this.givenContext = givenContext;
+        this.generation = generation;
         this.batch = batch;
         this.partition = partition;
         this.offset = offset;
@@ -632,6 +636,11 @@ final class TurnTask {
     /** The turn's batch tag (UserTurn.batch), or null for a single turn. */
     BatchTag batch() {
         return batch;
+    }
+
+    /** The client's generation settings (UserTurn.generation), or null: every call of the turn gets them. */
+    GenerationSettings generation() {
+        return generation;
     }
 
     /** The route the batcher already decided for this turn, or null. */

@@ -1,9 +1,11 @@
 package dev.parley.worker.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** HttpBackend with the Anthropic Messages protocol against a server writing the documented event stream. */
 @ExtendWith(VertxExtension.class)
 class AnthropicProtocolIT {
+
+    /** A turn's generation settings, with a stop sequence that is only whitespace. */
+    static final GenerationSettings SETTINGS = new GenerationSettings(5, 0.3, 0.9, List.of("END", "\n\n"));
 
     /** The streaming example of Anthropic's docs (build-with-claude/streaming), with a thinking block and ünïcode. */
     static final String STREAM = """
@@ -120,6 +125,35 @@ class AnthropicProtocolIT {
                 .add(message("user", "Hi", "Still there?"))
                 .add(message("assistant", "Yes."))
                 .add(message("user", "Good."))), seen.body());
+    }
+
+    @Test
+    @DisplayName("the turn's max tokens replace the default; temperature, top_p and stop_sequences are sent")
+    void generationSettings() {
+        server.script(request -> request.response().putHeader("Content-Type", "text/event-stream")
+            .end(STREAM.replace("\"stop_reason\": \"end_turn\"", "\"stop_reason\": \"max_tokens\"")));
+        RecordingListener listener = new RecordingListener();
+        backend.stream(new ChatRequest(null, List.of(ChatMessage.user("Hi"))).withGeneration(SETTINGS), listener);
+        assertEquals("length", listener.awaitCompletion().finishReason());
+        JsonObject body = server.awaitRequest().body();
+        assertEquals(5, body.getInteger("max_tokens"));
+        assertEquals(0.3, body.getDouble("temperature"));
+        assertEquals(0.9, body.getDouble("top_p"));
+        assertEquals(new JsonArray().add("END").add("\n\n"), body.getJsonArray("stop_sequences"));
+    }
+
+    @Test
+    @DisplayName("without max tokens the default is sent; an OpenAI temperature above 1 is sent as Anthropic's 1")
+    void temperatureWithinAnthropicsRange() {
+        server.script(request -> request.response().putHeader("Content-Type", "text/event-stream").end(STREAM));
+        RecordingListener hot = new RecordingListener();
+        backend.stream(new ChatRequest(null, List.of(ChatMessage.user("Hi")))
+            .withGeneration(new GenerationSettings(null, 1.7, null, List.of())), hot);
+        assertEquals("stop", hot.awaitCompletion().finishReason());
+        JsonObject second = server.awaitRequest().body();
+        assertEquals(AnthropicProtocol.MAX_TOKENS, second.getInteger("max_tokens"));
+        assertEquals(1.0, second.getDouble("temperature"));
+        assertFalse(second.containsKey("top_p") || second.containsKey("stop_sequences"));
     }
 
     @Test

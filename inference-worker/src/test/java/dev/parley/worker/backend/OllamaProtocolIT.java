@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import dev.parley.worker.batch.BatchPrompt;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** HttpBackend with Ollama's native chat protocol against a server writing the documented NDJSON lines. */
 @ExtendWith(VertxExtension.class)
 class OllamaProtocolIT {
+
+    /** A turn's generation settings, with a stop sequence that is only whitespace. */
+    static final GenerationSettings SETTINGS = new GenerationSettings(5, 0.3, 0.9, List.of("END", "\n\n"));
 
     /** The streaming example of Ollama's docs/api.md ("Chat request (streaming)"), with a thinking line and ünïcode. */
     static final String STREAM = """
@@ -75,6 +79,18 @@ class OllamaProtocolIT {
                 .add(new JsonObject().put("role", "system").put("content", "Be brief."))
                 .add(new JsonObject().put("role", "user").put("content", "Why is the sky blue?")))
             .put("stream", true), seen.body());
+    }
+
+    @Test
+    @DisplayName("the turn's generation settings go in options as num_predict, temperature, top_p and stop")
+    void generationSettings() {
+        server.script(request -> request.response().putHeader("Content-Type", "application/x-ndjson").end(STREAM));
+        RecordingListener listener = new RecordingListener();
+        backend.stream(new ChatRequest(null, List.of(ChatMessage.user("Hi"))).withGeneration(SETTINGS), listener);
+        listener.awaitCompletion();
+        JsonObject options = server.awaitRequest().body().getJsonObject("options");
+        assertEquals(new JsonObject().put("num_predict", 5).put("temperature", 0.3).put("top_p", 0.9)
+            .put("stop", new JsonArray().add("END").add("\n\n")), options);
     }
 
     @Test

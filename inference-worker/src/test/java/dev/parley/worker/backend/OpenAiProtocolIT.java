@@ -1,8 +1,10 @@
 package dev.parley.worker.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** HttpBackend against a scripted server, for the protocol corners the simulator does not produce. */
 @ExtendWith(VertxExtension.class)
 class OpenAiProtocolIT {
+
+    /** A turn's generation settings, with a stop sequence that is only whitespace. */
+    static final GenerationSettings SETTINGS = new GenerationSettings(5, 0.3, 0.9, List.of("END", "\n\n"));
 
     private Vertx vertx;
     private HttpServer server;
@@ -80,6 +85,22 @@ class OpenAiProtocolIT {
         } finally {
             keyed.close();
         }
+    }
+
+    @Test
+    @DisplayName("the turn's generation settings go as max_tokens, temperature, top_p and stop; length is decoded")
+    void generationSettings() throws Exception {
+        script = request -> sse(request.response(), chunk("{\"content\":\"One two\"}", null)
+            + chunk("{}", "\"length\"") + "data: [DONE]\n\n");
+        RecordingListener listener = new RecordingListener();
+        backend.stream(request().withGeneration(SETTINGS), listener);
+        assertEquals("length", listener.awaitCompletion().finishReason());
+        JsonObject body = seen.get(10, TimeUnit.SECONDS).body();
+        assertEquals(5, body.getInteger("max_tokens"));
+        assertFalse(body.containsKey("max_completion_tokens"));
+        assertEquals(0.3, body.getDouble("temperature"));
+        assertEquals(0.9, body.getDouble("top_p"));
+        assertEquals(new JsonArray().add("END").add("\n\n"), body.getJsonArray("stop"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.parley.worker.simulator;
 
+import static dev.parley.worker.simulator.SimWire.STOP_REPLY;
 import static dev.parley.worker.simulator.SimWire.ANTHROPIC_HEADERS;
 import static dev.parley.worker.simulator.SimWire.post;
 import static dev.parley.worker.simulator.SimWire.sse;
@@ -117,6 +118,23 @@ class LlmSimulatorAnthropicIT {
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("new turn", new JsonObject(response.body()).getJsonArray("content").getJsonObject(0)
             .getString("text"));
+    }
+
+    @Test
+    @DisplayName("stop_sequences end the reply before the sequence with stop_reason stop_sequence, streamed or not")
+    void stopSequences() throws Exception {
+        JsonArray stop = new JsonArray().add("END");
+        List<Sse> events = sse(post(messagesUrl, request(STOP_REPLY, true).put("stop_sequences", stop),
+            ANTHROPIC_HEADERS).body());
+        JsonObject delta = events.get(events.size() - 2).json();
+        assertEquals("stop_sequence", delta.getJsonObject("delta").getString("stop_reason"));
+        assertEquals("END", delta.getJsonObject("delta").getString("stop_sequence"));
+        assertEquals(3, delta.getJsonObject("usage").getInteger("output_tokens"));
+        JsonObject whole = new JsonObject(post(messagesUrl, request(STOP_REPLY, false).put("stop_sequences", stop),
+            ANTHROPIC_HEADERS).body());
+        assertEquals("stop_sequence", whole.getString("stop_reason"));
+        assertEquals("END", whole.getString("stop_sequence"));
+        assertEquals("one two three ", whole.getJsonArray("content").getJsonObject(0).getString("text"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.parley.worker.simulator;
 
+import static dev.parley.worker.simulator.SimWire.STOP_REPLY;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -141,6 +142,23 @@ class LlmSimulatorIT {
         JsonObject body = new JsonObject(post(simulator, request).body());
         assertEquals("length", body.getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
         assertEquals(3, body.getJsonObject("usage").getInteger("completion_tokens"));
+    }
+
+    @Test
+    @DisplayName("stop ends the reply before the first stop sequence, finish_reason stop; max_tokens may end it first")
+    void stopSequences() throws Exception {
+        JsonObject body = new JsonObject(post(simulator, chat(STOP_REPLY, false, false)
+            .put("stop", new JsonArray().add("five").add("END"))).body());
+        JsonObject choice = body.getJsonArray("choices").getJsonObject(0);
+        assertEquals("one two three ", choice.getJsonObject("message").getString("content"));
+        assertEquals("stop", choice.getString("finish_reason"));
+        assertEquals(3, body.getJsonObject("usage").getInteger("completion_tokens"));
+
+        JsonObject cut = new JsonObject(post(simulator, chat(STOP_REPLY, false, false).put("stop", "END")
+            .put("max_tokens", 2)).body());
+        assertEquals("length", cut.getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
+        assertEquals("one two", cut.getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+            .getString("content"));
     }
 
     @Test

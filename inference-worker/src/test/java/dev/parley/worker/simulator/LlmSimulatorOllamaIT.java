@@ -1,5 +1,6 @@
 package dev.parley.worker.simulator;
 
+import static dev.parley.worker.simulator.SimWire.STOP_REPLY;
 import static dev.parley.worker.simulator.SimWire.get;
 import static dev.parley.worker.simulator.SimWire.ndjson;
 import static dev.parley.worker.simulator.SimWire.post;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.Socket;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -103,6 +106,22 @@ class LlmSimulatorOllamaIT {
         JsonObject whole = new JsonObject(post(chatUrl, userMessage("#sim: tokens=10").put("options", options)
             .put("stream", false)).body());
         assertEquals("length", whole.getString("done_reason"));
+    }
+
+    @Test
+    @DisplayName("options.stop ends the reply before the sequence with done_reason stop, streamed or not")
+    void stopSequences() throws Exception {
+        JsonObject options = new JsonObject().put("stop", new JsonArray().add("END"));
+        List<JsonObject> lines = ndjson(post(chatUrl, userMessage(STOP_REPLY).put("options", options)).body());
+        JsonObject done = lines.get(lines.size() - 1);
+        assertEquals("stop", done.getString("done_reason"));
+        assertEquals(3, done.getInteger("eval_count"));
+        assertEquals("one two three ", lines.stream().map(line -> line.getJsonObject("message").getString("content"))
+            .collect(Collectors.joining()));
+        JsonObject whole = new JsonObject(post(chatUrl, userMessage(STOP_REPLY).put("options", options)
+            .put("stream", false)).body());
+        assertEquals("one two three ", whole.getJsonObject("message").getString("content"));
+        assertEquals("stop", whole.getString("done_reason"));
     }
 
     @Test

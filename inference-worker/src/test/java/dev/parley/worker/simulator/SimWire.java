@@ -27,6 +27,9 @@ final class SimWire {
         }
     }
 
+    /** A reply with a stop sequence, END, after its first three tokens. */
+    static final String STOP_REPLY = "#sim: reply=\"one two three END four five\"";
+
     static final String[] ANTHROPIC_HEADERS = {"anthropic-version", "2023-06-01", "x-api-key", "not-checked"};
 
     private static final HttpClient HTTP = HttpClient.newBuilder()

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class BatchPlanTest {
 
     private static TurnTask task(String session, String text, BatchTag tag) {
-        return new TurnTask(0, 0, session, "turn-" + session, text, List.of(), null, false, null, null, tag, false, "test",
-            new TurnHops(0, 0, Span.getInvalid()), ended -> { });
+        return new TurnTask(0, 0, session, "turn-" + session, text, List.of(), null, false, null, null, tag, null,
+            false, "test", new TurnHops(0, 0, Span.getInvalid()), ended -> { });
     }
 
     private static BatchTag tag(int position, String agent, String state) {

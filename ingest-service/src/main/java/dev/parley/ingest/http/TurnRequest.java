@@ -7,9 +7,13 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 
-/** A validated turn: text within the size limit, an optional clientTurnId, route and spotlight flag. */
+/**
+ * A validated turn: text within the size limit, an optional clientTurnId, route, spotlight flag and generation
+ * settings.
+ */
 public record TurnRequest(String text, String clientTurnId, TurnOptions options) {
 
     /** Longest clientTurnId accepted: it is an idempotency key, not content. */
@@ -88,13 +92,14 @@ public record TurnRequest(String text, String clientTurnId, TurnOptions options)
         return (String) route;
     }
 
-    /** The optional route and spotlight fields; JSON null counts as absent. */
+    /** The optional route, spotlight and generation fields; JSON null counts as absent. */
     private static TurnOptions options(JsonObject json) {
         String route = route(json.getValue("route"));
         Object spotlight = json.getValue("spotlight");
         if (spotlight != null && !(spotlight instanceof Boolean)) {
             throw ApiException.badRequest("bad_spotlight", "spotlight must be true or false");
         }
-        return new TurnOptions(route, Boolean.TRUE.equals(spotlight));
+        return new TurnOptions(route, Boolean.TRUE.equals(spotlight), List.of(),
+                GenerationField.parse(json.getValue("generation")));
     }
 }

@@ -30,6 +30,7 @@ final class TurnStatusJson {
         if (outcome != null) {
             json.put("route", route(outcome.route()))
                     .put("backend", outcome.backend())
+                    .put("finishReason", outcome.finishReason())
                     .put("stages", stages(outcome))
                     .put("attempts", attempts(outcome))
                     .put("usage", usage(outcome.usage()))

@@ -35,7 +35,7 @@ public final class LedgerEvents {
         return envelope(sessionId, turnId, UserTurn.newBuilder().setText(text).setClientTurnId(clientTurnId)
                 .setPrincipal(principal).setPersona(persona)
                 .setRoute(options.route()).setSpotlight(options.spotlight()).setContext(options.context())
-                .setBatch(batch).build());
+                .setBatch(batch).setGeneration(options.generation()).build());
     }
 
     public static LedgerEvent cancelRequested(String sessionId, String turnId) {

@@ -2,6 +2,7 @@ package dev.parley.ingest.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.avro.ContextMessage;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.ingest.http.JsonSyntax;
 import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.openai.OpenAiWire.ChatRequest;
@@ -17,10 +18,12 @@ import java.util.Set;
  * A validated {@code POST /v1/chat/completions} body: the model, the new turn (the last message, from the user), the
  * messages before it, and how to answer. What Parley supports and refuses is in the README's compatibility table.
  *
- * @param context the messages before the last one; the turn's context when the request continues no session
+ * @param context    the messages before the last one; the turn's context when the request continues no session
+ * @param generation {@code max_completion_tokens} (or {@code max_tokens}), {@code temperature}, {@code top_p} and
+ *                   {@code stop} as the turn carries them to the backend; null when the request set none of them
  */
 public record CompletionRequest(String model, String text, List<ContextMessage> context, boolean stream,
-                                boolean includeUsage) {
+                                boolean includeUsage, GenerationSettings generation) {
 
     private static final Set<String> CONTEXT_ROLES = Set.of("system", "developer", "user", "assistant");
     /** The most stop sequences OpenAI accepts. */
@@ -84,7 +87,26 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
                     "the last message is " + bytes + " UTF-8 bytes; the limit is " + maxTurnBytes);
         }
         return new CompletionRequest(request.model(), text, context, request.streamed(),
-                request.streamed() && request.includeUsage());
+                request.streamed() && request.includeUsage(), generation(request, json.get("stop")));
+    }
+
+    /**
+     * The validated settings the backend honours. {@code max_completion_tokens} wins over {@code max_tokens} when both
+     * are set: OpenAI deprecated {@code max_tokens} in its favour.
+     */
+    private static GenerationSettings generation(ChatRequest request, JsonNode stop) {
+        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        List<String> sequences = new ArrayList<>();
+        if (stop != null && stop.isTextual()) {
+            sequences.add(stop.asText());
+        } else if (stop != null && stop.isArray()) {
+            stop.forEach(sequence -> sequences.add(sequence.asText()));
+        }
+        sequences.removeIf(String::isEmpty); // an empty sequence would stop every reply before its first token
+        if (maxTokens == null && request.temperature() == null && request.topP() == null && sequences.isEmpty()) {
+            return null;
+        }
+        return new GenerationSettings(maxTokens, request.temperature(), request.topP(), sequences);
     }
 
     /** Fields whose meaning Parley cannot honour: refused rather than silently ignored. */

@@ -110,7 +110,7 @@ public final class OpenAiApi {
         Future<String> session = continued == null ? permit.sessionCreated(sessions.create(principal, null))
                 : Future.succeededFuture(continued.trim());
         TurnOptions options = new TurnOptions(models.routeOf(request.model()), false,
-                continued == null ? request.context() : List.of());
+                continued == null ? request.context() : List.of(), request.generation());
         session.compose(sessionId -> sessions.require(sessionId, principal).compose(partition -> {
             ctx.response().putHeader(SESSION_HEADER, sessionId);
             return permit.accepted(sessionId, partition,

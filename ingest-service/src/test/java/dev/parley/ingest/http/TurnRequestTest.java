@@ -1,11 +1,15 @@
 package dev.parley.ingest.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import dev.parley.ingest.ApiException;
 import dev.parley.ingest.ledger.TurnOptions;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +48,37 @@ class TurnRequestTest {
         assertCode("bad_route", "{\"text\":\"a\",\"route\":7}");
         assertCode("bad_spotlight", "{\"text\":\"a\",\"spotlight\":\"true\"}");
         assertCode("bad_spotlight", "{\"text\":\"a\",\"spotlight\":1}");
+    }
+
+    @Test
+    @DisplayName("optional generation settings are read; an empty object or null means none")
+    void generation() {
+        TurnOptions options = TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\",\"generation\":{\"maxTokens\":5,"
+                + "\"temperature\":0.5,\"topP\":1,\"stop\":[\"END\",\"\"]}}"), 100).options();
+        assertEquals(new GenerationSettings(5, 0.5, 1.0, List.of("END")), options.generation());
+        assertEquals(List.of("x"), TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\",\"generation\":{"
+                + "\"stop\":\"x\"}}"), 100).options().generation().getStop());
+        assertNull(TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\",\"generation\":{}}"), 100).options()
+                .generation());
+        assertNull(TurnRequest.parse(Buffer.buffer("{\"text\":\"hi\",\"generation\":null}"), 100).options()
+                .generation());
+    }
+
+    @Test
+    @DisplayName("a bad generation setting gets bad_generation naming the field")
+    void badGeneration() {
+        for (String[] bad : new String[][] {{"generation", "[]"}, {"generation.maxTokens", "{\"maxTokens\":0}"},
+                {"generation.maxTokens", "{\"maxTokens\":2.5}"}, {"generation.maxTokens", "{\"maxTokens\":\"5\"}"},
+                {"generation.maxTokens", "{\"maxTokens\":3000000000}"},
+                {"generation.temperature", "{\"temperature\":2.1}"}, {"generation.topP", "{\"topP\":-0.1}"},
+                {"generation.stop", "{\"stop\":[1]}"},
+                {"generation.stop", "{\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}"},
+                {"generation.max_tokens", "{\"max_tokens\":5}"}}) {
+            ApiException e = assertThrows(ApiException.class, () -> TurnRequest.parse(Buffer.buffer(
+                    "{\"text\":\"a\",\"generation\":" + bad[1] + "}"), 100), bad[1]);
+            assertEquals("bad_generation", e.code(), bad[1]);
+            assertTrue(e.getMessage().startsWith(bad[0] + " "), e.getMessage());
+        }
     }
 
     @Test

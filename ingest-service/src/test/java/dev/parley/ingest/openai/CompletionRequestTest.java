@@ -2,10 +2,12 @@ package dev.parley.ingest.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.avro.ContextMessage;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.schemas.openai.OpenAiWire;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -32,6 +34,18 @@ class CompletionRequestTest {
             new ContextMessage("assistant", "")), request.context());
         assertTrue(request.stream() && request.includeUsage());
         assertFalse(parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").stream());
+    }
+
+    @Test
+    void generationSettingsAreCarriedAndMaxCompletionTokensWinsOverMaxTokens() {
+        String messages = ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        assertNull(parse("{\"model\":\"m\"" + messages).generation());
+        assertEquals(new GenerationSettings(5, 0.2, 0.9, List.of("END")), parse("{\"model\":\"m\",\"max_tokens\":5,"
+            + "\"temperature\":0.2,\"top_p\":0.9,\"stop\":\"END\"" + messages).generation());
+        assertEquals(new GenerationSettings(3, null, null, List.of("a", "b")), parse("{\"model\":\"m\","
+            + "\"max_tokens\":9,\"max_completion_tokens\":3,\"stop\":[\"a\",\"b\"]" + messages).generation());
+        assertEquals(new GenerationSettings(7, null, null, List.of()), parse("{\"model\":\"m\","
+            + "\"max_completion_tokens\":7,\"stop\":null" + messages).generation());
     }
 
     @Test

@@ -59,6 +59,21 @@ public final class OpenAiWire {
             return new ChatRequest(model, messages, false, null, null, null, null, null, null, null);
         }
 
+        /**
+         * The same request with these sampling settings (null leaves a field out); {@code stop} null or empty sends
+         * none, one sequence a string, more an array.
+         */
+        public ChatRequest withSampling(Integer maxTokens, Double temperature, Double topP, List<String> stop) {
+            JsonNode stopNode = null;
+            if (stop != null && stop.size() == 1) {
+                stopNode = MAPPER.getNodeFactory().textNode(stop.get(0));
+            } else if (stop != null && !stop.isEmpty()) {
+                stopNode = MAPPER.valueToTree(stop);
+            }
+            return new ChatRequest(model, messages, stream, streamOptions, maxTokens, maxCompletionTokens, temperature,
+                topP, stopNode, user);
+        }
+
         public boolean streamed() {
             return Boolean.TRUE.equals(stream);
         }

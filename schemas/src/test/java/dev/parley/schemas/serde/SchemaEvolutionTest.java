@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.ReplyCancelled;
 import dev.parley.avro.TokenChunk;
 import dev.parley.avro.UserTurn;
 import dev.parley.schemas.SampleRecords;
 import dev.parley.schemas.registry.InMemorySchemaRegistryClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -161,6 +163,53 @@ class SchemaEvolutionTest {
         assertEquals(SampleRecords.NOW, read.getTimestamp());
         assertEquals(0, read.getAttempt());
         assertEquals(UserTurn.newBuilder().setText("hello").setClientTurnId(null).build(), read.getPayload());
+    }
+
+    @Test
+    @DisplayName("UserTurn.generation is optional both ways: old turns read with none, old readers skip it")
+    void generationSettingsAreOptional() {
+        AvroSerde<LedgerEvent> ledger = new AvroSerde<>(LedgerEvent.class, registry);
+        ledger.configure(Map.of(), false);
+        Schema oldLedger = ledgerBeforeGenerationSettings();
+        AvroDeserializer<GenericRecord> oldReader = AvroDeserializer.generic(oldLedger, registry);
+        oldReader.configure(Map.of(), false);
+        GenerationSettings settings = GenerationSettings.newBuilder().setMaxTokens(5).setTemperature(0.2)
+                .setStop(List.of("END")).build();
+        LedgerEvent turn = SampleRecords.ledgerEvent(UserTurn.newBuilder().setText("hi").setGeneration(settings)
+                .build(), 0);
+
+        GenericRecord read = oldReader.deserialize("ledger", ledger.serializer().serialize("ledger", turn));
+        GenericRecord payload = (GenericRecord) read.get("payload");
+        assertEquals("hi", payload.get("text").toString());
+        assertFalse(payload.hasField("generation"));
+
+        Schema oldUserTurn = oldLedger.getField("payload").schema().getTypes().get(0);
+        GenericRecord old = new GenericRecordBuilder(oldLedger).set("eventId", "e1").set("sessionId", "s")
+                .set("turnId", "t").set("timestamp", SampleRecords.NOW.toEpochMilli()).set("producer", "old-ingest")
+                .set("payload", new GenericRecordBuilder(oldUserTurn).set("text", "hello").build()).build();
+        LedgerEvent newRead = ledger.deserializer().deserialize("ledger", genericWriter.serialize("ledger", old));
+        assertNull(((UserTurn) newRead.getPayload()).getGeneration());
+        assertEquals(settings, ((UserTurn) ledger.deserializer().deserialize("ledger",
+                ledger.serializer().serialize("ledger", turn)).getPayload()).getGeneration());
+    }
+
+    /** LedgerEvent as it was before UserTurn.generation was added. */
+    static Schema ledgerBeforeGenerationSettings() {
+        Schema current = LedgerEvent.getClassSchema();
+        List<Schema.Field> fields = current.getFields().stream().map(field -> {
+            Schema schema = field.schema();
+            if (field.name().equals("payload")) {
+                List<Schema> branches = new ArrayList<>(schema.getTypes());
+                Schema turn = branches.get(0);
+                List<Schema.Field> turnFields = turn.getFields().stream()
+                        .filter(f -> !f.name().equals("generation")).map(f -> new Schema.Field(f, f.schema())).toList();
+                branches.set(0, Schema.createRecord(turn.getName(), turn.getDoc(), turn.getNamespace(), false,
+                        turnFields));
+                schema = Schema.createUnion(branches);
+            }
+            return new Schema.Field(field, schema);
+        }).toList();
+        return Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false, fields);
     }
 
     /** LedgerEvent as it would be with only its first three payload types, before ReplyCancelled was appended. */
