@@ -4,8 +4,8 @@ import dev.parley.avro.AssistantReply;
 import dev.parley.avro.BackendCall;
 import dev.parley.avro.BatchShare;
 import dev.parley.avro.BatchTag;
-import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.ContextMessage;
+import dev.parley.avro.GenerationSettings;
 import dev.parley.avro.LedgerEvent;
 import dev.parley.avro.PersonaRef;
 import dev.parley.avro.ReplyCancelled;
@@ -64,9 +64,9 @@ final class TurnTask {
     private final String principal;
     /** The persona the session names (UserTurn.persona), or null: its block goes first in every request. */
     private final String persona;
-    /** The turn is one agent's request of a batch (UserTurn.batch); null for a single turn. */
     /** The client's generation settings (UserTurn.generation); null for none. */
     private final GenerationSettings generation;
+    /** The turn is one agent's request of a batch (UserTurn.batch); null for a single turn. */
     private final BatchTag batch;
     private final String producerName;
     private final Consumer<TurnTask> onEnded;
