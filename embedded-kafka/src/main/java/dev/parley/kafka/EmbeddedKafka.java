@@ -1,10 +1,7 @@
 package dev.parley.kafka;
 
+import dev.parley.launch.DirectoryLock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +24,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final Thread cleanupHook;
-    private final FileChannel lock;
+    private final DirectoryLock lock;
 
-    private EmbeddedKafka(KafkaNode node, Path dataDir, boolean deleteOnClose, FileChannel lock) {
+    private EmbeddedKafka(KafkaNode node, Path dataDir, boolean deleteOnClose, DirectoryLock lock) {
         this.node = node;
         this.lock = lock;
         this.dataDir = dataDir;
@@ -82,13 +79,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close(); // releases the lock
-            } catch (IOException e) {
-                log.warn("Releasing the data directory lock failed: {}", e.toString());
-            }
+    private static void closeQuietly(DirectoryLock lock) {
+        if (lock != null) {
+            lock.close();
         }
     }
 
@@ -131,7 +124,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the Kafka data directory", e);
             }
-            FileChannel lock = ephemeral ? null : lock(dir);
+            // Taken before Kafka touches the directory. Kafka's own lock comes too late: a second broker on the same
+            // directory recovers (truncates) the metadata log first, which kills the broker already running there.
+            DirectoryLock lock = ephemeral ? null : DirectoryLock.take(dir, "another Parley is using the data "
+                + "directory " + dir.toAbsolutePath() + " (is ./parley start or ./parley kafka already running?); "
+                + "stop it or choose another PARLEY_DATA_DIR");
             RuntimeException last = null;
             // A free port found by probing can be taken by someone else before the broker binds it: retry.
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -150,32 +147,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             closeQuietly(lock);
             throw new IllegalStateException("Kafka did not start in " + dir, last);
-        }
-
-        /**
-         * Takes the data directory for this process before Kafka touches it. Kafka's own lock comes too late: a
-         * second broker on the same directory recovers (truncates) the metadata log first, which kills the
-         * broker already running there.
-         */
-        private static FileChannel lock(Path dir) {
-            Path file = dir.resolve("parley.lock");
-            try {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock taken;
-                try {
-                    taken = channel.tryLock();
-                } catch (OverlappingFileLockException sameJvm) {
-                    taken = null;
-                }
-                if (taken == null) {
-                    channel.close();
-                    throw new IllegalStateException("another Parley is using the data directory " + dir.toAbsolutePath()
-                        + " (is ./parley start or ./parley kafka already running?); stop it or choose another PARLEY_DATA_DIR");
-                }
-                return channel;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot lock " + file, e);
-            }
         }
     }
 }

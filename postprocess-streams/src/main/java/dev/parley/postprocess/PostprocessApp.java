@@ -1,5 +1,6 @@
 package dev.parley.postprocess;
 
+import dev.parley.launch.DirectoryLock;
 import dev.parley.postprocess.embed.Embedder;
 import dev.parley.postprocess.embed.Embedders;
 import dev.parley.postprocess.extract.CommitmentExtractor;
@@ -51,6 +52,7 @@ public final class PostprocessApp implements AutoCloseable {
     private final QueryServer queries;
     private final ServiceMetrics metrics;
     private final Embedder embedder;
+    private final DirectoryLock stateLock;
 
     /** One Streams application and the marker that says whether its local state was left by a clean stop. */
     private record Started(String applicationId, KafkaStreams streams, LocalState local) {
@@ -70,8 +72,10 @@ public final class PostprocessApp implements AutoCloseable {
         }
     }
 
-    private PostprocessApp(List<Started> started, QueryServer queries, Embedder embedder, ServiceMetrics metrics) {
+    private PostprocessApp(List<Started> started, QueryServer queries, Embedder embedder, ServiceMetrics metrics,
+                           DirectoryLock stateLock) {
         this.metrics = metrics;
+        this.stateLock = stateLock;
         this.started = started;
         this.snapshots = started.get(0).streams();
         this.queries = queries;
@@ -83,7 +87,18 @@ public final class PostprocessApp implements AutoCloseable {
      * started; {@link #state()} says when they are RUNNING.
      */
     public static PostprocessApp start(Vertx vertx, PostprocessConfig config) {
-        Embedder embedder = embedder(config);
+        // Before Streams takes the directory: its own lock fails later, with an ERROR of its own and no setting named.
+        DirectoryLock stateLock = DirectoryLock.take(config.stateDir(), config.applicationId() + ".lock",
+            "another postprocess-streams (" + config.applicationId() + ") is using the state directory "
+                + config.stateDir().toAbsolutePath() + "; stop it or give this one its own "
+                + PostprocessConfig.STATE_DIR);
+        Embedder embedder;
+        try {
+            embedder = embedder(config);
+        } catch (RuntimeException e) {
+            stateLock.close();
+            throw e;
+        }
         QueryServer server = null;
         List<Started> started = new ArrayList<>();
         ServiceMetrics metrics = new ServiceMetrics("postprocess");
@@ -112,9 +127,10 @@ public final class PostprocessApp implements AutoCloseable {
             LOG.info("postprocess-streams {} started (embeddings: {}, group instance id: {}), query API on port {}",
                 snapshotsId, embedder == null ? "none" : embedder.modelId(), instanceId == null ? "none" : instanceId,
                 server.port());
-            return new PostprocessApp(started, server, embedder, metrics);
+            return new PostprocessApp(started, server, embedder, metrics, stateLock);
         } catch (RuntimeException e) {
             started.forEach(PostprocessApp::stop);
+            stateLock.close();
             metrics.close();
             if (server != null) {
                 server.close();
@@ -232,6 +248,7 @@ public final class PostprocessApp implements AutoCloseable {
         if (embedder != null) {
             embedder.close();
         }
+        stateLock.close();
     }
 
     private static void stop(Started app) {

@@ -2,6 +2,7 @@ package dev.parley.postprocess;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.avro.AssistantReply;
 import dev.parley.avro.LedgerEvent;
@@ -49,7 +50,8 @@ class PrincipalUsageIT {
 
     @Test
     @DisplayName("GET /usage/{principal} counts each turn once, a null principal as anonymous, a stranger as zeros; "
-        + "GET /principals/{principal}/sessions lists its own sessions newest first with their first lines")
+        + "GET /principals/{principal}/sessions lists its own sessions newest first with their first lines; a third "
+        + "instance on one's state directory stops at once, naming it")
     void usageAddsUpPerPrincipal(@TempDir Path stateA, @TempDir Path stateB) throws Exception {
         Vertx vertx = Vertx.vertx();
         try (EmbeddedKafka kafka = EmbeddedKafka.ephemeral();
@@ -64,6 +66,11 @@ class PrincipalUsageIT {
                  PostprocessApp b = PostprocessApp.start(vertx, config.withPortAndStateDir(0, stateB))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> a.ownedPartitions().size() == 1
                     && b.ownedPartitions().size() == 1);
+                IllegalStateException third = assertThrows(IllegalStateException.class,
+                    () -> PostprocessApp.start(vertx, config.withPortAndStateDir(0, stateA)));
+                assertEquals("another postprocess-streams (" + config.applicationId() + ") is using the state "
+                    + "directory " + stateA.toAbsolutePath() + "; stop it or give this one its own "
+                    + "PARLEY_POSTPROCESS_STATE_DIR", third.getMessage());
                 JsonObject ada = expected("ada", 2, 1, 1, 0, 13, 5, 0.75, true);
                 JsonObject grace = expected("grace", 1, 1, 0, 0, 4, 2, 0.0, false);
                 JsonObject anonymous = expected(PrincipalUsages.ANONYMOUS, 1, 0, 0, 1, 7, 1, 0.5, false);
