@@ -2,6 +2,7 @@ package dev.parley.ingest.http;
 
 import dev.parley.avro.GenerationSettings;
 import dev.parley.ingest.ApiException;
+import dev.parley.ingest.ledger.TurnOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -16,8 +17,7 @@ import java.util.Set;
 final class GenerationField {
 
     private static final Set<String> KNOWN = Set.of("maxTokens", "temperature", "topP", "stop");
-    /** The most stop sequences, as OpenAI accepts. */
-    private static final int MAX_STOP = 4;
+    private static final int MAX_STOP = TurnOptions.MAX_STOP_SEQUENCES;
 
     private GenerationField() {
     }
@@ -36,13 +36,9 @@ final class GenerationField {
             }
         }
         Integer maxTokens = maxTokens(json.getValue("maxTokens"));
-        Double temperature = between(json.getValue("temperature"), "temperature", 2);
-        Double topP = between(json.getValue("topP"), "topP", 1);
-        List<String> stop = stop(json.getValue("stop"));
-        if (maxTokens == null && temperature == null && topP == null && stop.isEmpty()) {
-            return null;
-        }
-        return new GenerationSettings(maxTokens, temperature, topP, stop);
+        Double temperature = between(json.getValue("temperature"), "temperature", TurnOptions.MAX_TEMPERATURE);
+        Double topP = between(json.getValue("topP"), "topP", TurnOptions.MAX_TOP_P);
+        return TurnOptions.generation(maxTokens, temperature, topP, stop(json.getValue("stop")));
     }
 
     private static Integer maxTokens(Object value) {
@@ -76,7 +72,6 @@ final class GenerationField {
         } else if (value != null) {
             throw bad("generation.stop", "must be a string or an array of up to " + MAX_STOP + " strings");
         }
-        sequences.removeIf(String::isEmpty); // an empty sequence would stop every reply before its first token
         return sequences;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.avro.ContextMessage;
 import dev.parley.avro.GenerationSettings;
 import dev.parley.ingest.http.JsonSyntax;
+import dev.parley.ingest.ledger.TurnOptions;
 import dev.parley.schemas.openai.OpenAiWire;
 import dev.parley.schemas.openai.OpenAiWire.ChatRequest;
 import dev.parley.schemas.openai.OpenAiWire.Message;
@@ -26,8 +27,7 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
                                 boolean includeUsage, GenerationSettings generation) {
 
     private static final Set<String> CONTEXT_ROLES = Set.of("system", "developer", "user", "assistant");
-    /** The most stop sequences OpenAI accepts. */
-    private static final int MAX_STOP = 4;
+    private static final int MAX_STOP = TurnOptions.MAX_STOP_SEQUENCES;
 
     /** Reads a body; throws {@link OpenAiError} 400 for anything OpenAI would refuse, or Parley does not support. */
     static CompletionRequest parse(Buffer body, int maxTurnBytes) {
@@ -51,8 +51,8 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
         }
         checkRange(request.maxTokens(), "max_tokens");
         checkRange(request.maxCompletionTokens(), "max_completion_tokens");
-        checkBetween(request.temperature(), 0, 2, "temperature");
-        checkBetween(request.topP(), 0, 1, "top_p");
+        checkBetween(request.temperature(), 0, TurnOptions.MAX_TEMPERATURE, "temperature");
+        checkBetween(request.topP(), 0, TurnOptions.MAX_TOP_P, "top_p");
         checkPenalty(json, "presence_penalty");
         checkPenalty(json, "frequency_penalty");
         checkStop(json.get("stop"));
@@ -102,11 +102,7 @@ public record CompletionRequest(String model, String text, List<ContextMessage> 
         } else if (stop != null && stop.isArray()) {
             stop.forEach(sequence -> sequences.add(sequence.asText()));
         }
-        sequences.removeIf(String::isEmpty); // an empty sequence would stop every reply before its first token
-        if (maxTokens == null && request.temperature() == null && request.topP() == null && sequences.isEmpty()) {
-            return null;
-        }
-        return new GenerationSettings(maxTokens, request.temperature(), request.topP(), sequences);
+        return TurnOptions.generation(maxTokens, request.temperature(), request.topP(), sequences);
     }
 
     /** Fields whose meaning Parley cannot honour: refused rather than silently ignored. */
